@@ -1,0 +1,190 @@
+"""`python -m pipeline`: the command-line interface. Errors are one clear line on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from pipeline.config import DEFAULT_KINDS, DEFAULT_MAX_RPS, LIVE_SRU_URL, Settings
+from pipeline.errors import InvalidParameter, PipelineError
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _rps(value: str) -> float:
+    try:
+        rps = float(value)
+    except ValueError:
+        rps = -1.0
+    if rps < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of requests per second >= 0")
+    return rps
+
+
+def _add_data_dir(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, default=Path("data"),
+                   help="data directory (state, raw archive, releases); default ./data")
+
+
+def _add_source_options(p: argparse.ArgumentParser) -> None:
+    _add_data_dir(p)
+    p.add_argument("--sru-url", default=LIVE_SRU_URL, help=f"SRU 2.0 endpoint (default {LIVE_SRU_URL})")
+    p.add_argument("--since", type=_date, help="harvest records modified on or after this date "
+                   "(YYYY-MM-DD); default: the stored watermark minus a day of overlap")
+    p.add_argument("--until", type=_date, help="harvest records modified up to this date (YYYY-MM-DD)")
+    p.add_argument("--max-rps", type=_rps, default=DEFAULT_MAX_RPS,
+                   help=f"cap on requests per second to the source (default {DEFAULT_MAX_RPS}; 0 = no limit)")
+    p.add_argument("--kind", action="append", choices=DEFAULT_KINDS, dest="kinds",
+                   help="publication kind to harvest (repeatable; default all)")
+    p.add_argument("--dossier", help="only this dossier, e.g. 36867 or 36600-VII")
+    p.add_argument("--id", action="append", dest="identifiers", default=[],
+                   help="only this publication identifier, e.g. kst-36867-C (repeatable)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Eerste Kamer ETL: fetch, parse, normalise, validate and publish Senate papers.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run every stage; exit 0 when a release was published or nothing was new")
+    _add_source_options(run)
+    run.add_argument("--reparse", action="store_true", help="parse every archived paper again")
+    run.add_argument("--no-publish", action="store_true", help="stop after validation")
+
+    fetch = sub.add_parser("fetch", help="only harvest: discover and archive new publications")
+    _add_source_options(fetch)
+
+    parse = sub.add_parser("parse", help="parse one file (PDF or official XML), or the pending papers of a data dir")
+    parse.add_argument("file", nargs="?", type=Path, help="a PDF or official XML file")
+    parse.add_argument("--json", action="store_true", help="print the parsed document as one JSON object")
+    parse.add_argument("--data-dir", type=Path, help="parse the archived papers not yet parsed here")
+    parse.add_argument("--reparse", action="store_true", help="with --data-dir: parse everything again")
+
+    validate = sub.add_parser("validate", help="build the tables from parsed papers and run the expectations")
+    _add_data_dir(validate)
+
+    publish = sub.add_parser("publish", help="build, validate and publish a release (quarantine on failure)")
+    _add_data_dir(publish)
+
+    demo = sub.add_parser("demo", help="offline demo: the whole pipeline against the bundled recorded data")
+    demo.add_argument("--data-dir", type=Path, default=Path("demo-data"), help="default ./demo-data")
+
+    serve = sub.add_parser("serve", help="serve the recorded data like repository.overheid.nl (for demos)")
+    serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    if args.since and args.until and args.since > args.until:
+        raise InvalidParameter(f"--since {args.since} is after --until {args.until}")
+    return Settings(
+        data_dir=args.data_dir, sru_url=args.sru_url, max_rps=args.max_rps, since=args.since,
+        until=args.until, kinds=tuple(args.kinds or DEFAULT_KINDS), dossier=args.dossier,
+        identifiers=tuple(args.identifiers), reparse=getattr(args, "reparse", False),
+        publish=not getattr(args, "no_publish", False),
+    )
+
+
+def _print(obj: object) -> None:
+    print(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.runner import run
+
+    summary = run(_settings(args))
+    print(f"run {summary.run_id}: {summary.outcome}", file=sys.stderr)
+    return 0
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from pipeline.runner import run
+
+    summary = run(_settings(args), fetch_only=True)
+    _print(summary.stages.get("fetch", {}))
+    return 0
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    if args.file is None:
+        if args.data_dir is None:
+            raise InvalidParameter("parse needs a FILE or --data-dir")
+        from pipeline.parse.stage import parse_pending
+
+        _print(parse_pending(replace(Settings(), data_dir=args.data_dir, reparse=args.reparse)).to_dict())
+        return 0
+    from pipeline.parse import parse_file
+
+    doc = parse_file(args.file)
+    if args.json:
+        print(json.dumps(doc.to_json(), ensure_ascii=False))
+    else:
+        m = doc.metadata
+        print(f"{args.file}: {doc.pages} page(s), text layer: {doc.has_text_layer}, "
+              f"{m.identifier or '?'} {m.document_type or '?'} {m.title!r}, "
+              f"{len(doc.footnotes)} footnote(s), {len(doc.qa)} Q&A pair(s), {len(doc.references)} reference(s)")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from pipeline.normalise.stage import build_batch
+    from pipeline.quality.stage import validate_batch
+    from pipeline.runner import new_run_id
+
+    settings = Settings(data_dir=args.data_dir)
+    report = validate_batch(settings, build_batch(settings, new_run_id()))
+    _print(report.to_dict())
+    return 0 if report.passed else 1
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from pipeline.runner import run_offline_stages
+
+    summary = run_offline_stages(Settings(data_dir=args.data_dir))
+    print(f"run {summary.run_id}: {summary.outcome}", file=sys.stderr)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from pipeline.replay.demo import run_demo
+
+    return run_demo(args.data_dir)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from pipeline.replay.server import serve_forever
+
+    serve_forever(port=args.port)
+    return 0
+
+
+COMMANDS = {"run": _cmd_run, "fetch": _cmd_fetch, "parse": _cmd_parse, "validate": _cmd_validate,
+            "publish": _cmd_publish, "demo": _cmd_demo, "serve": _cmd_serve}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args)
+    except PipelineError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; the next run resumes where this one stopped", file=sys.stderr)
+        return 130

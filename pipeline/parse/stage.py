@@ -1,0 +1,130 @@
+"""The parse stage over a data directory: every archived publication version not parsed yet.
+
+Work is cut into batches of version keys (`identifier@version`) so that the DAG can fan out
+over them; `parse_pending` runs them all here, in worker processes when there are enough.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pipeline.config import Settings
+from pipeline.errors import ParseFailed
+from pipeline.model import Document
+from pipeline.parse.store import ParsedPaper, ParsedStore, split_key, version_key
+
+log = logging.getLogger(__name__)
+
+#: Below this many papers a process pool costs more than it saves.
+MIN_PAPERS_FOR_POOL = 8
+
+
+@dataclass
+class ParseReport:
+    parsed: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)  # identifier, version, source, reason
+    without_text: list[str] = field(default_factory=list)
+    by_source: dict[str, int] = field(default_factory=dict)
+
+    def add(self, paper: ParsedPaper) -> None:
+        self.parsed += 1
+        self.by_source[paper.chosen or "none"] = self.by_source.get(paper.chosen or "none", 0) + 1
+        for source, reason in paper.errors.items():
+            self.failed.append({"identifier": paper.record.identifier, "version": str(paper.version),
+                                "source": source, "reason": reason})
+        doc = paper.document
+        if doc is not None and not doc.has_text_layer:
+            self.without_text.append(paper.key)
+
+    def merge(self, other: ParseReport) -> ParseReport:
+        self.parsed += other.parsed
+        self.failed += other.failed
+        self.without_text += other.without_text
+        for k, v in other.by_source.items():
+            self.by_source[k] = self.by_source.get(k, 0) + v
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def pending_keys(settings: Settings) -> list[str]:
+    """Keys of archived versions without a stored parse (all of them with `settings.reparse`)."""
+    from pipeline.fetch.state import StateStore
+
+    store = ParsedStore(settings.layout.parsed)
+    state = StateStore(settings.layout.state_db)
+    keys = []
+    for version in state.archived_versions(identifiers=settings.identifiers, dossier=settings.dossier):
+        if settings.reparse or not store.has(version.identifier, version.version):
+            keys.append(version_key(version.identifier, version.version))
+    return keys
+
+
+def batches(keys: Sequence[str], size: int) -> list[list[str]]:
+    return [list(keys[i : i + size]) for i in range(0, len(keys), size)]
+
+
+def _parse_source(path: str, kind: str, errors: dict[str, str], record: Any) -> Document | None:
+    from pipeline.parse import parse_file
+
+    try:
+        return parse_file(path, record)
+    except ParseFailed as err:
+        errors[kind] = err.reason
+    except Exception as err:  # one bad file never stops the batch
+        log.exception("unexpected error parsing %s", path)
+        errors[kind] = f"unexpected {type(err).__name__}: {err}"
+    return None
+
+
+def parse_version(settings: Settings, key: str) -> ParsedPaper:
+    """Parse the PDF and the official XML of one archived version, choose the text, store it."""
+    from pipeline.fetch.state import StateStore
+    from pipeline.parse.agreement import choose_source, measure_agreement
+
+    identifier, number = split_key(key)
+    version = StateStore(settings.layout.state_db).get_version(identifier, number)
+    errors: dict[str, str] = {}
+    pdf = xml = None
+    if "pdf" in version.files:
+        pdf = _parse_source(str(version.files["pdf"]), "pdf", errors, version.record)
+    if "xml" in version.files:
+        xml = _parse_source(str(version.files["xml"]), "xml", errors, version.record)
+    chosen, reason = choose_source(pdf, xml)
+    paper = ParsedPaper(
+        record=version.record, version=number, fetched_at=version.fetched_at,
+        parsed_at=datetime.now(UTC).isoformat(), chosen=chosen, choice_reason=reason, pdf=pdf, xml=xml,
+        agreement=measure_agreement(pdf, xml) if pdf and xml else None, errors=errors,
+    )
+    ParsedStore(settings.layout.parsed).save(paper)
+    return paper
+
+
+def parse_batch(settings: Settings, keys: Sequence[str]) -> ParseReport:
+    """Parse one batch in this process (a DAG's mapped task calls this)."""
+    report = ParseReport()
+    for key in keys:
+        report.add(parse_version(settings, key))
+    return report
+
+
+def parse_pending(settings: Settings) -> ParseReport:
+    """Parse every pending version, in worker processes when the batch is large enough."""
+    keys = pending_keys(settings)
+    workers = settings.workers or os.cpu_count() or 1
+    if len(keys) < MIN_PAPERS_FOR_POOL or workers == 1:
+        return parse_batch(settings, keys)
+    report = ParseReport()
+    chunk = max(1, min(25, len(keys) // (workers * 4) or 1))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for part in pool.map(parse_batch, [settings] * len(batches(keys, chunk)), batches(keys, chunk)):
+            report.merge(part)
+    log.info("parsed %d paper(s), %d failure(s)", report.parsed, len(report.failed))
+    return report

@@ -1,0 +1,113 @@
+"""The parsed-document store: one JSON file per publication version, written atomically.
+
+Layout: `DIR/parsed/<identifier>/v<version>.json` holding the record, both parses (PDF and XML,
+where they exist), the chosen text source, the agreement between the two, and any parse errors.
+Re-parsing a version replaces its file; a new version is a new file, so history stays.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.model import Document
+from pipeline.sources.records import SruRecord
+
+
+@dataclass
+class ParsedPaper:
+    """Everything the parse stage learned about one publication version."""
+
+    record: SruRecord
+    version: int
+    fetched_at: str
+    parsed_at: str
+    chosen: str = ""  # "xml" | "pdf" | "" when neither could be parsed
+    choice_reason: str = ""
+    pdf: Document | None = None
+    xml: Document | None = None
+    agreement: dict[str, Any] | None = None  # see pipeline.parse.agreement
+    errors: dict[str, str] = field(default_factory=dict)  # source kind -> reason
+
+    @property
+    def key(self) -> str:
+        return version_key(self.record.identifier, self.version)
+
+    @property
+    def document(self) -> Document | None:
+        """The document whose text is published (the chosen source)."""
+        return {"xml": self.xml, "pdf": self.pdf}.get(self.chosen)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "record": self.record.to_dict(), "version": self.version, "fetched_at": self.fetched_at,
+            "parsed_at": self.parsed_at, "chosen": self.chosen, "choice_reason": self.choice_reason,
+            "pdf": self.pdf.to_json() if self.pdf else None,
+            "xml": self.xml.to_json() if self.xml else None,
+            "agreement": self.agreement, "errors": self.errors,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ParsedPaper:
+        return cls(
+            record=SruRecord.from_dict(data["record"]), version=data["version"],
+            fetched_at=data["fetched_at"], parsed_at=data["parsed_at"], chosen=data["chosen"],
+            choice_reason=data.get("choice_reason", ""),
+            pdf=Document.from_json(data["pdf"]) if data.get("pdf") else None,
+            xml=Document.from_json(data["xml"]) if data.get("xml") else None,
+            agreement=data.get("agreement"), errors=data.get("errors", {}),
+        )
+
+
+def version_key(identifier: str, version: int) -> str:
+    return f"{identifier}@{version}"
+
+
+def split_key(key: str) -> tuple[str, int]:
+    identifier, _, version = key.rpartition("@")
+    return identifier, int(version)
+
+
+class ParsedStore:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path(self, identifier: str, version: int) -> Path:
+        return self.root / identifier / f"v{version}.json"
+
+    def has(self, identifier: str, version: int) -> bool:
+        return self.path(identifier, version).exists()
+
+    def save(self, paper: ParsedPaper) -> Path:
+        target = self.path(paper.record.identifier, paper.version)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(paper.to_json(), fh, ensure_ascii=False)
+        os.replace(tmp, target)
+        return target
+
+    def load(self, identifier: str, version: int) -> ParsedPaper:
+        return ParsedPaper.from_json(json.loads(self.path(identifier, version).read_text("utf-8")))
+
+    def iter_all(self) -> Iterator[ParsedPaper]:
+        """Every stored version, ordered by identifier then version (history included)."""
+        if not self.root.exists():
+            return
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+            for file in sorted(folder.glob("v*.json"), key=lambda p: int(p.stem[1:])):
+                yield ParsedPaper.from_json(json.loads(file.read_text("utf-8")))
+
+    def iter_latest(self) -> Iterator[ParsedPaper]:
+        """The newest version of each publication."""
+        if not self.root.exists():
+            return
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+            files = sorted(folder.glob("v*.json"), key=lambda p: int(p.stem[1:]))
+            if files:
+                yield ParsedPaper.from_json(json.loads(files[-1].read_text("utf-8")))

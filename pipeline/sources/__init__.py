@@ -1,0 +1,1 @@
+"""Sources: KOOP's SRU 2.0 service and the records it returns."""

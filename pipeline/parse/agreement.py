@@ -1,0 +1,97 @@
+"""Which parse of a paper gives its published text, and how well the PDF and XML parses agree.
+
+The official XML is the more faithful text, so it is chosen whenever it holds body text; the PDF
+is the fallback (unformatted papers, bijlagen, old papers, and XML without text). Where both
+exist, their agreement measures how well the PDF layout engine reads the typeset page: word-level
+similarity of the body text, the footnotes, and the question/answer pairs of the structure stage.
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+from typing import Any
+
+from pipeline.model import Document, Footnote, QAPair
+from pipeline.parse.textsim import word_similarity, words
+
+#: Below this similarity (body text, a footnote text, a question or answer) the two parses disagree.
+AGREEMENT_WARN_BELOW = 0.98
+#: More consecutive words than this in one text only (a running footer left in, a lost paragraph)
+#: fail the agreement however long the paper is; a similarity ratio alone misses them in long papers.
+AGREEMENT_MAX_UNMATCHED_RUN = 5
+
+
+def _has_body_text(doc: Document) -> bool:
+    return doc.has_text_layer and bool(doc.text.strip())
+
+
+def choose_source(pdf: Document | None, xml: Document | None) -> tuple[str, str]:
+    """('xml' | 'pdf' | '', reason): XML when it holds body text, else the PDF, else whatever exists."""
+    if xml is not None and _has_body_text(xml):
+        return "xml", "official XML with body text"
+    if pdf is not None:
+        why_not_xml = "no official XML" if xml is None else (xml.no_text_reason or "official XML holds no body text")
+        if not pdf.has_text_layer:
+            return "pdf", f"{why_not_xml}; the PDF has no text either ({pdf.no_text_reason or 'no text layer'})"
+        return "pdf", why_not_xml
+    if xml is not None:
+        return "xml", f"only source, although {xml.no_text_reason or 'it holds no body text'}"
+    return "", "neither a PDF nor an official XML could be parsed"
+
+
+def _footnote_text(notes: list[Footnote]) -> str:
+    return "\n".join(n.text for n in notes)
+
+
+def longest_unmatched_run(a: str, b: str) -> int:
+    """The longest run of consecutive words that one text has and the other lacks or reads otherwise."""
+    matcher = SequenceMatcher(None, words(a), words(b), autojunk=False)
+    runs = (max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
+    return max(runs, default=0)
+
+
+def _qa_matched(pdf: list[QAPair], xml: list[QAPair]) -> int:
+    """Pairs with the same number whose question and answer each agree."""
+    by_seq = {q.seq: q for q in xml}
+    matched = 0
+    for pair in pdf:
+        other = by_seq.get(pair.seq)
+        if (
+            other is not None
+            and word_similarity(pair.question, other.question) >= AGREEMENT_WARN_BELOW
+            and word_similarity(pair.answer, other.answer) >= AGREEMENT_WARN_BELOW
+        ):
+            matched += 1
+    return matched
+
+
+def measure_agreement(pdf: Document, xml: Document) -> dict[str, Any]:
+    """How far the PDF parse agrees with the XML parse of the same paper.
+
+    `ok` holds when the body texts are at least `AGREEMENT_WARN_BELOW` similar with no run of more
+    than `AGREEMENT_MAX_UNMATCHED_RUN` words in one only, both have the same footnote numbers with
+    similar texts, and every question/answer pair matches.
+    """
+    text_similarity = word_similarity(pdf.text, xml.text)
+    unmatched_run = longest_unmatched_run(pdf.text, xml.text)
+    note_similarity = word_similarity(_footnote_text(pdf.footnotes), _footnote_text(xml.footnotes))
+    qa_matched = _qa_matched(pdf.qa, xml.qa)
+    footnotes_agree = (
+        [n.number for n in pdf.footnotes] == [n.number for n in xml.footnotes]
+        and note_similarity >= AGREEMENT_WARN_BELOW
+    )
+    qa_agree = len(pdf.qa) == len(xml.qa) == qa_matched
+    return {
+        "text_similarity": text_similarity,
+        "longest_unmatched_run": unmatched_run,
+        "footnotes_pdf": len(pdf.footnotes),
+        "footnotes_xml": len(xml.footnotes),
+        "footnote_text_similarity": note_similarity,
+        "qa_pdf": len(pdf.qa),
+        "qa_xml": len(xml.qa),
+        "qa_matched": qa_matched,
+        "ok": (
+            text_similarity >= AGREEMENT_WARN_BELOW and unmatched_run <= AGREEMENT_MAX_UNMATCHED_RUN
+            and footnotes_agree and qa_agree
+        ),
+    }

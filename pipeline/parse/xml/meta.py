@@ -1,0 +1,106 @@
+"""Metadata that the official XML states outright: chamber, vergaderjaar, dossier, ondernummer, dates.
+
+Values come out in the model's normal form ("Eerste Kamer", "2020-2021", "36600-VII"), so that
+the structure stage, which fills only empty fields, agrees with what the PDF path extracts.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from pipeline.model import Metadata
+from pipeline.parse.xml.inline import collapse, local
+
+_CHAMBERS = (
+    ("eerste kamer", "Eerste Kamer"),
+    ("tweede kamer", "Tweede Kamer"),
+    ("verenigde vergadering", "Verenigde Vergadering"),
+)
+_CHAMBER_NUMBERS = {"1": "Eerste Kamer", "2": "Tweede Kamer"}
+_YEARS = re.compile(r"(\d{4})\s*[-–—/]\s*(\d{2}|\d{4})\b")
+_DOSSIER = re.compile(r"^(\d[\d .]*\d|\d)\s*(?:[-–]\s*)?([A-Z]{1,6}(?:-?\d+)?)?\b")
+_RECORD_ID = re.compile(r"/([a-z][a-z-]*-[^/]+)/metadata\.xml$", re.IGNORECASE)
+_NR_PREFIX = re.compile(r"^\s*nr\.?\s*", re.IGNORECASE)
+
+
+def chamber(text: str) -> str:
+    """'Eerste Kamer der Staten-Generaal' or a chamber number '1' -> 'Eerste Kamer'."""
+    folded = text.casefold()
+    for needle, name in _CHAMBERS:
+        if needle in folded:
+            return name
+    return _CHAMBER_NUMBERS.get(text.strip(), "")
+
+
+def vergaderjaar(text: str) -> str:
+    """'Vergaderjaar 2020–2021', '1997/98' -> '2020-2021', '1997-1998' (ASCII hyphen)."""
+    match = _YEARS.search(text)
+    if not match:
+        return ""
+    first, second = match.group(1), match.group(2)
+    if len(second) == 2:
+        second = first[:2] + second if second > first[2:] else str(int(first[:2]) + 1) + second
+    return f"{first}-{second}"
+
+
+def dossier(text: str) -> str:
+    """'32 545' -> '32545'; '36 600 VII' -> '36600-VII'; '' when there is no dossier number."""
+    match = _DOSSIER.match(collapse(text))
+    if not match:
+        return ""
+    number = re.sub(r"[ .]", "", match.group(1))
+    return f"{number}-{match.group(2)}" if match.group(2) else number
+
+
+def ondernummer(text: str) -> str:
+    """'Nr. 143' -> '143'; 'AA' stays 'AA'."""
+    return _NR_PREFIX.sub("", collapse(text))
+
+
+def record_identifier(root: ET.Element) -> str:
+    """The publication id from `meta[@name='OVERHEIDop.externMetadataRecord']` ('kst-32545-143')."""
+    for meta in root.iter():
+        if local(meta.tag) == "meta" and meta.get("name") == "OVERHEIDop.externMetadataRecord":
+            match = _RECORD_ID.search(meta.get("content", "").strip())
+            if match:
+                return match.group(1)
+    return ""
+
+
+def dates(element: ET.Element) -> dict[str, str]:
+    """`datum[@isodatum]` inside `element`, keyed by the word before it ('voorgesteld', 'ingezonden')."""
+    found: dict[str, str] = {}
+    before: list[str] = []
+
+    def visit(node: ET.Element) -> None:
+        before.append(node.text or "")
+        for child in node:
+            iso = child.get("isodatum", "") if local(child.tag) == "datum" else ""
+            if iso:
+                words = re.findall(r"[^\W\d_]+", "".join(before))
+                found.setdefault(words[-1].casefold() if words else "datum", iso[:10])
+                before.clear()
+            else:
+                visit(child)
+            before.append(child.tail or "")
+
+    visit(element)
+    return found
+
+
+def take_dates(element: ET.Element, metadata: Metadata, prefer: str = "") -> None:
+    """Record the dates in `element`; the document date is the `prefer`red one, else the first seen."""
+    found = dates(element)
+    for key, value in found.items():
+        metadata.dates.setdefault(key, value)
+    if found and (not metadata.date or prefer in found):
+        metadata.date = found.get(prefer) or next(iter(found.values()))
+
+
+def take_dossier(text: str, metadata: Metadata) -> None:
+    """Add the dossier number in `text` to `dossiers`; the first one is the primary `dossier`."""
+    value = dossier(text)
+    if value and value not in metadata.dossiers:
+        metadata.dossiers.append(value)
+    metadata.dossier = metadata.dossier or value

@@ -1,0 +1,1 @@
+"""Test support code: the realistic Eerste Kamer paper generator (`papergen`)."""

@@ -1,0 +1,682 @@
+"""Realistic Eerste Kamer papers as PDF, with their ground truth (reportlab).
+
+The generator typesets a `PaperSpec` (header values, paragraphs with a role, footnotes marked
+inline as ``[[n]]``) the way the official typesetting does (see shared/docs/pdf-layout.md):
+page-1 header, running footer, margin identifier block on page 1, notes at the foot of the page
+with superscript markers, ragged-right body text hyphenated at line ends (soft breaks inside
+words and breaks after real hyphens). A `Layout` varies typeface, sizes and positions.
+
+`render(spec, layout, path)` writes the PDF and returns the truth: metadata, furniture, body
+paragraphs (with role and Q&A pairing), footnotes and every line-end hyphenation with its
+correct joined form. `python -m tests.support.papergen [DIR]` rebuilds the committed fixtures.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_TEXT = ROOT.parent / "shared" / "seed" / "kst-27925-AA.txt"
+FIXTURES = ROOT / "tests" / "fixtures" / "generated"
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+MARKER = re.compile(r"\[\[(\d+)\]\]")
+VOWELS = set("aeiouyáéíóúäëïöüèàâêîôû")
+LETTERS = re.compile(r"^[^\W\d_]+$")
+EDGE_PUNCT = "()«»,.;:?!’'\""
+
+
+# --------------------------------------------------------------------------- typefaces
+
+
+@dataclass(frozen=True)
+class Typeface:
+    regular: str
+    bold: str
+    italic: str
+
+    def font(self, style: str) -> str:
+        return {"regular": self.regular, "bold": self.bold, "italic": self.italic}[style]
+
+
+def typeface(name: str) -> Typeface:
+    """A typeface by short name: helvetica, times, dejavu-sans, dejavu-serif (TTF, embedded)."""
+    builtin = {
+        "helvetica": Typeface("Helvetica", "Helvetica-Bold", "Helvetica-Oblique"),
+        "times": Typeface("Times-Roman", "Times-Bold", "Times-Italic"),
+    }
+    if name in builtin:
+        return builtin[name]
+    files = {
+        "dejavu-sans": ("DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"),
+        "dejavu-serif": ("DejaVuSerif", "DejaVuSerif-Bold", "DejaVuSerif-Italic"),
+    }[name]
+    for font in files:
+        if font not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(font, str(DEJAVU / f"{font}.ttf")))
+    return Typeface(*files)
+
+
+# --------------------------------------------------------------------------- layout and spec
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Everything that may differ between two typesettings of the same paper."""
+
+    face: str = "helvetica"
+    page_width: float = 595.0
+    page_height: float = 842.0
+    margin_x: float = 55.3
+    body_x: float = 221.1
+    body_right: float = 540.0
+    top: float = 64.0
+    body_size: float = 9.1
+    leading: float = 10.7
+    note_size: float = 7.2
+    note_leading: float = 8.6
+    note_hanging: float = 9.0  # note text offset from its number; 0 = continuation under the number
+    note_rule: bool = False
+    footer_baseline: float = 773.0
+    margin_size: float = 5.9
+    question_style: str = "italic"  # "italic" or "indent": how the reply sets repeated questions
+    question_indent: float = 0.0
+    answer_indent: float = 0.0
+    hyphen_min_gap: float = 22.0  # only hyphenate when at least this much room is left on the line
+    space_glyphs: bool = True  # draw the spaces between words (else only leave the gap)
+    word_space: float = 0.0  # extra gap between words (pt)
+
+
+@dataclass
+class Para:
+    """One paragraph; `kind` is the block kind, `role` its part in a Q&A reply."""
+
+    text: str
+    kind: str = "paragraph"  # paragraph | heading | signature | label | list_item
+    role: str = ""  # "" | question | answer
+    qa: int = 0  # Q&A pair number (1-based) for questions and answers
+    asked_by: str = ""
+    new_page: bool = False
+
+
+@dataclass
+class PaperSpec:
+    identifier: str
+    kamer: str  # "Eerste Kamer"
+    chamber_number: str
+    vergaderjaar: str  # "2019–2020"
+    dossier: str  # "27 925"
+    dossier_title: str
+    ondernummer: str  # "AA"
+    doc_title: str  # "VERSLAG VAN EEN SCHRIFTELIJK OVERLEG"
+    date_line: str  # "Vastgesteld 20 april 2020"
+    place_year: str  # "’s-Gravenhage 2020"
+    paras: list[Para]
+    notes: dict[str, str] = field(default_factory=dict)
+    issn: str = "ISSN 0921 - 7371"
+
+    @property
+    def footer(self) -> str:
+        return f"{self.kamer}, vergaderjaar {self.vergaderjaar}, {self.dossier}, {self.ondernummer} {{page}}"
+
+
+# --------------------------------------------------------------------------- words and breaking
+
+
+@dataclass
+class Piece:
+    text: str
+    sup: bool = False
+
+
+@dataclass
+class Word:
+    pieces: list[Piece]
+    style: str
+    hyphen: dict[str, str] | None = None  # set on a line-end fragment
+
+    @property
+    def plain(self) -> str:
+        return "".join(p.text for p in self.pieces if not p.sup)
+
+    @property
+    def markers(self) -> list[str]:
+        return [p.text for p in self.pieces if p.sup]
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    indent: float
+    para: int  # index in spec.paras, -1 for note lines
+    size: float
+    first_of_para: bool = False
+    note: str = ""  # note number on a note's first line
+
+
+def _parse_token(token: str, style: str) -> Word:
+    pieces: list[Piece] = []
+    pos = 0
+    for m in MARKER.finditer(token):
+        if m.start() > pos:
+            pieces.append(Piece(token[pos:m.start()]))
+        pieces.append(Piece(m.group(1), sup=True))
+        pos = m.end()
+    if pos < len(token):
+        pieces.append(Piece(token[pos:]))
+    return Word(pieces, style)
+
+
+ONSETS = frozenset({
+    "bl", "br", "dr", "fl", "fr", "gl", "gr", "kl", "kn", "kr", "pl", "pr", "sch", "schr", "sl", "sm",
+    "sn", "sp", "spr", "st", "str", "sw", "tr", "tw", "vl", "vr", "wr", "zw",
+})
+
+
+def _units(low: str) -> list[tuple[int, bool]]:
+    """(start, is_vowel) of each letter unit; "ij" counts as a vowel, "ch" as one consonant."""
+    units: list[tuple[int, bool]] = []
+    i = 0
+    while i < len(low):
+        pair = low[i:i + 2]
+        units.append((i, low[i] in VOWELS))
+        i += 2 if pair in ("ij", "ch") else 1
+    return units
+
+
+def soft_breaks(part: str) -> list[int]:
+    """Dutch-like syllable break points inside one alphabetic part: before the longest onset of
+    each consonant run between vowels (V-CV, C-C, "aan-slag"), never between two vowels."""
+    if not LETTERS.match(part) or len(part) < 7:
+        return []
+    low = part.lower()
+    units = _units(low)
+    points = []
+    for k in range(1, len(units) - 1):
+        if not units[k - 1][1] or units[k][1]:
+            continue  # a consonant run starts after a vowel at unit k
+        end = k
+        while end < len(units) and not units[end][1]:
+            end += 1
+        if end == len(units):
+            break
+        stop = units[end][0]
+        split = next(units[j][0] for j in range(k, end)
+                     if j == end - 1 or low[units[j][0]:stop] in ONSETS)
+        if 3 <= split <= len(low) - 3:
+            points.append(split)
+    return points
+
+
+def break_points(token: str) -> list[tuple[int, str]]:
+    """(index, kind) where `token` may be broken at a line end: "hard" after a real hyphen, else "soft"."""
+    lead = len(token) - len(token.lstrip(EDGE_PUNCT))
+    core_end = len(token.rstrip(EDGE_PUNCT))
+    points: list[tuple[int, str]] = []
+    pos = lead
+    for part in token[lead:core_end].split("-"):
+        points += [(pos + i, "soft") for i in soft_breaks(part)]
+        pos += len(part) + 1
+        if pos < core_end and pos - 1 > lead + 1 and token[pos - 2].isalnum() and token[pos].isalnum():
+            points.append((pos, "hard"))
+    return sorted(points)
+
+
+class Breaker:
+    """Greedy ragged-right line breaking with hyphenation, recording every line-end break."""
+
+    def __init__(self, face: Typeface, layout: Layout) -> None:
+        self.face, self.layout = face, layout
+
+    def width(self, word: Word, size: float) -> float:
+        font = self.face.font(word.style)
+        return sum(
+            pdfmetrics.stringWidth(p.text, font, size * (0.62 if p.sup else 1.0)) for p in word.pieces
+        ) + (pdfmetrics.stringWidth("-", font, size) if word.hyphen and word.hyphen["kind"] == "soft" else 0)
+
+    def space(self, style: str, size: float) -> float:
+        return pdfmetrics.stringWidth(" ", self.face.font(style), size) + self.layout.word_space
+
+    def lines(self, text: str, style: str, size: float, width: float) -> list[list[Word]]:
+        words = [_parse_token(t, style) for t in text.split(" ") if t]
+        out: list[list[Word]] = []
+        line: list[Word] = []
+        used = 0.0
+        space = self.space(style, size)
+        for word in words:
+            while True:
+                w = self.width(word, size)
+                gap = space if line else 0.0
+                if used + gap + w <= width:
+                    line.append(word)
+                    used += gap + w
+                    break
+                head_tail = self._split(word, size, width - used - gap)
+                if head_tail:
+                    line.append(head_tail[0])
+                    word = head_tail[1]
+                out.append(line)
+                line, used = [], 0.0
+        if line:
+            out.append(line)
+        return out
+
+    def _split(self, word: Word, size: float, room: float) -> tuple[Word, Word] | None:
+        if word.markers or len(word.pieces) != 1 or room < self.layout.hyphen_min_gap:
+            return None
+        token = word.pieces[0].text
+        points = break_points(token)
+        hard_first = [p for p in points if p[1] == "hard"][::-1] + [p for p in points if p[1] == "soft"][::-1]
+        for index, kind in hard_first:
+            head = Word([Piece(token[:index])], word.style,
+                        {"kind": kind, "prefix": token[:index] + ("-" if kind == "soft" else ""),
+                         "suffix": token[index:], "joined": token.strip(EDGE_PUNCT)})
+            if self.width(head, size) <= room:
+                return head, Word([Piece(token[index:])], word.style)
+        return None
+
+
+# --------------------------------------------------------------------------- pagination and drawing
+
+
+@dataclass
+class Page:
+    number: int
+    body: list[tuple[float, Line]] = field(default_factory=list)  # (baseline, line)
+    notes: list[str] = field(default_factory=list)
+
+
+class Typesetter:
+    """Lays a spec out on pages and draws it; collects the truth as it goes."""
+
+    def __init__(self, spec: PaperSpec, layout: Layout) -> None:
+        self.spec, self.layout = spec, layout
+        self.face = typeface(layout.face)
+        self.breaker = Breaker(self.face, layout)
+        self.note_lines = {n: self._note_lines(n, t) for n, t in spec.notes.items()}
+
+    # -- styles and lines
+
+    def _para_style(self, para: Para) -> tuple[str, float]:
+        lay = self.layout
+        if para.kind == "heading":
+            return "bold", 0.0
+        if para.role == "question":
+            return ("italic", lay.question_indent) if lay.question_style == "italic" else ("regular", lay.question_indent)
+        if para.role == "answer":
+            return "regular", lay.answer_indent
+        return "regular", 0.0
+
+    def _para_lines(self, index: int, para: Para) -> list[Line]:
+        style, indent = self._para_style(para)
+        width = self.layout.body_right - self.layout.body_x - indent
+        size = self.layout.body_size
+        if para.kind == "signature":  # function wrapped, the name on a line of its own
+            function, _, name = para.text.rpartition(" | ")
+            rows = self.breaker.lines(function, style, size, width) + [
+                [_parse_token(t, style) for t in name.split(" ")]]
+        else:
+            rows = self.breaker.lines(para.text, style, size, width)
+        lines = [Line(r, indent, index, size) for r in rows]
+        lines[0].first_of_para = True
+        return lines
+
+    def _note_lines(self, number: str, text: str) -> list[Line]:
+        lay = self.layout
+        size = lay.note_size
+        width = lay.body_right - lay.body_x - lay.note_hanging
+        if not lay.note_hanging:  # the number is the note's first word, continuation under it
+            text = f"{number} {text}"
+        rows = self.breaker.lines(text, "regular", size, width)
+        lines = [Line(r, lay.note_hanging, -1, size) for r in rows]
+        lines[0].note = number
+        return lines
+
+    def _notes_height(self, notes: list[str]) -> float:
+        if not notes:
+            return 0.0
+        return sum(len(self.note_lines[n]) for n in notes) * self.layout.note_leading + self.layout.leading
+
+    # -- pagination
+
+    def paginate(self, body_top_page1: float) -> list[Page]:
+        lay = self.layout
+        pages = [Page(1)]
+        baseline = body_top_page1
+        for index, para in enumerate(self.spec.paras):
+            lines = self._para_lines(index, para)
+            if para.new_page and pages[-1].body:
+                pages.append(Page(len(pages) + 1))
+                baseline = lay.top + lay.body_size
+            elif pages[-1].body:
+                baseline += lay.leading  # blank line between paragraphs
+            keep = 3 if para.kind == "heading" else 1
+            for n, line in enumerate(lines):
+                page = pages[-1]
+                markers = [m for w in line.words for m in w.markers if m in self.spec.notes]
+                need = [*page.notes, *markers]
+                reserve = (keep - 1) * lay.leading if n == 0 else 0.0
+                limit = lay.footer_baseline - 2 * lay.leading - self._notes_height(need)
+                if baseline + reserve > limit and page.body:
+                    pages.append(Page(len(pages) + 1))
+                    page = pages[-1]
+                    baseline = lay.top + lay.body_size
+                page.body.append((baseline, line))
+                page.notes += [m for m in markers if m not in page.notes]
+                baseline += lay.leading
+        return pages
+
+    # -- drawing
+
+    def _draw_words(self, canvas: Canvas, x: float, baseline: float, words: list[Word], size: float) -> None:
+        height = self.layout.page_height
+        space = self.breaker.space("regular", size)
+        for word in words:
+            font = self.face.font(word.style)
+            for piece in word.pieces:
+                psize = size * (0.62 if piece.sup else 1.0)
+                rise = size * 0.38 if piece.sup else 0.0
+                canvas.setFont(font, psize)
+                canvas.drawString(x, height - baseline + rise, piece.text)
+                x += pdfmetrics.stringWidth(piece.text, font, psize)
+            if word.hyphen and word.hyphen["kind"] == "soft":
+                canvas.setFont(font, size)
+                canvas.drawString(x, height - baseline, "-")
+            elif self.layout.space_glyphs and word is not words[-1]:
+                canvas.setFont(font, size)
+                canvas.drawString(x, height - baseline, " ")
+            x += space
+
+    def _text(self, canvas: Canvas, x: float, baseline: float, text: str, style: str, size: float) -> None:
+        canvas.setFont(self.face.font(style), size)
+        canvas.drawString(x, self.layout.page_height - baseline, text)
+
+    def _header(self, canvas: Canvas) -> tuple[float, list[str]]:
+        """Draw the page-1 header; return the first body baseline and the header lines."""
+        lay, spec = self.layout, self.spec
+        title_width = lay.body_right - lay.body_x
+        self._text(canvas, lay.margin_x, lay.top + 18.1 * 0.85, f"{spec.kamer} der Staten-Generaal", "bold", 18.1)
+        self._text(canvas, lay.page_width - lay.margin_x - 34, lay.top + 44, spec.chamber_number, "bold", 51.2)
+        baseline = lay.top + 72
+        self._text(canvas, lay.margin_x, baseline, f"Vergaderjaar {spec.vergaderjaar}", "regular", 9.6)
+        lines = [f"{spec.kamer} der Staten-Generaal", spec.chamber_number, f"Vergaderjaar {spec.vergaderjaar}"]
+        baseline += 50
+        for label, text, size in ((spec.dossier, spec.dossier_title, 12.3),
+                                  (spec.ondernummer, spec.doc_title, lay.body_size)):
+            self._text(canvas, lay.margin_x, baseline, label, "bold", size)
+            rows = self.breaker.lines(text, "bold", size, title_width)
+            for row in rows:
+                self._draw_words(canvas, lay.body_x, baseline, row, size)
+                baseline += size * 1.2
+            lines.append(f"{label} {text}")
+            baseline += 3 * lay.leading if size > lay.body_size else 0
+        self._text(canvas, lay.body_x, baseline, spec.date_line, "regular", lay.body_size)
+        lines.append(spec.date_line)
+        return baseline + 2 * lay.leading, lines
+
+    def _furniture(self, canvas: Canvas, page: Page) -> None:
+        lay = self.layout
+        footer = self.spec.footer.format(page=page.number)
+        self._text(canvas, lay.body_x, lay.footer_baseline, footer, "regular", lay.body_size)
+        if page.number == 1:
+            size = lay.margin_size
+            for i, text in enumerate((self.spec.identifier, self.spec.issn, self.spec.place_year)):
+                self._text(canvas, lay.margin_x, lay.footer_baseline - 2 * size * 1.1 + i * size * 1.1,
+                           text, "regular", size)
+
+    def _notes(self, canvas: Canvas, page: Page) -> None:
+        lay = self.layout
+        count = sum(len(self.note_lines[n]) for n in page.notes)
+        baseline = lay.footer_baseline - 2 * lay.leading - (count - 1) * lay.note_leading
+        if lay.note_rule and page.notes:
+            y = lay.page_height - baseline + lay.note_leading + 2
+            canvas.setLineWidth(0.4)
+            canvas.line(lay.body_x, y, lay.body_x + 60, y)
+        for number in page.notes:
+            for line in self.note_lines[number]:
+                if line.note and lay.note_hanging:
+                    self._text(canvas, lay.body_x, baseline, line.note, "regular", lay.note_size)
+                self._draw_words(canvas, lay.body_x + line.indent, baseline, line.words, lay.note_size)
+                baseline += lay.note_leading
+
+    def render(self, path: Path) -> dict[str, Any]:
+        lay = self.layout
+        canvas = Canvas(str(path), pagesize=(lay.page_width, lay.page_height), invariant=1)
+        canvas.setTitle(self.spec.identifier)
+        canvas.setCreator("tests.support.papergen")
+        probe = Canvas("/dev/null", pagesize=(lay.page_width, lay.page_height))
+        body_top, header_lines = self._header(probe)
+        pages = self.paginate(body_top)
+        for page in pages:
+            if page.number == 1:
+                self._header(canvas)
+            for baseline, line in page.body:
+                self._draw_words(canvas, lay.body_x + line.indent, baseline, line.words, line.size)
+            self._notes(canvas, page)
+            self._furniture(canvas, page)
+            canvas.showPage()
+        canvas.save()
+        return self._truth(pages, header_lines)
+
+    # -- truth
+
+    def _truth(self, pages: list[Page], header_lines: list[str]) -> dict[str, Any]:
+        spec = self.spec
+        first_page: dict[int, int] = {}
+        hyphenations: list[dict[str, Any]] = []
+        note_page: dict[str, int] = {}
+        for page in pages:
+            for _, line in page.body:
+                first_page.setdefault(line.para, page.number)
+                hyphenations += [{**w.hyphen, "page": page.number, "where": "body"}
+                                 for w in line.words if w.hyphen]
+            for number in page.notes:
+                note_page[number] = page.number
+                hyphenations += [{**w.hyphen, "page": page.number, "where": "footnote"}
+                                 for line in self.note_lines[number] for w in line.words if w.hyphen]
+        paragraphs = []
+        for index, para in enumerate(spec.paras):
+            refs = [m for m in MARKER.findall(para.text) if m in spec.notes]
+            paragraphs.append({
+                "text": clean(para.text), "kind": para.kind, "role": para.role, "qa": para.qa,
+                "page": first_page[index], "footnote_refs": refs,
+            })
+        return {
+            "identifier": spec.identifier,
+            "metadata": {
+                "identifier": spec.identifier, "kamer": spec.kamer,
+                "vergaderjaar": spec.vergaderjaar.replace("–", "-"),
+                "dossier": spec.dossier.replace(" ", ""), "ondernummer": spec.ondernummer,
+                "title": spec.dossier_title, "doc_title": spec.doc_title, "date_line": spec.date_line,
+            },
+            "pages": len(pages),
+            "header": header_lines,
+            "footers": [spec.footer.format(page=p.number) for p in pages],
+            "margin": [spec.identifier, spec.issn, spec.place_year],
+            "paragraphs": paragraphs,
+            "body_text": "\n\n".join(p["text"] for p in paragraphs),
+            "footnotes": [{"number": n, "page": note_page[n], "text": spec.notes[n]}
+                          for n in sorted(note_page, key=int)],
+            "hyphenations": hyphenations,
+            "qa": _qa_pairs(spec.paras),
+            "layout": asdict(self.layout),
+        }
+
+
+def clean(text: str) -> str:
+    """Paragraph text as a reader sees it: markers removed, signature separator as a space."""
+    return MARKER.sub("", text).replace(" | ", " ")
+
+
+def _qa_pairs(paras: list[Para]) -> list[dict[str, Any]]:
+    pairs: dict[int, dict[str, Any]] = {}
+    for index, para in enumerate(paras):
+        if para.role in ("question", "answer"):
+            pair = pairs.setdefault(para.qa, {"seq": para.qa, "asked_by": para.asked_by,
+                                              "question": [], "answer": []})
+            pair[para.role].append(index)
+    return [pairs[k] for k in sorted(pairs)]
+
+
+def render(spec: PaperSpec, layout: Layout, path: Path) -> dict[str, Any]:
+    """Write `spec` typeset with `layout` to `path`; return the ground truth."""
+    return Typesetter(spec, layout).render(path)
+
+
+# --------------------------------------------------------------------------- the seed paper
+
+
+_SEED_JOINS_KEEP = ("Coalitie",)  # line-end hyphens in the seed that are real (besides Capital-after)
+_NOTE_START = re.compile(r"^(\d+) (Samenstelling|Kamerstukken|idem)")
+_FOOTER = re.compile(r"^Eerste Kamer, vergaderjaar \d{4}–\d{4}, [\d ]+, [A-Z]+ \d+$")
+
+
+def _seed_join(lines: list[str]) -> str:
+    """Join seed lines into one paragraph, undoing the seed's own line-end hyphenation."""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if text.endswith("-"):
+            head = text.rsplit(" ", 1)[-1][:-1]
+            keep = line[:1].isupper() and not head.isupper() or head.endswith(_SEED_JOINS_KEEP)
+            text = text if keep else text[:-1]
+            text += line
+        else:
+            text = f"{text} {line}" if text else line
+    return text
+
+
+def read_seed(path: Path = SEED_TEXT) -> tuple[list[list[str]], dict[str, str]]:
+    """The seed text as paragraphs (lists of lines, markers as [[n]]) and its notes.
+
+    The seed is a plain extraction: page starts are lines with a leading space, notes and the
+    running footer sit between pages, and a blank line after a superscript marker is no break.
+    """
+    paragraphs: list[list[str]] = []
+    notes: dict[str, list[str]] = {}
+    current: list[str] = []
+    in_note = ""
+    pending_break = False
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        start = _NOTE_START.match(line)
+        if start:
+            in_note = start.group(1)
+            notes[in_note] = [line.partition(" ")[2]]
+            pending_break = False
+            continue
+        if in_note and line and not raw.startswith(" "):
+            notes[in_note].append(line)
+            continue
+        in_note = ""
+        if not line or _FOOTER.match(line):
+            pending_break = pending_break or bool(line == "" and current)
+            continue
+        line = re.sub(r"(?<=[a-z.])(\d)(?=[ ,]|$)", r"[[\1]]", line)
+        ends_sentence = bool(current) and current[-1].rstrip().endswith((".", "?", "Luijk", "Apeldoorn"))
+        if raw.startswith(" "):
+            brk = ends_sentence and not line[0].islower()
+        else:
+            brk = pending_break and not line[0].islower() and not current[-1].rstrip().endswith("]]")
+        if brk and current:
+            paragraphs.append(current)
+            current = []
+        pending_break = False
+        current.append(line)
+    if current:
+        paragraphs.append(current)
+    return paragraphs, {n: _seed_join(lines) for n, lines in notes.items()}
+
+
+def _same_words(a: str, b: str) -> bool:
+    norm = [re.sub(r"\W+", " ", clean(x)).split() for x in (a, b)]
+    return norm[0] == norm[1]
+
+
+def kst_27925_aa() -> PaperSpec:
+    """The seed paper (27 925, AA): report, committee letter, and the reply repeating each question."""
+    raw, notes = read_seed()
+    texts = [_seed_join(p) for p in raw]
+    paras: list[Para] = []
+    letter: list[str] = []
+    section = "intro"
+    qa = 0
+    for text in texts:
+        if text.startswith("BRIEF VAN DE VOORZITTER"):
+            section = "letter"
+            paras.append(Para(text, "heading", new_page=True))
+            continue
+        if text.startswith("Het kabinet dankt"):
+            section = "reply"
+            paras.append(Para(text, new_page=True))
+            continue
+        if section == "letter":
+            letter.append(text)
+        signature = re.match(r"^(De (griffier|voorzitter) .*,) (Van \w+)$", text)
+        if signature:
+            paras.append(Para(f"{signature.group(1)} | {signature.group(3)}", "signature"))
+        elif section == "reply" and any(_same_words(text, q) for q in letter):
+            if paras[-1].role != "question":
+                qa += 1
+            paras.append(Para(text, role="question", qa=qa, asked_by="SP"))
+        elif section == "reply":
+            paras.append(Para(text, role="answer", qa=qa, asked_by="SP"))
+        else:
+            paras.append(Para(text))
+    # The reply's repeated question carries a note of its own (numbering continues).
+    for para in paras:
+        if para.role == "question" and "Kamer[[1]]," in para.text:
+            para.text = para.text.replace("Kamer[[1]],", "Kamer[[6]],")
+    notes["6"] = notes["2"]
+    return PaperSpec(
+        identifier="kst-27925-AA", kamer="Eerste Kamer", chamber_number="1", vergaderjaar="2019–2020",
+        dossier="27 925", dossier_title="Bestrijding internationaal terrorisme", ondernummer="AA",
+        doc_title="VERSLAG VAN EEN SCHRIFTELIJK OVERLEG", date_line="Vastgesteld 20 april 2020",
+        place_year="’s-Gravenhage 2020", paras=paras, notes=notes,
+    )
+
+
+LAYOUT_A = Layout()
+LAYOUT_B = Layout(
+    face="times", margin_x=48.0, body_x=205.0, body_right=548.0, top=58.0, body_size=10.0,
+    leading=12.0, note_size=7.8, note_leading=9.2, note_hanging=0.0, note_rule=True,
+    footer_baseline=790.0, margin_size=6.2, question_style="indent", question_indent=18.0,
+    hyphen_min_gap=16.0, space_glyphs=False, word_space=1.0,
+)
+LAYOUT_C = Layout(
+    face="dejavu-sans", margin_x=60.0, body_x=230.0, body_right=535.0, top=70.0, body_size=8.6,
+    leading=10.2, note_size=6.8, note_leading=8.0, note_hanging=8.0, footer_baseline=768.0,
+    question_style="italic", answer_indent=0.0, hyphen_min_gap=26.0,
+)
+
+
+def build_fixtures(outdir: Path = FIXTURES) -> dict[str, dict[str, Any]]:
+    """(Re)build every committed generated paper and its truth JSON."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    papers = {
+        "kst-27925-AA": (kst_27925_aa(), LAYOUT_A),
+        "kst-27925-AA-variant": (replace(kst_27925_aa(), identifier="kst-27925-AA"), LAYOUT_B),
+    }
+    truths = {}
+    for name, (spec, layout) in papers.items():
+        truth = render(spec, layout, outdir / f"{name}.pdf")
+        (outdir / f"{name}.truth.json").write_text(
+            json.dumps(truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        truths[name] = truth
+    return truths
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else FIXTURES
+    for name, truth in build_fixtures(target).items():
+        print(f"{name}: {truth['pages']} pages, {len(truth['paragraphs'])} paragraphs, "
+              f"{len(truth['footnotes'])} notes, {len(truth['hyphenations'])} hyphenations")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipeline.model import Block, Document, Metadata, Style
 from pipeline.parse.xml.inline import MARKER_TAGS, SILENT_TAGS, Inline, Notes, collapse, inline, local
+from pipeline.parse.xml.meta import from_identifier
 
 #: Flat headings: modern `tussenkop`, legacy `tuskop`, a Handelingen item title, a question number.
 HEADING_TAGS = frozenset({"tussenkop", "tuskop", "item-titel", "kamervraagnummer"})
@@ -207,6 +208,7 @@ def empty_reason(doc: Document) -> str:
 
 def build_document(path: Path, writer: BlockWriter, metadata: Metadata) -> Document:
     """The finished `Document` (source 'xml'); an XML without body text says so in `no_text_reason`."""
+    from_identifier(metadata)
     doc = Document(
         source="xml", source_path=str(path), pages=0, metadata=metadata,
         blocks=writer.finish(), footnotes=writer.notes.footnotes,

@@ -22,6 +22,8 @@ _YEARS = re.compile(r"(\d{4})\s*[-–—/]\s*(\d{2}|\d{4})\b")
 _DOSSIER = re.compile(r"^(\d[\d .]*\d|\d)\s*(?:[-–]\s*)?([A-Z]{1,6}(?:-?\d+)?)?\b")
 _RECORD_ID = re.compile(r"/([a-z][a-z-]*-[^/]+)/metadata\.xml$", re.IGNORECASE)
 _NR_PREFIX = re.compile(r"^\s*nr\.?\s*", re.IGNORECASE)
+_ID_CHAMBER = re.compile(r"^(?:h|ah|kv|ag)-(?P<chamber>ek|tk|vv)\b(?:-(?P<year>\d{8})\b)?")
+_ID_CHAMBERS = {"ek": "Eerste Kamer", "tk": "Tweede Kamer", "vv": "Verenigde Vergadering"}
 
 
 def chamber(text: str) -> str:
@@ -104,3 +106,14 @@ def take_dossier(text: str, metadata: Metadata) -> None:
     if value and value not in metadata.dossiers:
         metadata.dossiers.append(value)
     metadata.dossier = metadata.dossier or value
+
+
+def from_identifier(metadata: Metadata) -> None:
+    """Chamber and vergaderjaar that an id such as 'h-ek-20212022-2-1' names, where still empty."""
+    match = _ID_CHAMBER.match(metadata.identifier)
+    if not match:
+        return
+    metadata.kamer = metadata.kamer or _ID_CHAMBERS[match.group("chamber")]
+    year = match.group("year")
+    if year and not metadata.vergaderjaar:
+        metadata.vergaderjaar = f"{year[:4]}-{year[4:]}"

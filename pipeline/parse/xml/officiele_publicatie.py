@@ -80,13 +80,16 @@ def _kamerstuk(part: ET.Element, writer: BlockWriter, metadata: Metadata) -> Non
 
 
 def _kamervragen(part: ET.Element, writer: BlockWriter, metadata: Metadata) -> None:
-    """Aanhangsel / Kamervragen: everything after `kamervraagkop` is body; the answer date is the date."""
+    """Aanhangsel / Kamervragen: all after `kamervraagkop` is body; the question number is the
+    ondernummer ("3235", as in the id ah-tk-20202021-3235) and the answer date the date."""
     for child in part:
         name = local(child.tag)
         if name == "kamervraagkop":
             _head_lines(child, writer, metadata)
             continue
-        if name == "kamervraagomschrijving":
+        if name == "kamervraagnummer":
+            metadata.ondernummer = metadata.ondernummer or meta.ondernummer(writer.text(child).text)
+        elif name == "kamervraagomschrijving":
             meta.take_dates(child, metadata, prefer="ontvangen")
         writer.element(child, parent="kamervragen")
 

@@ -114,6 +114,7 @@ class Speech:
     party: str = ""
     role: str = ""
     text: str = ""
+    vote: str = ""  # "aangenomen" | "verworpen" when this turn states the outcome of a vote
 
 
 @dataclass

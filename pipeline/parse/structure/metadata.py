@@ -1,0 +1,178 @@
+"""Metadata from the page furniture (page-1 header, running footer, margin), reconciled with SRU."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pipeline.model import Block, Metadata
+from pipeline.parse.structure.doctypes import UNKNOWN, classify, type_of_identifier
+from pipeline.parse.structure.text import CHAPTER, DOSSIER_NUMBER, dossier_id, iso_date, squash, vergaderjaar
+from pipeline.sources.records import SruRecord
+
+_KAMER = re.compile(r"\b(Eerste|Tweede) Kamer\b|\b(Verenigde Vergadering)\b")
+_VERGADERJAAR_LINE = re.compile(r"^Vergaderjaar\s+(\d{4}\s*[-–/]\s*\d{2,4})", re.IGNORECASE)
+_DOSSIER_LINE = re.compile(rf"^(?P<number>{DOSSIER_NUMBER})(?:\s+(?P<chapter>{CHAPTER}))?(?:\s+(?P<title>\S.*))?$")
+_STUK_LINE = re.compile(r"^(?:Nr\.\s*(?P<nr>\d+[a-z]?)|(?P<letters>[A-Z]{1,3}))\s+(?P<title>[A-Z][^a-z]{3,})$")
+_DATE_LINE = re.compile(
+    r"\b(?P<kind>vastgesteld|ontvangen|voorgesteld|ingezonden|gewijzigd|den haag),?\s+(?P<date>\d{1,2}\s+\w+\s+\d{4})",
+    re.IGNORECASE,
+)
+_FOOTER = re.compile(
+    r"^(?P<kamer>Eerste|Tweede) Kamer, vergaderjaar (?P<year>\S+), (?P<rest>.+?)\s+(?P<page>\d+)$"
+)
+_IDENTIFIER = re.compile(r"^(?:kst|ah|h|kv|blg|ag|nds|stb|stcrt)(?:-[A-Za-z0-9]+)+$")
+_KST_ID = re.compile(r"^kst-(?P<dossier>\d+(?:-[IVXL]+)?)-(?P<onder>[A-Za-z0-9]+)$")
+_AH_ID = re.compile(r"^ah-(?:ek|tk)-\d{8}-(?P<nr>\d+)$")
+#: Dates in the order they stand for the document date.
+_DATE_PRIORITY = ("vastgesteld", "ontvangen", "voorgesteld", "gewijzigd", "ingezonden", "den_haag")
+
+
+def _lines(blocks: Iterable[Block], kind: str) -> list[str]:
+    return [squash(line) for b in blocks if b.kind == kind for line in b.text.splitlines() if line.strip()]
+
+
+def _kamer(text: str) -> str:
+    match = _KAMER.search(text)
+    if not match:
+        return ""
+    return match.group(2) or f"{match.group(1)} Kamer"
+
+
+def _from_header(lines: list[str], found: Metadata) -> str:
+    """Fill `found` from the page-1 header; returns the printed document title ("VERSLAG VAN ...")."""
+    dossier_title = stuk_title = ""
+    for line in lines:
+        if not found.kamer and line.endswith("Staten-Generaal"):
+            found.kamer = _kamer(line)
+        if (match := _VERGADERJAAR_LINE.match(line)) and not found.vergaderjaar:
+            found.vergaderjaar = vergaderjaar(match.group(1))
+        if match := _DOSSIER_LINE.match(line):
+            found.dossiers.append(dossier_id(match.group("number"), match.group("chapter") or ""))
+            dossier_title = dossier_title or (match.group("title") or "")
+        if (match := _STUK_LINE.match(line)) and not found.ondernummer:
+            found.ondernummer = match.group("nr") or match.group("letters")
+            stuk_title = match.group("title").strip()
+        _add_dates(line, found)
+    found.title = full_title(dossier_title, stuk_title)
+    return stuk_title
+
+
+def full_title(dossier_title: str, document_title: str) -> str:
+    """The title as the SRU record writes it: "<dossier title>; <Document title>"."""
+    document_title = squash(document_title)
+    if document_title.isupper():
+        document_title = document_title.capitalize()
+    return "; ".join(part for part in (squash(dossier_title), document_title) if part)
+
+
+def _add_dates(text: str, found: Metadata) -> None:
+    for match in _DATE_LINE.finditer(text):
+        key = match.group("kind").lower().replace(" ", "_")
+        date = iso_date(match.group("date"))
+        if date and key not in found.dates:
+            found.dates[key] = date
+
+
+def _from_footer(lines: list[str], found: Metadata) -> None:
+    for line in lines:
+        match = _FOOTER.match(line)
+        if not match:
+            continue
+        found.kamer = found.kamer or f"{match.group('kamer')} Kamer"
+        found.vergaderjaar = found.vergaderjaar or vergaderjaar(match.group("year"))
+        *dossiers, onder = [part.strip() for part in match.group("rest").split(",")]
+        onder = onder.removeprefix("nr.").strip()
+        if dossiers and not found.dossiers:
+            found.dossiers = [dossier_id(*_split_chapter(d)) for d in dossiers]
+        if not found.ondernummer and not onder.startswith("Aanhangsel"):
+            found.ondernummer = onder
+        return
+
+
+def _split_chapter(text: str) -> tuple[str, str]:
+    """ "36 600 VII" -> ("36 600", "VII")."""
+    match = _DOSSIER_LINE.match(text)
+    return (match.group("number"), match.group("chapter") or "") if match else (text, "")
+
+
+def _from_identifier(identifier: str, found: Metadata) -> None:
+    if match := _KST_ID.match(identifier):
+        if not found.dossiers:
+            found.dossiers = [match.group("dossier")]
+        found.ondernummer = found.ondernummer or match.group("onder")
+    elif match := _AH_ID.match(identifier):
+        found.ondernummer = found.ondernummer or match.group("nr")
+
+
+def furniture_metadata(blocks: list[Block]) -> Metadata:
+    """Everything the page furniture (and dated lines of the body) says about the paper."""
+    found = Metadata()
+    stuk_title = _from_header(_lines(blocks, "header"), found)
+    _from_footer(_lines(blocks, "footer"), found)
+    for line in _lines(blocks, "margin"):
+        if _IDENTIFIER.match(line) and not found.identifier:
+            found.identifier = line
+    _from_identifier(found.identifier, found)
+    for block in blocks:
+        if block.kind not in ("header", "footer", "margin"):
+            _add_dates(block.text, found)
+    found.dossier = found.dossiers[0] if found.dossiers else ""
+    found.date = next((found.dates[k] for k in _DATE_PRIORITY if k in found.dates), "")
+    header = " ".join(_lines(blocks, "header") + _lines(blocks, "footer"))
+    found.document_type = classify(stuk_title, header)
+    if found.document_type == UNKNOWN:
+        found.document_type = type_of_identifier(found.identifier)
+    return found
+
+
+def fill_missing(target: Metadata, source: Metadata) -> None:
+    """Copy into `target` every field of `source` that `target` leaves empty."""
+    for name, value in vars(source).items():
+        current = getattr(target, name)
+        if name == "dates":
+            target.dates = {**value, **current}
+        elif name != "flags" and not current and value:
+            setattr(target, name, value)
+    if not target.dossier and target.dossiers:
+        target.dossier = target.dossiers[0]
+
+
+def _record_values(record: SruRecord) -> dict[str, object]:
+    return {
+        "identifier": record.identifier,
+        "kamer": _kamer(record.creator),
+        "vergaderjaar": vergaderjaar(record.vergaderjaar),
+        "dossiers": [d.replace(" ", "-") for d in record.dossiers],
+        "ondernummer": record.ondernummer,
+        "date": record.date[:10],
+        "title": squash(record.title),
+    }
+
+
+def _same(name: str, ours: object, theirs: object) -> bool:
+    if name == "title":  # "Verslag" in the record for "VOORLOPIG VERSLAG" in the paper is no conflict
+        ours, theirs = str(ours).casefold(), str(theirs).casefold()
+        return ours in theirs or theirs in ours
+    if name == "dossiers":
+        return sorted(ours) == sorted(theirs)  # type: ignore[type-var]
+    return ours == theirs
+
+
+def reconcile(meta: Metadata, record: SruRecord | None) -> None:
+    """The record wins: copy its values over, flag every field where the paper said otherwise."""
+    if record is not None:
+        for name, theirs in _record_values(record).items():
+            if not theirs:
+                continue
+            ours = getattr(meta, name)
+            if ours and not _same(name, ours, theirs):
+                meta.flags.append(f"{name}: document says {ours!r}, record says {theirs!r}")
+            setattr(meta, name, theirs)
+        if meta.dossiers:
+            meta.dossier = meta.dossiers[0]
+        if meta.document_type in ("", UNKNOWN):
+            meta.document_type = classify(record.subrubriek, record.documenttitel, record.title,
+                                          record.type, record.publicatienaam)
+    if not meta.document_type:
+        meta.document_type = UNKNOWN

@@ -1,0 +1,258 @@
+"""Questions paired with answers.
+
+Three shapes of paper:
+- numbered ("Vraag 1" / "Antwoord 1", the Aanhangsel): pair by number;
+- a reply that repeats each question block, then answers it (schriftelijk overleg, memorie van
+  antwoord): a block is a question when its text already stood earlier in the paper (the
+  repetition) or when it has the typographic style of the repeated blocks and the answers differ
+  in style; the answer is what follows up to the next question;
+- questions only (voorlopig verslag): every block a fractie asks, with an empty answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pipeline.model import FURNITURE_KINDS, Block, QAPair
+from pipeline.parse.structure.fracties import askers, members_with_party
+from pipeline.parse.structure.letters import signature
+from pipeline.parse.structure.text import squash
+from pipeline.parse.textsim import words
+
+PROSE_KINDS = frozenset({"paragraph", "list_item", "table"})
+#: Types whose text never holds question blocks.
+NO_QA_TYPES = frozenset({"motie", "amendement", "voorstel van wet", "gewijzigd voorstel van wet",
+                         "handelingen", "memorie van toelichting", "koninklijke boodschap"})
+#: Types that may hold questions without answers.
+REPORT_TYPES = frozenset({"voorlopig verslag", "nader voorlopig verslag", "verslag", "eindverslag",
+                          "verslag van een schriftelijk overleg", "verslag van een nader schriftelijk overleg"})
+
+_LABEL = re.compile(r"^(?P<kind>Vraag|Antwoord)\s+(?P<numbers>\d+(?:\s*(?:,|en|t/m)\s*\d+)*)\s*[.:]?\s*")
+_ASKED = re.compile(r"Vragen van (?:het lid|de leden)\s+(?P<who>.+?)\s+aan\s+(?:de|het)\s")
+_ANSWERED = re.compile(r"Antwoord van\s+(?P<who>.+?)\s*\((?:ontvangen|mede namens)")
+_NOTE_MARK = re.compile(r"(?<=[^\W\d_])\d{1,2}\b")  # "Kamer2," -> "Kamer,"
+SHINGLE = 4  # words per shingle when looking for a repeated block
+MIN_WORDS = 8  # a shorter block is repeated only as the continuation of a repeated one
+MIN_SHARE = 0.75  # share of a block's shingles seen earlier for it to count as repeated
+
+
+def _words(block: Block) -> list[str]:
+    return words(_NOTE_MARK.sub("", block.text))
+
+
+def _shingles(tokens: Sequence[str]) -> list[tuple[str, ...]]:
+    return [tuple(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)]
+
+
+def _style_key(block: Block) -> tuple[bool, bool, int]:
+    return block.style.italic, block.style.bold, round(block.style.indent / 5)
+
+
+# -- numbered questions (Aanhangsel) ---------------------------------------------------------------
+
+def _numbers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", text)]
+
+
+def _askers_of_aanhangsel(text: str) -> str:
+    match = _ASKED.search(text)
+    if not match:
+        return ""
+    return ", ".join(f"{name} ({party})" if party else name for name, party in members_with_party(match.group("who")))
+
+
+def numbered_pairs(blocks: Sequence[Block]) -> list[QAPair]:
+    """ "Vraag n" with "Antwoord n"; who asked and answered from the heading lines."""
+    all_text = squash(" ".join(b.text for b in blocks))
+    asked_by = _askers_of_aanhangsel(all_text)
+    answered = _ANSWERED.search(all_text)
+    answered_by = answered.group("who") if answered else ""
+    texts: dict[tuple[str, int], list[str]] = {}
+    pages: dict[int, int] = {}
+    current: list[tuple[str, int]] = []
+    for block in blocks:
+        text = squash(block.text)
+        if label := _LABEL.match(text):
+            current = [(label.group("kind"), n) for n in _numbers(label.group("numbers"))]
+            for key in current:
+                texts.setdefault(key, [])
+                if key[0] == "Vraag":
+                    pages.setdefault(key[1], block.page)
+            text = text[label.end():]
+        elif block.kind not in PROSE_KINDS or signature(block):
+            continue
+        for key in current if text else ():
+            texts[key].append(text)
+    return [
+        QAPair(seq=n, asked_by=asked_by, question="\n\n".join(texts[("Vraag", n)]),
+               answer="\n\n".join(texts.get(("Antwoord", n), [])), answered_by=answered_by, page=pages[n])
+        for n in sorted(pages)
+    ]
+
+
+# -- repeated questions (schriftelijk overleg, memorie van antwoord) ------------------------------
+
+@dataclass
+class _Repetition:
+    """Which prose blocks repeat earlier text, and which earlier block each one repeats."""
+
+    source: dict[int, int] = field(default_factory=dict)  # repeated block -> block it repeats
+
+    @classmethod
+    def find(cls, blocks: Sequence[Block]) -> _Repetition:
+        """Blocks are read in order; the answers of a reply (from a repeated block up to a signature
+        or heading) are never taken as the source of a repetition."""
+        found = cls()
+        seen: dict[tuple[str, ...], int] = {}
+        in_answer: set[int] = set()
+        previous: list[str] = []
+        in_reply = after_question = False
+        for i, block in enumerate(blocks):
+            if block.kind not in PROSE_KINDS or signature(block):
+                in_reply = in_reply and block.kind not in ("heading", "signature") and not signature(block)
+                continue
+            tokens = _words(block)
+            if len(tokens) >= MIN_WORDS:
+                source = cls._source(tokens, seen, in_answer)
+            else:  # a short piece only continues a repeated block: "beëindigd?" after its page break
+                source = cls._source(previous[-SHINGLE:] + tokens, seen, in_answer) if after_question else None
+            if source is not None:
+                found.source[i] = source
+                in_reply = after_question = True
+            else:
+                for shingle in _shingles(tokens):
+                    seen.setdefault(shingle, i)
+                if in_reply:
+                    in_answer.add(i)
+                after_question = False
+            previous = tokens
+        return found
+
+    @staticmethod
+    def _source(tokens: list[str], seen: dict[tuple[str, ...], int], in_answer: set[int]) -> int | None:
+        shingles = _shingles(tokens)
+        owners = [seen[s] for s in shingles if s in seen and seen[s] not in in_answer]
+        if not shingles or len(owners) < MIN_SHARE * len(shingles):
+            return None
+        return Counter(owners).most_common(1)[0][0]
+
+
+def _question_style(blocks: Sequence[Block], repeated: set[int], others: list[int]) -> tuple | None:
+    """The style of the repeated blocks when it sets them apart from the answers, else None."""
+    if not repeated or not others:
+        return None
+    q_key, q_count = Counter(_style_key(blocks[i]) for i in repeated).most_common(1)[0]
+    a_key, a_count = Counter(_style_key(blocks[i]) for i in others).most_common(1)[0]
+    if q_key != a_key and q_count >= 0.8 * len(repeated) and a_count >= 0.6 * len(others):
+        return q_key
+    return None
+
+
+def _fractie_context(blocks: Sequence[Block], prose: Sequence[int]) -> dict[int, list[str]]:
+    """For each prose block the fracties asking in it, or else in the nearest block before it."""
+    context: dict[int, list[str]] = {}
+    current: list[str] = []
+    for i in prose:
+        current = askers(blocks[i].text) or current
+        context[i] = current
+    return context
+
+
+def _group(blocks: Sequence[Block], start: int, is_question) -> list[tuple[list[int], list[int]]]:
+    """(question blocks, answer blocks) runs from `start`; a signature closes the running answer."""
+    groups: list[tuple[list[int], list[int]]] = []
+    questions: list[int] = []
+    answers: list[int] = []
+    for i in range(start, len(blocks)):
+        block = blocks[i]
+        if signature(block):
+            if questions:
+                groups.append((questions, answers))
+            questions, answers = [], []
+        elif block.kind not in PROSE_KINDS:
+            continue
+        elif is_question(i):
+            if answers:
+                groups.append((questions, answers))
+                questions, answers = [], []
+            questions.append(i)
+        elif questions:
+            answers.append(i)
+    if questions:
+        groups.append((questions, answers))
+    return groups
+
+
+def _pairs(blocks: Sequence[Block], groups, context: dict[int, list[str]], sources: dict[int, int],
+           answered_by: str) -> list[QAPair]:
+    pairs = []
+    for seq, (questions, answers) in enumerate(groups, start=1):
+        question = "\n\n".join(squash(blocks[i].text) for i in questions)
+        who = askers(question)
+        if not who:
+            first = questions[0]
+            who = context.get(sources.get(first, first), [])
+        pairs.append(QAPair(
+            seq=seq, asked_by=", ".join(who), question=question,
+            answer="\n\n".join(squash(blocks[i].text) for i in answers),
+            answered_by=answered_by, page=blocks[questions[0]].page,
+        ))
+    return pairs
+
+
+def repeated_pairs(blocks: Sequence[Block], answered_by: str = "") -> list[QAPair]:
+    """Pairs from a reply that repeats the question blocks; [] when nothing is repeated."""
+    prose = [i for i, b in enumerate(blocks) if b.kind in PROSE_KINDS and not signature(b)]
+    repetition = _Repetition.find(blocks)
+    if not repetition.source:
+        return []
+    start = min(repetition.source)
+    repeated = set(repetition.source)
+    others = [i for i in prose if i > start and i not in repeated]
+    style = _question_style(blocks, repeated, others)
+
+    def is_question(i: int) -> bool:
+        return i in repeated or (style is not None and _style_key(blocks[i]) == style)
+
+    groups = _group(blocks, start, is_question)
+    return _pairs(blocks, groups, _fractie_context(blocks, prose), repetition.source, answered_by)
+
+
+def styled_pairs(blocks: Sequence[Block], answered_by: str = "") -> list[QAPair]:
+    """Pairs when nothing is repeated but the blocks a fractie asks stand in their own style."""
+    prose = [i for i, b in enumerate(blocks) if b.kind in PROSE_KINDS and not signature(b)]
+    asking = [i for i in prose if askers(blocks[i].text)]
+    if not asking:
+        return []
+    q_key, q_count = Counter(_style_key(blocks[i]) for i in asking).most_common(1)[0]
+    rest = [i for i in prose if _style_key(blocks[i]) != q_key]
+    if q_count < 0.8 * len(asking) or not rest or q_key == (False, False, 0):
+        return []
+    groups = _group(blocks, asking[0], lambda i: _style_key(blocks[i]) == q_key)
+    return [p for p in _pairs(blocks, groups, _fractie_context(blocks, prose), {}, answered_by) if p.answer]
+
+
+def question_blocks(blocks: Sequence[Block]) -> list[QAPair]:
+    """Each block a fractie asks (or continues), with no answer: a report of questions only."""
+    prose = [i for i, b in enumerate(blocks) if b.kind in PROSE_KINDS and not signature(b)]
+    context = _fractie_context(blocks, prose)
+    asking = [i for i in prose if context[i]]
+    return [QAPair(seq=n, asked_by=", ".join(context[i]), question=squash(blocks[i].text), answer="",
+                   page=blocks[i].page) for n, i in enumerate(asking, start=1)]
+
+
+def extract_qa(blocks: Sequence[Block], document_type: str, answered_by: str = "") -> list[QAPair]:
+    """The question/answer pairs of a paper, by the first shape that fits it."""
+    body = [b for b in blocks if b.kind not in FURNITURE_KINDS]
+    if any(_LABEL.fullmatch(squash(b.text)) or (b.kind == "label" and _LABEL.match(squash(b.text)))
+           for b in body):
+        return numbered_pairs(body)
+    if document_type in NO_QA_TYPES:
+        return []
+    pairs = repeated_pairs(body, answered_by) or styled_pairs(body, answered_by)
+    if not pairs and document_type in REPORT_TYPES:
+        pairs = question_blocks(body)
+    return pairs

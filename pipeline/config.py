@@ -100,6 +100,8 @@ class Settings:
     publish: bool = True
     timeout: float = field(default_factory=lambda: float(_env("HTTP_TIMEOUT", "30")))
     retries: int = field(default_factory=lambda: int(_env("HTTP_RETRIES", "5")))
+    retry_base_delay: float = field(default_factory=lambda: float(_env("HTTP_RETRY_BASE_DELAY", "1")))  # s
+    retry_max_delay: float = field(default_factory=lambda: float(_env("HTTP_RETRY_MAX_DELAY", "60")))  # s
     page_size: int = field(default_factory=lambda: int(_env("SRU_PAGE_SIZE", "100")))
     keep_releases: int = field(default_factory=lambda: int(_env("KEEP_RELEASES", "5")))
     postgres_dsn: str | None = field(default_factory=lambda: os.environ.get("EK_POSTGRES_DSN"))

@@ -1,0 +1,1 @@
+"""Fetch stage: discover publications through SRU and archive their files (see harvest.py)."""

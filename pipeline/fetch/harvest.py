@@ -1,0 +1,282 @@
+"""The fetch stage: discover Eerste Kamer publications through SRU, then archive their files.
+
+`discover` pages the query completely (keyset on dt.identifier), records every record version
+in the state DB and advances the watermark; `download_pending` fetches every file not archived
+yet (new work, and whatever failed before). `harvest` does both. Nothing is downloaded twice:
+a version's files are fetched once, and only a new change stamp makes a new version.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from pipeline.config import DEFAULT_KINDS, EERSTE_KAMER, Settings
+from pipeline.errors import MalformedResponse
+from pipeline.fetch.archive import RawArchive
+from pipeline.fetch.http import HttpError, PoliteClient
+from pipeline.fetch.progress import Progress
+from pipeline.fetch.state import RECORD, Recorded, StateStore
+from pipeline.sources.records import SruRecord
+from pipeline.sources.sru import HarvestQuery, PagingTally, SruClient, SruPage
+
+log = logging.getLogger(__name__)
+
+#: dt.modified has day resolution: poll again from one day before the watermark.
+OVERLAP = timedelta(days=1)
+#: At most this many identifiers per list in a report's dict form.
+REPORT_IDS = 100
+EXTENSIONS = {"pdf": "pdf", "xml": "xml", "metadata": "xml"}
+
+
+@dataclass
+class DiscoveryReport:
+    query: str = ""
+    discovered: int = 0  # records of the requested kinds by the Eerste Kamer
+    new: int = 0  # identifiers never seen before
+    changed: int = 0  # a known identifier with a new change stamp: a new version
+    unchanged: int = 0
+    published_in_window: int = 0  # new ones with dt.available inside the polled window
+    filtered_out: int = 0  # records the service returned that are not EK or not a requested kind
+    bad_records: int = 0
+    pages: int = 0
+    estimated_records: int | None = None  # the service's first numberOfRecords (an estimate)
+    pages_add_up: bool = True
+    links: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+    watermark_before: str | None = None
+    watermark_after: str | None = None
+    new_ids: list[str] = field(default_factory=list)
+    changed_ids: list[str] = field(default_factory=list)
+    files_already_archived: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["new_ids"] = self.new_ids[:REPORT_IDS]
+        data["changed_ids"] = self.changed_ids[:REPORT_IDS]
+        return data
+
+
+@dataclass
+class DownloadReport:
+    files_downloaded: int = 0
+    bytes: int = 0
+    errors: int = 0  # files that failed in this run (recorded in fetch_errors, retried next run)
+    requests: int = 0
+    seconds: float = 0.0
+    error_samples: list[dict[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class HarvestReport:
+    discovered: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    files_downloaded: int = 0
+    files_already_archived: int = 0
+    bytes: int = 0
+    errors: int = 0  # bad records + failed files in this run
+    open_errors: int = 0  # unresolved fetch_errors after the run
+    requests: int = 0
+    seconds: float = 0.0
+    watermark_before: str | None = None
+    watermark_after: str | None = None
+    discovery: dict[str, Any] = field(default_factory=dict)
+    download: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- discovery --------------------------------------------------------------------------------
+
+def _query(settings: Settings, watermark: date | None) -> HarvestQuery:
+    since = settings.since or (watermark - OVERLAP if watermark else None)
+    return HarvestQuery(kinds=tuple(settings.kinds), modified_from=since, modified_until=settings.until,
+                        dossier=settings.dossier, identifiers=tuple(settings.identifiers))
+
+
+def _wanted(record: SruRecord, kinds: tuple[str, ...]) -> bool:
+    return record.creator == EERSTE_KAMER and record.publicatienaam in kinds
+
+
+class _Discovery:
+    """One discovery run: pages in, versions recorded, counts kept."""
+
+    def __init__(self, settings: Settings, store: StateStore, query: HarvestQuery) -> None:
+        self.settings = settings
+        self.store = store
+        self.query = query
+        self.report = DiscoveryReport(query=query.cql())
+        self.max_modified: date | None = None
+        self.progress = Progress("discovery")
+
+    def take(self, page: SruPage, after: str | None) -> None:
+        wanted = [r for r in page.records if _wanted(r, self.query.kinds)]
+        self.report.filtered_out += len(page.records) - len(wanted)
+        for bad in page.bad_records:
+            ident = bad.identifier or f"unidentified record after {after or 'the start'}"
+            log.warning("unreadable SRU record %s: %s", ident, bad.reason)
+            self.store.record_error(ident, 0, RECORD, self.settings.sru_url, "bad_record", bad.reason)
+        self.report.bad_records += len(page.bad_records)
+        for recorded in self.store.record_versions(wanted):
+            self._count(recorded)
+        self.progress.add(records=len(wanted), errors=len(page.bad_records))
+
+    def _count(self, recorded: Recorded) -> None:
+        record, report = recorded.record, self.report
+        report.discovered += 1
+        if record.modified:
+            modified = date.fromisoformat(record.modified[:10])
+            self.max_modified = max(self.max_modified or modified, modified)
+        if recorded.status == "unchanged":
+            report.unchanged += 1
+            report.files_already_archived += self.store.archived_files(record.identifier, recorded.version)
+        elif recorded.status == "changed":
+            report.changed += 1
+            report.changed_ids.append(record.identifier)
+        else:
+            report.new += 1
+            report.new_ids.append(record.identifier)
+            start = self.query.modified_from
+            if start is None or record.available[:10] >= start.isoformat():
+                report.published_in_window += 1
+
+    def new_watermark(self) -> date | None:
+        """How far this run covered the source, or None when it must not move the watermark."""
+        narrowed = bool(self.settings.dossier or self.settings.identifiers)
+        if narrowed or self.report.bad_records:
+            return None
+        return self.max_modified or self.settings.since
+
+
+def discover(settings: Settings, http: PoliteClient | None = None) -> DiscoveryReport:
+    """Query SRU completely and record every record version in the state DB (no file downloads)."""
+    started = time.perf_counter()
+    kinds = tuple(settings.kinds) or DEFAULT_KINDS
+    with StateStore(settings.layout.state_db) as store, _client(settings, http) as client:
+        before = store.watermark(kinds)
+        query = _query(settings, before)
+        run = _Discovery(settings, store, query)
+        log.info("discovering: %s", query.cql())
+        requests_before = client.requests
+        sru = SruClient(lambda params, check: client.get(settings.sru_url, check, params), settings.page_size)
+        tally = PagingTally()
+        for page in sru.pages(query, tally):
+            run.take(page, tally.last_identifier)
+        report = run.report
+        report.pages, report.estimated_records, report.pages_add_up = tally.pages, tally.first_estimate, tally.adds_up
+        after = run.new_watermark()
+        if after is not None:
+            store.advance_watermark(kinds, after)
+        report.watermark_before = before.isoformat() if before else None
+        wm = store.watermark(kinds)
+        report.watermark_after = wm.isoformat() if wm else None
+        report.links = store.refresh_links()
+        report.requests = client.requests - requests_before
+    run.progress.done()
+    report.seconds = round(time.perf_counter() - started, 3)
+    log.info("discovered %d record(s): %d new, %d changed, %d unchanged, %d filtered out, %d unreadable",
+             report.discovered, report.new, report.changed, report.unchanged, report.filtered_out,
+             report.bad_records)
+    return report
+
+
+# --- downloads --------------------------------------------------------------------------------
+
+def _looks_like_html(content: bytes) -> bool:
+    head = content[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def check_pdf(content: bytes) -> bytes:
+    if _looks_like_html(content):
+        raise MalformedResponse("an HTML page was served where a PDF was promised")
+    if b"%PDF-" not in content[:1024]:
+        raise MalformedResponse(f"not a PDF (starts with {content[:16]!r})")
+    if b"%%EOF" not in content[-2048:]:
+        raise MalformedResponse("the PDF is truncated (no %%EOF at its end)")
+    return content
+
+
+def check_xml(content: bytes) -> bytes:
+    if _looks_like_html(content):
+        raise MalformedResponse("an HTML page was served where XML was promised")
+    try:
+        root = ET.fromstring(content)
+    except ET.ParseError as err:
+        raise MalformedResponse(f"malformed or truncated XML ({err})") from None
+    if root.tag.rsplit("}", 1)[-1].lower() == "html":
+        raise MalformedResponse("an HTML page was served where XML was promised")
+    return content
+
+
+CHECKS: dict[str, Callable[[bytes], bytes]] = {"pdf": check_pdf, "xml": check_xml, "metadata": check_xml}
+
+
+def download_pending(settings: Settings, http: PoliteClient | None = None) -> DownloadReport:
+    """Fetch every file not archived yet; a failure is recorded and retried by the next run."""
+    started = time.perf_counter()
+    report = DownloadReport()
+    archive = RawArchive(settings.layout.raw)
+    progress = Progress("download")
+    with StateStore(settings.layout.state_db) as store, _client(settings, http) as client:
+        requests_before = client.requests
+        pending = store.pending_files()
+        log.info("%d file(s) to download", len(pending))
+        for item in pending:
+            try:
+                content = client.get(item.url, CHECKS[item.manifestation])
+            except HttpError as err:
+                store.mark_failed(item, err.kind, str(err))
+                report.errors += 1
+                if len(report.error_samples) < REPORT_IDS:
+                    report.error_samples.append({"identifier": item.identifier, "manifestation": item.manifestation,
+                                                 "error_kind": err.kind, "message": str(err)})
+                log.warning("%s %s: %s", item.identifier, item.manifestation, err)
+                progress.add(errors=1)
+                continue
+            store.mark_archived(item, archive.put(content, EXTENSIONS[item.manifestation]))
+            report.files_downloaded += 1
+            report.bytes += len(content)
+            progress.add(files=1, nbytes=len(content))
+        report.requests = client.requests - requests_before
+    progress.done()
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+# --- both -------------------------------------------------------------------------------------
+
+def harvest(settings: Settings) -> HarvestReport:
+    """Discover, then download everything pending; one polite client for both."""
+    started = time.perf_counter()
+    with PoliteClient(settings) as client:
+        found = discover(settings, client)
+        fetched = download_pending(settings, client)
+    with StateStore(settings.layout.state_db) as store:
+        open_errors = store.open_errors()
+    return HarvestReport(
+        discovered=found.discovered, new=found.new, changed=found.changed, unchanged=found.unchanged,
+        files_downloaded=fetched.files_downloaded, files_already_archived=found.files_already_archived,
+        bytes=fetched.bytes, errors=found.bad_records + fetched.errors, open_errors=open_errors,
+        requests=found.requests + fetched.requests, seconds=round(time.perf_counter() - started, 3),
+        watermark_before=found.watermark_before, watermark_after=found.watermark_after,
+        discovery=found.to_dict(), download=fetched.to_dict(),
+    )
+
+
+def _client(settings: Settings, http: PoliteClient | None) -> AbstractContextManager[PoliteClient]:
+    """The caller's client (left open), or a new one closed after use."""
+    return nullcontext(http) if http is not None else PoliteClient(settings)

@@ -1,0 +1,287 @@
+"""The harvest state in SQLite: watermarks, publication versions, the file manifest, errors, links.
+
+A publication version is one (identifier, change stamp) pair: version 1 is the first stamp seen,
+and every new stamp adds a version (status "changed"); old versions and their files stay.
+Each version lists the files (manifestations) it needs in the manifest, which records url,
+sha256, size, archived path, fetched_at and status (pending | archived | failed). Download
+progress is committed file by file, so a crashed harvest resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.fetch.archive import StoredFile
+from pipeline.sources.records import SruRecord
+
+#: The manifestations archived per publication, when the record lists them.
+MANIFESTATIONS = ("pdf", "xml", "metadata")
+#: Errors about a record itself (not one of its files) use this manifestation name.
+RECORD = "record"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS watermarks (
+    kind TEXT PRIMARY KEY, modified TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS versions (
+    identifier TEXT NOT NULL, version INTEGER NOT NULL, changed_at TEXT NOT NULL,
+    modified TEXT NOT NULL, available TEXT NOT NULL, publicatienaam TEXT NOT NULL,
+    documentstatus TEXT NOT NULL, ondernummer TEXT NOT NULL, dossiers TEXT NOT NULL,
+    status TEXT NOT NULL, record TEXT NOT NULL, discovered_at TEXT NOT NULL,
+    PRIMARY KEY (identifier, version), UNIQUE (identifier, changed_at));
+CREATE TABLE IF NOT EXISTS manifest (
+    identifier TEXT NOT NULL, version INTEGER NOT NULL, manifestation TEXT NOT NULL,
+    url TEXT NOT NULL, sha256 TEXT, size INTEGER, path TEXT, fetched_at TEXT,
+    status TEXT NOT NULL DEFAULT 'pending',
+    PRIMARY KEY (identifier, version, manifestation));
+CREATE INDEX IF NOT EXISTS manifest_status ON manifest (status);
+CREATE TABLE IF NOT EXISTS fetch_errors (
+    identifier TEXT NOT NULL, version INTEGER NOT NULL, manifestation TEXT NOT NULL,
+    url TEXT NOT NULL, error_kind TEXT NOT NULL, message TEXT NOT NULL, attempts INTEGER NOT NULL,
+    first_failed_at TEXT NOT NULL, last_failed_at TEXT NOT NULL, resolved INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (identifier, version, manifestation));
+CREATE TABLE IF NOT EXISTS links (
+    from_id TEXT NOT NULL, to_id TEXT NOT NULL, kind TEXT NOT NULL,
+    PRIMARY KEY (from_id, to_id, kind));
+"""
+
+_REPRINT = re.compile(r"^(?P<base>.+)-h\d+$")
+_NUMERIC_ID = re.compile(r"^[a-z]+-\d+$")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class ArchivedVersion:
+    identifier: str
+    version: int  # 1-based; +1 each time the record's change stamp changes
+    record: SruRecord
+    files: dict[str, Path]  # manifestation ("pdf", "xml", "metadata") -> archived file
+    fetched_at: str
+    status: str  # "new" | "changed"
+
+
+@dataclass(frozen=True)
+class PendingFile:
+    identifier: str
+    version: int
+    manifestation: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The outcome of recording one discovered record."""
+
+    record: SruRecord
+    version: int
+    status: str  # new | changed | unchanged
+
+
+class StateStore:
+    """SQLite at `path` (WAL), created on demand; safe to open from several processes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=60)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        with self._db:
+            self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- watermarks ---------------------------------------------------------------------------
+
+    def watermark(self, kinds: Sequence[str]) -> date | None:
+        """The oldest watermark of `kinds`; None when any of them was never harvested."""
+        rows = dict(self._db.execute("SELECT kind, modified FROM watermarks").fetchall())
+        if not kinds or any(k not in rows for k in kinds):
+            return None
+        return min(date.fromisoformat(rows[k]) for k in kinds)
+
+    def advance_watermark(self, kinds: Sequence[str], modified: date) -> None:
+        """Set each kind's watermark to `modified` unless it is already later."""
+        with self._db:
+            self._db.executemany(
+                "INSERT INTO watermarks VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET "
+                "modified = max(modified, excluded.modified), updated_at = excluded.updated_at",
+                [(k, modified.isoformat(), now()) for k in kinds])
+
+    # --- versions -----------------------------------------------------------------------------
+
+    def record_versions(self, records: Iterable[SruRecord]) -> list[Recorded]:
+        """Store each record as a version unless its change stamp is known; one transaction."""
+        out = []
+        with self._db:
+            for record in records:
+                out.append(self._record_version(record))
+                self._resolve(record.identifier, 0, RECORD)
+        return out
+
+    def _record_version(self, record: SruRecord) -> Recorded:
+        stamp = record.changed_at or record.modified
+        known = self._db.execute("SELECT version FROM versions WHERE identifier = ? AND changed_at = ?",
+                                 (record.identifier, stamp)).fetchone()
+        if known:
+            return Recorded(record, known[0], "unchanged")
+        latest = self._db.execute("SELECT max(version) FROM versions WHERE identifier = ?",
+                                  (record.identifier,)).fetchone()[0]
+        version, status = (1, "new") if latest is None else (latest + 1, "changed")
+        self._db.execute(
+            "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (record.identifier, version, stamp, record.modified, record.available, record.publicatienaam,
+             record.documentstatus, record.ondernummer, json.dumps(list(record.dossiers)), status,
+             json.dumps(record.to_dict(), ensure_ascii=False), now()))
+        self._db.executemany(
+            "INSERT INTO manifest (identifier, version, manifestation, url) VALUES (?, ?, ?, ?)",
+            [(record.identifier, version, m, record.urls[m]) for m in MANIFESTATIONS if record.urls.get(m)])
+        return Recorded(record, version, status)
+
+    def get_version(self, identifier: str, version: int) -> ArchivedVersion:
+        row = self._db.execute("SELECT * FROM versions WHERE identifier = ? AND version = ?",
+                               (identifier, version)).fetchone()
+        if row is None:
+            raise KeyError(f"no version {version} of {identifier} in {self.path}")
+        return self._archived(row)
+
+    def archived_versions(self, identifiers: Sequence[str] = (), dossier: str | None = None
+                          ) -> list[ArchivedVersion]:
+        """Versions whose files are all archived, by identifier, version."""
+        rows = self._db.execute(
+            "SELECT v.* FROM versions v WHERE EXISTS (SELECT 1 FROM manifest m WHERE "
+            "m.identifier = v.identifier AND m.version = v.version) AND NOT EXISTS (SELECT 1 FROM "
+            "manifest m WHERE m.identifier = v.identifier AND m.version = v.version AND "
+            "m.status != 'archived') ORDER BY v.identifier, v.version").fetchall()
+        wanted = set(identifiers)
+        return [self._archived(row) for row in rows
+                if (not wanted or row["identifier"] in wanted)
+                and (dossier is None or dossier in json.loads(row["dossiers"]))]
+
+    def _archived(self, row: sqlite3.Row) -> ArchivedVersion:
+        files = self._db.execute(
+            "SELECT manifestation, path, fetched_at FROM manifest WHERE identifier = ? AND version = ? "
+            "AND status = 'archived'", (row["identifier"], row["version"])).fetchall()
+        return ArchivedVersion(
+            identifier=row["identifier"], version=row["version"],
+            record=SruRecord.from_dict(json.loads(row["record"])),
+            files={f["manifestation"]: self.path.parent / f["path"] for f in files},
+            fetched_at=max((f["fetched_at"] for f in files), default=""), status=row["status"])
+
+    def archived_files(self, identifier: str, version: int) -> int:
+        return self._db.execute("SELECT count(*) FROM manifest WHERE identifier = ? AND version = ? AND "
+                                "status = 'archived'", (identifier, version)).fetchone()[0]
+
+    def counts(self) -> dict[str, int]:
+        """Publications, versions and files by status: for reports and the bench."""
+        out = {"publications": self._db.execute("SELECT count(DISTINCT identifier) FROM versions").fetchone()[0],
+               "versions": self._db.execute("SELECT count(*) FROM versions").fetchone()[0]}
+        for status, n in self._db.execute("SELECT status, count(*) FROM manifest GROUP BY status"):
+            out[f"files_{status}"] = n
+        return out
+
+    # --- manifest -----------------------------------------------------------------------------
+
+    def pending_files(self) -> list[PendingFile]:
+        """Files not archived yet (never tried, or failed before), oldest version first."""
+        rows = self._db.execute("SELECT identifier, version, manifestation, url FROM manifest "
+                                "WHERE status != 'archived' ORDER BY identifier, version, manifestation")
+        return [PendingFile(*row) for row in rows]
+
+    def mark_archived(self, item: PendingFile, stored: StoredFile) -> None:
+        with self._db:
+            self._db.execute(
+                "UPDATE manifest SET sha256 = ?, size = ?, path = ?, fetched_at = ?, status = 'archived' "
+                "WHERE identifier = ? AND version = ? AND manifestation = ?",
+                (stored.sha256, stored.size, str(stored.path.relative_to(self.path.parent)), now(),
+                 item.identifier, item.version, item.manifestation))
+            self._resolve(item.identifier, item.version, item.manifestation)
+
+    def mark_failed(self, item: PendingFile, kind: str, message: str) -> None:
+        with self._db:
+            self._db.execute("UPDATE manifest SET status = 'failed' WHERE identifier = ? AND version = ? "
+                             "AND manifestation = ?", (item.identifier, item.version, item.manifestation))
+            self._upsert_error(item.identifier, item.version, item.manifestation, item.url, kind, message)
+
+    # --- errors -------------------------------------------------------------------------------
+
+    def record_error(self, identifier: str, version: int, manifestation: str, url: str,
+                     kind: str, message: str) -> None:
+        """Add or update an error (attempts + 1); it stays until a later success resolves it.
+
+        Errors about a record itself use version 0 and manifestation `RECORD`."""
+        with self._db:
+            self._upsert_error(identifier, version, manifestation, url, kind, message)
+
+    def _upsert_error(self, identifier: str, version: int, manifestation: str, url: str,
+                      kind: str, message: str) -> None:
+        stamp = now()
+        self._db.execute(
+            "INSERT INTO fetch_errors VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, 0) "
+            "ON CONFLICT (identifier, version, manifestation) DO UPDATE SET url = excluded.url, "
+            "error_kind = excluded.error_kind, message = excluded.message, attempts = attempts + 1, "
+            "last_failed_at = excluded.last_failed_at, resolved = 0",
+            (identifier, version, manifestation, url, kind, message, stamp, stamp))
+
+    def _resolve(self, identifier: str, version: int, manifestation: str) -> None:
+        self._db.execute("UPDATE fetch_errors SET resolved = 1 WHERE identifier = ? AND version = ? "
+                         "AND manifestation = ? AND resolved = 0", (identifier, version, manifestation))
+
+    def fetch_errors(self) -> list[dict[str, Any]]:
+        rows = self._db.execute("SELECT * FROM fetch_errors ORDER BY identifier, version, manifestation")
+        return [dict(row) | {"resolved": bool(row["resolved"])} for row in rows]
+
+    def open_errors(self) -> int:
+        return self._db.execute("SELECT count(*) FROM fetch_errors WHERE resolved = 0").fetchone()[0]
+
+    # --- links --------------------------------------------------------------------------------
+
+    def refresh_links(self) -> int:
+        """Derive links from the latest version of every publication; returns how many exist."""
+        latest = self._db.execute(
+            "SELECT v.identifier, v.documentstatus, v.ondernummer, v.dossiers, v.record FROM versions v "
+            "WHERE v.version = (SELECT max(version) FROM versions w WHERE w.identifier = v.identifier) "
+            "ORDER BY v.identifier").fetchall()
+        with self._db:
+            self._db.executemany("INSERT OR IGNORE INTO links VALUES (?, ?, ?)", _derive_links(latest))
+        return self._db.execute("SELECT count(*) FROM links").fetchone()[0]
+
+    def links(self) -> list[dict[str, str]]:
+        return [dict(r) for r in self._db.execute("SELECT * FROM links ORDER BY from_id, to_id, kind")]
+
+
+def _derive_links(rows: Sequence[sqlite3.Row]) -> list[tuple[str, str, str]]:
+    """Unformatted paper -> formatted one (same dossier and ondernummer), reprints, isReplacedBy."""
+    formatted: dict[tuple[str, str], str] = {}
+    for row in rows:
+        if row["documentstatus"] != "Onopgemaakt" and row["ondernummer"]:
+            for dossier in json.loads(row["dossiers"]):
+                formatted.setdefault((dossier, row["ondernummer"]), row["identifier"])
+    links = []
+    for row in rows:
+        ident = row["identifier"]
+        if row["documentstatus"] == "Onopgemaakt" and _NUMERIC_ID.match(ident):
+            links += [(ident, formatted[(d, row["ondernummer"])], "formatted")
+                      for d in json.loads(row["dossiers"]) if (d, row["ondernummer"]) in formatted]
+        if reprint := _REPRINT.match(ident):
+            links.append((reprint["base"], ident, "reprint"))
+        if replaced_by := json.loads(row["record"]).get("is_replaced_by"):
+            links.append((ident, replaced_by, "replaced_by"))
+    return links

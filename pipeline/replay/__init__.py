@@ -1,0 +1,1 @@
+"""A local replay of repository.overheid.nl (SRU and FRBR files) for tests and the offline demo."""

@@ -1,0 +1,260 @@
+"""A local stand-in for repository.overheid.nl: SRU 2.0 searchRetrieve and the FRBR files.
+
+Answers like the real service: gzd records in the real layout, `numberOfRecords` as an estimate
+(a little off), `nextRecordPosition` while more remain, diagnostics inside HTTP 200, and an nginx
+504 for any `startRecord` of 10,000 or more. `Faults` adds the real service's bad days.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import socket
+import struct
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape
+
+from pipeline.replay.catalogue import BASE, ENVELOPE_NS, Catalogue, Entry, recorded_catalogue
+from pipeline.replay.cql import Compiled, CqlError, compile_query
+from pipeline.replay.faults import Faults
+
+log = logging.getLogger(__name__)
+
+#: The real service answers 504 from this startRecord on (the deep-paging wall).
+DEEP_PAGING_WALL = 10_000
+MAX_RECORDS = 1000
+NGINX_504 = (b"<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 "
+             b"Gateway Time-out</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+NGINX_503 = (b"<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n"
+             b"<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n<hr><center>nginx</center>\r\n"
+             b"</body>\r\n</html>\r\n")
+ERROR_PAGE = (b"<!DOCTYPE html><html><head><title>Pagina niet gevonden</title></head><body><h1>Er is iets "
+              b"misgegaan</h1><p>Deze pagina bestaat niet (meer).</p></body></html>")
+_POSITION = re.compile(r"<sru:recordPosition>\d+</sru:recordPosition>")
+_TPMETA = re.compile(r"<overheidwetgeving:tpmeta>.*?</overheidwetgeving:tpmeta>", re.S)
+
+
+class RequestLog:
+    """Requests served, by kind ("sru", "file", "other") and status; thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.entries: list[tuple[str, str, int]] = []  # (kind, path or query, status)
+
+    def add(self, kind: str, what: str, status: int) -> None:
+        with self._lock:
+            self.entries.append((kind, what, status))
+
+    def count(self, kind: str | None = None, status: int | None = None) -> int:
+        with self._lock:
+            return sum(1 for k, _, s in self.entries if kind in (None, k) and status in (None, s))
+
+    def served(self, kind: str = "file") -> Counter[str]:
+        """How often each path (or query) was answered with 200."""
+        with self._lock:
+            return Counter(w for k, w, s in self.entries if k == kind and s == 200)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.entries.clear()
+
+
+def estimate(count: int) -> int:
+    """numberOfRecords as the real service gives it: an estimate, here about 3% too high."""
+    return count + (count // 33 + 1 if count else 0)
+
+
+def _diagnostic_response(uri: str, message: str) -> bytes:
+    """Exactly the shape of the real diagnostic (recorded/sru/sru_unknown_index_diagnostic.xml)."""
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><searchRetrieveResponse '
+            'xmlns="http://docs.oasis-open.org/ns/search-ws/sruResponse" xmlns:ns2="http://docs.oasis-open.org/ns/'
+            'search-ws/xcql" xmlns:ns3="http://docs.oasis-open.org/ns/search-ws/diagnostic" xmlns:ns4="http://'
+            'docs.oasis-open.org/ns/search-ws/facetedResults" xmlns:ns5="http://docs.oasis-open.org/ns/search-ws/'
+            'searchResultAnalysis" xmlns:ns6="http://docs.oasis-open.org/ns/search-ws/scan"><version>2.0</version>'
+            f"<diagnostics><ns3:diagnostic><ns3:uri>{escape(uri)}</ns3:uri><ns3:message>{escape(message)}"
+            "</ns3:message></ns3:diagnostic></diagnostics></searchRetrieveResponse>").encode()
+
+
+class ReplayServer:
+    """Context manager: a threaded HTTP server on 127.0.0.1 (a free port unless `port` is given)."""
+
+    def __init__(self, catalogue: Catalogue, faults: Faults | None = None, port: int = 0) -> None:
+        self.catalogue = catalogue
+        self.faults = faults or Faults()
+        self.requests = RequestLog()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+        self._httpd.daemon_threads = True
+        self._httpd.replay = self  # type: ignore[attr-defined]
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self.sru_url = self.url + "/sru"
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> ReplayServer:
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="replay-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    # --- SRU ----------------------------------------------------------------------------------
+
+    def search(self, params: dict[str, str]) -> tuple[int, bytes]:
+        """(HTTP status, body) of a searchRetrieve request."""
+        if params.get("operation", "searchRetrieve") != "searchRetrieve":
+            return 200, _diagnostic_response("info:srw/diagnostic/1/4", "Unsupported operation")
+        try:
+            start = int(params.get("startRecord", "1"))
+            maximum = min(int(params.get("maximumRecords", "10")), MAX_RECORDS)
+        except ValueError:
+            return 200, _diagnostic_response("info:srw/diagnostic/1/6", "Unsupported parameter value")
+        if start >= DEEP_PAGING_WALL:
+            return 504, NGINX_504
+        query = params.get("query", "")
+        try:
+            compiled = compile_query(query)
+        except CqlError as err:
+            return 200, _diagnostic_response(err.uri, err.message)
+        matches = self._matches(compiled)
+        page = matches[max(start, 1) - 1 : max(start, 1) - 1 + maximum]
+        following = max(start, 1) - 1 + len(page)
+        return 200, self._results(query, start, maximum, len(matches), page,
+                                  following + 1 if following < len(matches) else None, compiled.ignored)
+
+    def _matches(self, compiled: Compiled) -> list[Entry]:
+        source = self.catalogue.after(compiled.lower_bound[1]) if compiled.lower_bound else iter(self.catalogue)
+        found = [e for e in source if compiled.predicate(e.index)]
+        if compiled.sort_index and compiled.sort_index != "dt.identifier":
+            found.sort(key=lambda e: e.index.get(compiled.sort_index or "", ("",))[0])
+        if compiled.descending:
+            found.reverse()
+        return found
+
+    def _results(self, query: str, start: int, maximum: int, total: int, page: list[Entry],
+                 next_position: int | None, ignored: list[str]) -> bytes:
+        records = "".join(_POSITION.sub(f"<sru:recordPosition>{start + n}</sru:recordPosition>", self._record(e))
+                          for n, e in enumerate(page))
+        diagnostics = "".join(
+            # The real service names this MarkLogic code; the diagnostic URI here is our choice.
+            "<diag:diagnostic><diag:uri>info:srw/diagnostic/1/48</diag:uri><diag:message>SEARCH-IGNOREDQTEXT: "
+            f"Search query contains ignored query text</diag:message><diag:details>{escape(clause)}</diag:details>"
+            "</diag:diagnostic>" for clause in ignored)
+        return (
+            f'<?xml version="1.0" encoding="UTF-8"?><sru:searchRetrieveResponse {ENVELOPE_NS}>'
+            f"<sru:version>2.0</sru:version><sru:numberOfRecords>{estimate(total)}</sru:numberOfRecords>"
+            + (f"<sru:records>{records}</sru:records>" if page else "")
+            + (f"<sru:nextRecordPosition>{next_position}</sru:nextRecordPosition>" if next_position else "")
+            + f"<sru:echoedSearchRetrieveRequest><sru:query>{escape(query)}</sru:query><sru:startRecord>{start}"
+            f"</sru:startRecord><sru:maximumRecords>{maximum}</sru:maximumRecords><sru:recordXMLEscaping>xml"
+            "</sru:recordXMLEscaping><sru:recordSchema>http://standaarden.overheid.nl/sru/</sru:recordSchema>"
+            "</sru:echoedSearchRetrieveRequest>"
+            + (f"<sru:diagnostics>{diagnostics}</sru:diagnostics>" if diagnostics else "")
+            + "<sru:resultCountPrecision>info:srw/vocabulary/resultCountPrecision/1/estimate"
+            "</sru:resultCountPrecision></sru:searchRetrieveResponse>"
+        ).encode()
+
+    def _record(self, entry: Entry) -> str:
+        xml = entry.xml.replace(BASE, self.url)
+        return _TPMETA.sub("", xml) if entry.identifier in self.faults.bad_records else xml
+
+    # --- files --------------------------------------------------------------------------------
+
+    def file(self, path: str) -> tuple[int, bytes, str]:
+        """(status, body, content type) of a file below /frbr/, after any lasting fault."""
+        found = self.catalogue.read(path)
+        if found is None:
+            return 404, ERROR_PAGE, "text/html; charset=utf-8"
+        identifier, manifestation, content = found
+        fault = self.faults.lasting(identifier, manifestation)
+        if fault == "404":
+            return 404, ERROR_PAGE, "text/html; charset=utf-8"
+        if fault == "html":
+            return 200, ERROR_PAGE, "text/html; charset=utf-8"
+        if fault == "garbage":
+            return 200, bytes(range(256)) * 8, _content_type(path)
+        if fault == "cut":
+            return 200, content[: len(content) // 2], _content_type(path)
+        return 200, content, _content_type(path)
+
+
+def _content_type(path: str) -> str:
+    return "application/pdf" if path.endswith(".pdf") else "application/xml" if path.endswith(".xml") else (
+        "text/html; charset=utf-8" if path.endswith(".html") else "application/octet-stream")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "nginx"
+    sys_version = ""
+    timeout = 30
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        replay: ReplayServer = self.server.replay  # type: ignore[attr-defined]
+        url = urlsplit(self.path)
+        if url.path == "/sru":
+            kind, what = "sru", url.query
+            params = {k: v[0] for k, v in parse_qs(url.query).items()}
+            status, body = replay.search(params)
+            ctype = "text/xml;charset=UTF-8" if status == 200 else "text/html"
+        elif url.path.startswith("/frbr/"):
+            kind, what = "file", url.path
+            status, body, ctype = replay.file(url.path)
+        else:
+            kind, what, status, body, ctype = "other", url.path, 404, ERROR_PAGE, "text/html; charset=utf-8"
+        fault = replay.faults.transient(kind == "sru") if kind != "other" else None
+        if fault:
+            status = self._fault(fault, body, ctype, replay.faults.slow_seconds)
+            if fault != "slow":
+                replay.requests.add(kind, what, status)
+                return
+        self._send(status, body, ctype)
+        replay.requests.add(kind, what, status)
+
+    def _fault(self, fault: str, body: bytes, ctype: str, slow_seconds: float) -> int:
+        """Act out a transient fault; returns the status recorded (0 when no answer was given)."""
+        if fault == "slow":
+            time.sleep(slow_seconds)
+            return 200
+        if fault in ("503", "429"):
+            status = int(fault)
+            self._send(status, NGINX_503 if status == 503 else b"Too Many Requests", "text/html",
+                       {"Retry-After": "0"} if status == 429 else None)
+            return status
+        self.close_connection = True
+        if fault == "reset":
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            return 0
+        self.send_response(200)  # truncate: promise everything, send half
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[: len(body) // 2])
+        return 0
+
+    def _send(self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's signature)
+        log.debug("%s %s", self.address_string(), format % args)
+
+
+def serve_forever(port: int = 0) -> None:
+    """Serve `recorded_catalogue()` until interrupted; prints the SRU URL."""
+    with ReplayServer(recorded_catalogue(), port=port) as server:
+        print(f"replaying {len(server.catalogue)} recorded records; SRU at {server.sru_url}", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass

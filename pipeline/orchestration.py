@@ -1,0 +1,498 @@
+"""What the DAG tasks do beyond one call into a stage.
+
+DAG Params and the run's data interval become `Settings` (validated, `InvalidParameter` naming
+the parameter and the reason); settings and stage results travel between tasks as plain JSON
+dicts; a failing stage leaves a note (stage, papers, reason) in the data directory; after every
+run the notes and results become one `RunSummary`. Nothing here imports Airflow.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pipeline.config import DEFAULT_KINDS, DataLayout, Settings
+from pipeline.errors import InvalidParameter, PipelineError, QualityGateFailed
+from pipeline.runner import RunSummary, new_run_id
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: The Params of a manual run and their defaults (a scheduled run uses these defaults).
+PARAM_DEFAULTS: dict[str, Any] = {
+    "since": None,
+    "until": None,
+    "identifiers": [],
+    "dossier": None,
+    "kinds": list(DEFAULT_KINDS),
+    "reparse": False,
+    "publish": True,
+}
+
+#: Errors a retry cannot fix: the task fails at once.
+PERMANENT_ERRORS: tuple[type[PipelineError], ...] = (InvalidParameter, QualityGateFailed)
+
+#: Airflow Variables (or `AIRFLOW_VAR_<NAME>` environment variables) that override Settings.
+VARIABLES: dict[str, str] = {"ek_data_dir": "data_dir", "ek_sru_url": "sru_url", "ek_max_rps": "max_rps"}
+
+#: The Airflow Connection to the database the dashboards read (publish target).
+POSTGRES_CONN_ID = "eerstekamer_postgres"
+
+_IDENTIFIER = re.compile(r"^(?=.*\d)[a-z]+(?:-[a-z]+)*-[0-9A-Za-z][0-9A-Za-z-]*$")
+_DOSSIER = re.compile(r"^\d{4,6}(?:-[0-9A-Z]+)*$")
+_VERGADERJAAR = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+# --- Params -> Settings --------------------------------------------------------------------------
+
+
+def _date_param(name: str, value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidParameter(f"param {name!r}: {value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _bool_param(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidParameter(f"param {name!r}: {value!r} is not true or false")
+    return value
+
+
+def _list_param(name: str, value: Any) -> list[str]:
+    """A list of strings, or one string of items separated by commas or spaces."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        return [item for item in re.split(r"[\s,]+", value) if item]
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return [item.strip() for item in value if item.strip()]
+    raise InvalidParameter(f"param {name!r}: {value!r} is not a list of strings")
+
+
+def _identifiers(value: Any) -> tuple[str, ...]:
+    identifiers = _list_param("identifiers", value)
+    for identifier in identifiers:
+        if not _IDENTIFIER.match(identifier):
+            raise InvalidParameter(f"param 'identifiers': {identifier!r} is not a publication identifier "
+                                   "such as kst-36867-C or h-ek-20242025-12")
+    return tuple(identifiers)
+
+
+def _dossier(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    dossier = str(value).strip()
+    if not _DOSSIER.match(dossier):
+        raise InvalidParameter(f"param 'dossier': {value!r} is not a dossier number such as 36867 or 36600-VII")
+    return dossier
+
+
+def _kinds(value: Any) -> tuple[str, ...]:
+    kinds = _list_param("kinds", value) if not isinstance(value, str) else [value]
+    unknown = [kind for kind in kinds if kind not in DEFAULT_KINDS]
+    if unknown or not kinds:
+        raise InvalidParameter(f"param 'kinds': {unknown or kinds!r} is not a subset of {list(DEFAULT_KINDS)}")
+    return tuple(kinds)
+
+
+def settings_from_params(
+    params: Mapping[str, Any],
+    base: Settings,
+    *,
+    interval: tuple[datetime | None, datetime | None] = (None, None),
+    watermark: date | None = None,
+) -> Settings:
+    """The Settings of one run: `base` (environment, Variables) with the Params applied.
+
+    Dates in Params win. Otherwise a scheduled run fetches its data interval: from the interval
+    start (or the stored `watermark` when that is earlier, so a failed run leaves no gap) to its
+    end. A manual run without dates starts from the watermark, like the CLI.
+    """
+    unknown = sorted(set(params) - set(PARAM_DEFAULTS))
+    if unknown:
+        raise InvalidParameter(f"unknown param(s) {unknown}; the DAG takes {sorted(PARAM_DEFAULTS)}")
+    p = {**PARAM_DEFAULTS, **params}
+    since, until = _date_param("since", p["since"]), _date_param("until", p["until"])
+    start, end = interval
+    if since is None and until is None and start is not None and end is not None:
+        since = min(start.date(), watermark) if watermark else start.date()
+        until = end.date()
+    if since and until and since > until:
+        raise InvalidParameter(f"param 'since' ({since}) is after param 'until' ({until})")
+    return replace(
+        base, since=since, until=until, identifiers=_identifiers(p["identifiers"]), dossier=_dossier(p["dossier"]),
+        kinds=_kinds(p["kinds"]), reparse=_bool_param("reparse", p["reparse"]),
+        publish=_bool_param("publish", p["publish"]),
+    )
+
+
+def base_settings(variables: Mapping[str, str | None], postgres_dsn: str | None = None) -> Settings:
+    """Settings from the environment (`EK_*`), overridden by the Airflow Variables that are set."""
+    settings = Settings()
+    changes: dict[str, Any] = {}
+    for variable, attr in VARIABLES.items():
+        value = variables.get(variable)
+        if value in (None, ""):
+            continue
+        if attr == "max_rps":
+            try:
+                changes[attr] = float(value)  # type: ignore[arg-type]
+            except ValueError:
+                raise InvalidParameter(f"Airflow Variable {variable!r}: {value!r} is not a number") from None
+        else:
+            changes[attr] = Path(value) if attr == "data_dir" else value  # type: ignore[arg-type]
+    if postgres_dsn:
+        changes["postgres_dsn"] = postgres_dsn
+    return replace(settings, **changes)
+
+
+def stored_watermark(settings: Settings) -> date | None:
+    """The fetch stage's watermark for the run's kinds, or None before the first harvest."""
+    if not settings.layout.state_db.exists():
+        return None
+    from pipeline.fetch.state import StateStore
+
+    with StateStore(settings.layout.state_db) as store:
+        return store.watermark(settings.kinds)
+
+
+# --- Settings and results as JSON ------------------------------------------------------------------
+
+
+def settings_to_json(settings: Settings) -> dict[str, Any]:
+    """Settings as a JSON-able dict (an XCom value), read back by `settings_from_json`."""
+    data = asdict(settings)
+    data["data_dir"] = str(settings.data_dir)
+    for name in ("since", "until"):
+        data[name] = data[name].isoformat() if data[name] else None
+    data["kinds"], data["identifiers"] = list(settings.kinds), list(settings.identifiers)
+    return data
+
+
+def settings_from_json(data: Mapping[str, Any]) -> Settings:
+    known = {f.name for f in fields(Settings)}
+    values = {k: v for k, v in data.items() if k in known}
+    values["data_dir"] = Path(values["data_dir"])
+    for name in ("since", "until"):
+        values[name] = date.fromisoformat(values[name]) if values.get(name) else None
+    values["kinds"], values["identifiers"] = tuple(values["kinds"]), tuple(values["identifiers"])
+    return Settings(**values)
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What every task of one DAG run shares: the pipeline run id and the settings."""
+
+    run_id: str
+    settings: Settings
+    airflow_run_id: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"run_id": self.run_id, "airflow_run_id": self.airflow_run_id,
+                "settings": settings_to_json(self.settings)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RunContext:
+        return cls(run_id=data["run_id"], airflow_run_id=data.get("airflow_run_id", ""),
+                   settings=settings_from_json(data["settings"]))
+
+
+def run_id_for(run_after: datetime | None) -> str:
+    """The pipeline run id of a DAG run: the same for every task and every retry of that run."""
+    return new_run_id(run_after.astimezone(UTC) if run_after else None)
+
+
+# --- The run journal: one file per task result or failure --------------------------------------------
+
+
+@dataclass
+class StageFailure:
+    """Why a stage failed, for people: which stage, which papers, the reason."""
+
+    stage: str
+    task: str
+    error: str
+    papers: list[str] = field(default_factory=list)
+    at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+
+    def describe(self) -> str:
+        shown = ", ".join(self.papers[:10]) + (", ..." if len(self.papers) > 10 else "")
+        papers = f" on {len(self.papers)} paper(s) ({shown})" if self.papers else ""
+        return f"stage {self.stage} failed{papers}: {self.error}"
+
+
+@dataclass(frozen=True)
+class RunJournal:
+    """`runs/<run_id>/`: `<task>.json` per finished task, `<task>.failed.json` per failed one.
+
+    Tasks may run on different Celery workers; the journal in the shared data directory is what
+    the run summary is built from, whatever the executor.
+    """
+
+    layout: DataLayout
+    run_id: str
+
+    @property
+    def folder(self) -> Path:
+        return self.layout.runs / self.run_id
+
+    def run(self, stage: str, call: Callable[[], T], *, task: str | None = None, papers: Sequence[str] = ()) -> T:
+        """Run one stage call and journal its report (`to_dict()`) and time.
+
+        On failure log a readable note and journal it before re-raising; on success drop the
+        note an earlier try of the same task left.
+        """
+        task = task or stage
+        failed = self.folder / f"{task}.failed.json"
+        start = time.perf_counter()
+        try:
+            report = call()
+        except Exception as err:
+            reason = str(err) if isinstance(err, PipelineError) else f"{type(err).__name__}: {err}"
+            failure = StageFailure(stage=stage, task=task, error=reason, papers=list(papers))
+            log.error("%s (run %s; note in %s)", failure.describe(), self.run_id, failed)
+            _write_json(failed, asdict(failure))
+            raise
+        seconds = round(time.perf_counter() - start, 3)
+        _write_json(self.folder / f"{task}.json", {"stage": stage, "task": task, "seconds": seconds,
+                                                    "report": _report_dict(report)})
+        failed.unlink(missing_ok=True)
+        log.info("stage %s (%s): %.1fs", stage, task, seconds)
+        return report
+
+    def results(self) -> list[dict[str, Any]]:
+        return [json.loads(p.read_text()) for p in self._files("*.json") if not p.name.endswith(".failed.json")]
+
+    def failures(self) -> list[StageFailure]:
+        return [StageFailure(**json.loads(p.read_text())) for p in self._files("*.failed.json")]
+
+    def _files(self, pattern: str) -> list[Path]:
+        return sorted(self.folder.glob(pattern), key=lambda p: p.stat().st_mtime) if self.folder.exists() else []
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    tmp.replace(path)
+
+
+def _report_dict(report: Any) -> Any:
+    return report.to_dict() if hasattr(report, "to_dict") else report
+
+
+# --- Parse fan-out and the nothing-new rule -----------------------------------------------------------
+
+
+def parse_batches(settings: Settings, size: int) -> list[list[str]]:
+    """The pending papers cut into batches, one mapped parse task each."""
+    from pipeline.parse.stage import batches, pending_keys
+
+    return batches(pending_keys(settings), size)
+
+
+def nothing_new(settings: Settings, pending: int) -> bool:
+    """True when no paper was pending and a release exists: there is no new batch to build."""
+    if pending or settings.reparse:
+        return False
+    from pipeline.publish.stage import current_release
+
+    return current_release(settings) is not None
+
+
+# --- Publishing one at a time -------------------------------------------------------------------------
+
+
+@contextmanager
+def publish_lock(layout: DataLayout, timeout: float = 600, poll: float = 1.0) -> Iterator[None]:
+    """Hold an exclusive lock on the published directory, waiting at most `timeout` seconds.
+
+    Every DAG's publish task takes it, so two runs (of one DAG or of both) never publish at
+    once, also when they run on different Celery workers sharing the data volume.
+    """
+    layout.published.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + timeout
+    with (layout.published / ".publish.lock").open("w") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise PipelineError(
+                        f"another run has been publishing to {layout.published} for over {timeout:.0f}s; "
+                        "this run did not publish") from None
+                time.sleep(poll)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --- Vergaderjaren (backfill) -----------------------------------------------------------------------------
+
+
+def prinsjesdag(year: int) -> date:
+    """The third Tuesday of September: the first day of the vergaderjaar `year`-`year+1`."""
+    first = date(year, 9, 1)
+    return first + timedelta(days=(1 - first.weekday()) % 7 + 14)
+
+
+def parse_vergaderjaar(name: str, value: Any) -> int:
+    """`"2024-2025"` -> 2024, with a clear error for anything else."""
+    match = _VERGADERJAAR.match(str(value or "").strip())
+    if not match or int(match.group(2)) != int(match.group(1)) + 1:
+        raise InvalidParameter(f"param {name!r}: {value!r} is not a vergaderjaar such as 2024-2025")
+    return int(match.group(1))
+
+
+def vergaderjaar_of(day: date) -> int:
+    return day.year if day >= prinsjesdag(day.year) else day.year - 1
+
+
+def vergaderjaar_windows(first: int, last: int, today: date | None = None) -> list[dict[str, str]]:
+    """One window per vergaderjaar from `first` to `last` (start years), capped at today."""
+    if first > last:
+        raise InvalidParameter(f"first vergaderjaar {first}-{first + 1} is after the last, {last}-{last + 1}")
+    today = today or datetime.now(UTC).date()
+    windows = []
+    for year in range(first, last + 1):
+        start, end = prinsjesdag(year), prinsjesdag(year + 1) - timedelta(days=1)
+        if start > today:
+            break
+        windows.append({"vergaderjaar": f"{year}-{year + 1}", "since": start.isoformat(),
+                        "until": min(end, today).isoformat()})
+    return windows
+
+
+def backfill_state_path(layout: DataLayout) -> Path:
+    return layout.root / "backfill.json"
+
+
+def backfilled(layout: DataLayout) -> dict[str, dict[str, Any]]:
+    """Vergaderjaren whose harvest completed: vergaderjaar -> {since, until, finished_at}."""
+    path = backfill_state_path(layout)
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def mark_backfilled(layout: DataLayout, window: Mapping[str, str]) -> None:
+    """Record a vergaderjaar as harvested (only a complete window: its until is in the past)."""
+    done = backfilled(layout)
+    done[window["vergaderjaar"]] = {**window, "finished_at": datetime.now(UTC).isoformat()}
+    _write_json(backfill_state_path(layout), dict(sorted(done.items())))
+
+
+def windows_to_harvest(layout: DataLayout, windows: Sequence[Mapping[str, str]], redo: bool) -> list[dict[str, str]]:
+    """The windows not harvested completely yet (all with `redo`): what makes a backfill resumable."""
+    done = {} if redo else backfilled(layout)
+    return [dict(w) for w in windows if done.get(w["vergaderjaar"], {}).get("until") != w["until"]]
+
+
+# --- The run summary -------------------------------------------------------------------------------------
+
+#: A normalise result with this key means the run found nothing new to build.
+NOTHING_NEW = "nothing_new"
+
+
+def summarise(journal: RunJournal, *, started_at: str, airflow_run_id: str = "", publish: bool = True) -> RunSummary:
+    """The RunSummary of a DAG run, from its journal; written to `runs/<run_id>.json`."""
+    results, failures = journal.results(), journal.failures()
+    summary = RunSummary(run_id=journal.run_id, started_at=started_at)
+    by_stage: dict[str, list[dict[str, Any]]] = {}
+    for result in results:
+        by_stage.setdefault(result["stage"], []).append(result)
+    for stage, stage_results in by_stage.items():
+        summary.stage_seconds[stage] = round(sum(r["seconds"] for r in stage_results), 3)
+        summary.stages[stage] = _stage_report(stage, stage_results)
+    summary.stages["totals"] = run_totals(by_stage)
+    summary.stages["airflow_run_id"] = airflow_run_id
+    if failures:
+        summary.failed_stage = failures[0].stage
+        summary.error = "; ".join(f.describe() for f in failures)
+        summary.stages["failures"] = [asdict(f) for f in failures]
+    summary.outcome = _outcome(summary.stages, bool(failures), publish)
+    summary.finished_at = datetime.now(UTC).isoformat()
+    summary.write(journal.layout.runs)
+    return summary
+
+
+def _stage_report(stage: str, results: Sequence[Mapping[str, Any]]) -> Any:
+    if stage == "parse":
+        from pipeline.parse.stage import ParseReport
+
+        merged = ParseReport()
+        for result in results:
+            merged.merge(ParseReport(**result["report"]))
+        return merged.to_dict()
+    if len(results) == 1:
+        return results[0]["report"]
+    return {r["task"]: r["report"] for r in results}
+
+
+def _outcome(stages: Mapping[str, Any], failed: bool, publish: bool) -> str:
+    if (stages.get("validate") or {}).get("passed") is False:
+        return "quarantined"
+    if failed:
+        return "failed"
+    if "publish" in stages:
+        return "published"
+    if (stages.get("normalise") or {}).get(NOTHING_NEW):
+        return "nothing-new"
+    if "validate" in stages and not publish:
+        return "validated"
+    return "failed"
+
+
+def run_totals(by_stage: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, Any]:
+    """The headline figures: new, changed and failed papers, rows per table, expectations."""
+
+    def reports(*stages: str) -> list[Mapping[str, Any]]:
+        return [r["report"] for stage in stages for r in by_stage.get(stage, ())]
+
+    found = reports("discover", "harvest")
+    built = reports("normalise")
+    validated = reports("validate")
+    return {
+        "new_papers": sum(r.get("new", 0) for r in found),
+        "changed_papers": sum(r.get("changed", 0) for r in found),
+        "failed_papers": sorted({f["identifier"] for r in reports("parse") for f in r.get("failed", [])}),
+        "failed_downloads": sum(r.get("errors", 0) for r in reports("fetch", "harvest")),
+        "rows": built[0].get("row_counts", {}) if built else {},
+        "expectations_passed": validated[0].get("expectations_passed") if validated else None,
+        "expectations_failed": validated[0].get("expectations_failed") if validated else None,
+    }
+
+
+def describe_summary(summary: RunSummary) -> str:
+    """The summary as a few readable lines for the task log."""
+    totals = summary.stages.get("totals", {})
+    lines = [f"run {summary.run_id}: {summary.outcome}"]
+    if summary.error:
+        lines.append(f"  failed in stage {summary.failed_stage}: {summary.error}")
+    lines.append(f"  papers: {totals.get('new_papers', 0)} new, {totals.get('changed_papers', 0)} changed, "
+                 f"{len(totals.get('failed_papers', []))} failed to parse, "
+                 f"{totals.get('failed_downloads', 0)} failed download(s)")
+    if totals.get("rows"):
+        lines.append("  rows: " + ", ".join(f"{t} {n}" for t, n in totals["rows"].items()))
+    if totals.get("expectations_passed") is not None:
+        lines.append(f"  expectations: {totals['expectations_passed']} passed, "
+                     f"{totals['expectations_failed']} failed")
+    lines.append("  seconds: " + ", ".join(f"{s} {t:.1f}" for s, t in summary.stage_seconds.items()))
+    return "\n".join(lines)

@@ -11,7 +11,6 @@ import os
 
 import pendulum
 from airflow.sdk import DAG, CronDataIntervalTimetable
-
 from eerstekamer_tasks import (
     DEFAULT_ARGS,
     configure,

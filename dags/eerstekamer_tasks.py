@@ -87,23 +87,31 @@ def _stage(journal: orch.RunJournal, stage: str, call: Callable[[], T], **kwargs
 
 
 @task(retries=0)
-def configure() -> dict[str, Any]:
-    """Params, data interval, Variables and Connections -> the run's settings (InvalidParameter if wrong)."""
+def configure(backfill: bool = False) -> dict[str, Any]:
+    """Params, data interval, Variables and Connections -> the run's settings (InvalidParameter if wrong).
+
+    A backfill run's settings also carry its vergaderjaar windows (`windows`).
+    """
     context = get_current_context()
     dag_run = context["dag_run"]
     base = _base_settings()
     scheduled = str(dag_run.run_type).lower().endswith(("scheduled", "backfill"))
     interval = (context.get("data_interval_start"), context.get("data_interval_end")) if scheduled else (None, None)
 
-    def build() -> orch.RunContext:
-        settings = orch.settings_from_params(context["params"], base, interval=interval,
-                                             watermark=orch.stored_watermark(base))
+    def build() -> dict[str, Any]:
+        windows: list[dict[str, str]] = []
+        if backfill:
+            settings, windows = orch.backfill_from_params(context["params"], base)
+        else:
+            settings = orch.settings_from_params(context["params"], base, interval=interval,
+                                                 watermark=orch.stored_watermark(base))
         settings.layout.ensure()
-        return orch.RunContext(run_id=_run_id(), settings=settings, airflow_run_id=dag_run.run_id)
+        run = orch.RunContext(run_id=_run_id(), settings=settings, airflow_run_id=dag_run.run_id)
+        return {**run.to_json(), "windows": windows}
 
-    run = _stage(orch.RunJournal(base.layout, _run_id()), "configure", build)
-    log.info("run %s: %s", run.run_id, run.to_json()["settings"])
-    return run.to_json()
+    run_json = _stage(orch.RunJournal(base.layout, _run_id()), "configure", build)
+    log.info("run %s: %s", run_json["run_id"], run_json)
+    return run_json
 
 
 @task(max_active_tis_per_dag=1)
@@ -125,8 +133,28 @@ def fetch(run_json: dict[str, Any]) -> None:
 
 
 @task
+def plan_backfill(run_json: dict[str, Any]) -> list[dict[str, str]]:
+    """The vergaderjaren still to harvest: one mapped harvest task each."""
+    windows = run_json["windows"]
+    log.info("vergaderjaren to harvest: %s", [w["vergaderjaar"] for w in windows] or "none")
+    return windows
+
+
+@task(max_active_tis_per_dag=1, max_active_tis_per_dagrun=1)
+def harvest_vergaderjaar(run_json: dict[str, Any], window: dict[str, str]) -> None:
+    """Discover and download one vergaderjaar; record it as done when nothing failed."""
+    from pipeline.fetch.harvest import harvest
+
+    run = orch.RunContext.from_json(run_json)
+    settings = orch.window_settings(run.settings, window)
+    report = _stage(_journal(run), "harvest", lambda: harvest(settings), task=f"harvest-{window['vergaderjaar']}")
+    if report.errors == 0:
+        orch.mark_backfilled(settings.layout, window)
+
+
+@task(trigger_rule=TriggerRule.NONE_FAILED)
 def plan_parse(run_json: dict[str, Any]) -> list[list[str]]:
-    """The pending papers in batches: one mapped parse task each."""
+    """The pending papers in batches: one mapped parse task each (also when nothing was harvested)."""
     run = orch.RunContext.from_json(run_json)
     planned = orch.parse_batches(run.settings, PARSE_BATCH_SIZE)
     log.info("%d paper(s) to parse in %d batch(es)", sum(map(len, planned)), len(planned))

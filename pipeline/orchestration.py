@@ -382,6 +382,37 @@ def vergaderjaar_windows(first: int, last: int, today: date | None = None) -> li
     return windows
 
 
+#: The Params of a backfill run and their defaults.
+BACKFILL_PARAM_DEFAULTS: dict[str, Any] = {
+    "first_vergaderjaar": "2015-2016",
+    "last_vergaderjaar": None,  # None: the current one
+    "kinds": list(DEFAULT_KINDS),
+    "redo": False,
+    "publish": True,
+}
+
+
+def backfill_from_params(params: Mapping[str, Any], base: Settings, today: date | None = None
+                         ) -> tuple[Settings, list[dict[str, str]]]:
+    """A backfill's settings and its vergaderjaar windows (those harvested already left out)."""
+    unknown = sorted(set(params) - set(BACKFILL_PARAM_DEFAULTS))
+    if unknown:
+        raise InvalidParameter(f"unknown param(s) {unknown}; the DAG takes {sorted(BACKFILL_PARAM_DEFAULTS)}")
+    p = {**BACKFILL_PARAM_DEFAULTS, **params}
+    today = today or datetime.now(UTC).date()
+    first = parse_vergaderjaar("first_vergaderjaar", p["first_vergaderjaar"])
+    last = parse_vergaderjaar("last_vergaderjaar", p["last_vergaderjaar"]) if p["last_vergaderjaar"] \
+        else vergaderjaar_of(today)
+    settings = replace(base, kinds=_kinds(p["kinds"]), publish=_bool_param("publish", p["publish"]))
+    windows = vergaderjaar_windows(first, last, today)
+    return settings, windows_to_harvest(settings.layout, windows, _bool_param("redo", p["redo"]))
+
+
+def window_settings(settings: Settings, window: Mapping[str, str]) -> Settings:
+    """The settings to harvest one vergaderjaar window (records modified inside it)."""
+    return replace(settings, since=date.fromisoformat(window["since"]), until=date.fromisoformat(window["until"]))
+
+
 def backfill_state_path(layout: DataLayout) -> Path:
     return layout.root / "backfill.json"
 
@@ -393,7 +424,7 @@ def backfilled(layout: DataLayout) -> dict[str, dict[str, Any]]:
 
 
 def mark_backfilled(layout: DataLayout, window: Mapping[str, str]) -> None:
-    """Record a vergaderjaar as harvested (only a complete window: its until is in the past)."""
+    """Record a vergaderjaar window as harvested; a later, longer window of it is harvested again."""
     done = backfilled(layout)
     done[window["vergaderjaar"]] = {**window, "finished_at": datetime.now(UTC).isoformat()}
     _write_json(backfill_state_path(layout), dict(sorted(done.items())))

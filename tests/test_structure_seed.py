@@ -73,7 +73,7 @@ def test_metadata_from_furniture(seed: tuple[Document, dict]) -> None:
     assert (meta.identifier, meta.kamer, meta.vergaderjaar, meta.dossier, meta.dossiers, meta.ondernummer) == (
         "kst-27925-AA", "Eerste Kamer", "2019-2020", "27925", ["27925"], "AA")
     assert meta.document_type == "verslag van een schriftelijk overleg"
-    assert meta.title == "Bestrijding internationaal terrorisme; Verslag van een schriftelijk overleg"
+    assert meta.title == "Bestrijding internationaal terrorisme; VERSLAG VAN EEN SCHRIFTELIJK OVERLEG"
     assert meta.date == "2020-04-20"
     assert meta.dates == {"vastgesteld": "2020-04-20", "den_haag": "2020-02-11"}
     assert meta.flags == []

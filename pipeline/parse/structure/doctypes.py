@@ -23,7 +23,7 @@ _TYPES: tuple[tuple[str, str], ...] = (
     (r"\bamendement\b", "amendement"),
     (r"\bkoninklijke boodschap\b", "koninklijke boodschap"),
     (r"\baanhangsel\b|\bkamervragen\b", "aanhangsel"),
-    (r"\bhandelingen?\b", "handelingen"),
+    (r"\bhandeling(?:en)?\b", "handelingen"),
     (r"\bbrief\b", "brief"),
     (r"\bverslag\b", "verslag"),
 )

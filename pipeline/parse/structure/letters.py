@@ -53,10 +53,10 @@ def extract_letters(blocks: list[Block]) -> list[Letter]:
             current.date = iso_date(text)
         elif signed := signature(block):
             function, name = signed
-            function = function or previous_function
-            current.sender = function or current.sender
+            current.sender = function or previous_function or current.sender
             current.signatory = name
-            letters.append(current)
+            if current.sender or current.addressee or current.date:  # not the signers of a motie
+                letters.append(current)
             current, has_heading = Letter(), False
         previous_function = re.sub(r"^(?:De|Het)\s+", "", text.rstrip(",")) if text.endswith(",") else ""
     if has_heading:

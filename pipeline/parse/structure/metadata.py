@@ -59,11 +59,8 @@ def _from_header(lines: list[str], found: Metadata) -> str:
 
 
 def full_title(dossier_title: str, document_title: str) -> str:
-    """The title as the SRU record writes it: "<dossier title>; <Document title>"."""
-    document_title = squash(document_title)
-    if document_title.isupper():
-        document_title = document_title.capitalize()
-    return "; ".join(part for part in (squash(dossier_title), document_title) if part)
+    """The title as the SRU record writes it: "<dossier title>; <document title>" (printed casing)."""
+    return "; ".join(part for part in (squash(dossier_title), squash(document_title)) if part)
 
 
 def _add_dates(text: str, found: Metadata) -> None:
@@ -132,8 +129,8 @@ def fill_missing(target: Metadata, source: Metadata) -> None:
         current = getattr(target, name)
         if name == "dates":
             target.dates = {**value, **current}
-        elif name != "flags" and not current and value:
-            setattr(target, name, value)
+        elif name != "flags" and value and (not current or (name == "title" and value.endswith(f"; {current}"))):
+            setattr(target, name, value)  # a document title alone gets its dossier title in front
     if not target.dossier and target.dossiers:
         target.dossier = target.dossiers[0]
 

@@ -22,7 +22,7 @@ DOSSIER_NUMBER = r"\d{2}[\s\u2009\u202f.]?\d{3}"
 #: A budget chapter or other roman/letter suffix after a dossier number: "VII", "A", "XVI".
 CHAPTER = r"(?:[IVXL]+|[A-C])"
 
-_VERGADERJAAR = re.compile(r"(\d{4})\s*[-–—/]\s*(\d{2}|\d{4})")
+_VERGADERJAAR = re.compile(r"(\d{4})\s*[-–—/]\s*(\d{4}|\d{2})(?!\d)")
 
 
 def squash(text: str) -> str:

@@ -1,0 +1,169 @@
+"""The structure extractors one by one, on citation forms, party names, titles and texts of real papers."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.model import Block, Document, Footnote, Style
+from pipeline.parse.structure import enrich
+from pipeline.parse.structure.doctypes import classify
+from pipeline.parse.structure.parties import KNOWN_PARTY_CODES, normalise_party
+from pipeline.parse.structure.references import extract_references, references_in
+
+
+@pytest.mark.parametrize(("text", "targets"), [
+    ("Kamerstukken II, 2019–2020, 27 925, nr. 694", [("kst-27925-694", "II", "2019-2020")]),
+    ("Kamerstukken I, 2019–2020, 27 925, Y", [("kst-27925-Y", "I", "2019-2020")]),
+    ("(Kamerstuk 27 925, nr. 662) is aangegeven", [("kst-27925-662", "II", "")]),
+    ("te Brussel, Kamerstuk 28 676, nr. 334).", [("kst-28676-334", "II", "")]),
+    ("zie de memorie van antwoord (35300-VI, letter Y herdruk)", [("kst-35300-VI-Y", "I", "")]),
+    ("Kamerstukken I 2019/20, 35300, L", [("kst-35300-L", "I", "2019-2020")]),
+    ("Kamerstukken I 2020/21, 36 600 VII, A", [("kst-36600-VII-A", "I", "2020-2021")]),
+    ("Kamerstukken II 2019/20, 27925, nrs. 694 en 695",
+     [("kst-27925-694", "II", "2019-2020"), ("kst-27925-695", "II", "2019-2020")]),
+    ("Handelingen I 2019/20, nr. 20, item 5", [("h-ek-20192020-20-5", "I", "2019-2020")]),
+    ("Aanhangsel Handelingen II 2020/21, nr. 3235", [("ah-tk-20202021-3235", "II", "2020-2021")]),
+    ("Handelingen II 2008/09, blz. 1234", [("", "II", "2008-2009")]),
+    ("(referentie 2020Z05114)", [("2020Z05114", "", "")]),
+    ("op 11 februari 2020, 12 uur en in 2020 (12 345, 67)", []),
+])
+def test_citations_normalised_to_identifiers(text: str, targets: list[tuple[str, str, str]]) -> None:
+    assert [(r.target_id, r.chamber, r.vergaderjaar) for r in references_in(text)] == targets
+
+
+def test_idem_resolves_to_the_note_before_and_chains() -> None:
+    notes = [Footnote("1", 1, "Kamerstukken I 2019/20, 35300, L"), Footnote("2", 1, "idem"),
+             Footnote("3", 2, "Ibidem."), Footnote("4", 2, "Handelingen I 2019/20, nr. 20, item 5")]
+    refs = extract_references([], notes)
+    assert [(r.footnote, r.target_id, r.text) for r in refs] == [
+        ("1", "kst-35300-L", "Kamerstukken I 2019/20, 35300, L"), ("2", "kst-35300-L", "idem"),
+        ("3", "kst-35300-L", "Ibidem."), ("4", "h-ek-20192020-20-5", "Handelingen I 2019/20, nr. 20, item 5")]
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("SP", "SP"), ("GroenLinks", "GL"), ("GL", "GL"), ("FvD", "FVD"), ("FVD", "FVD"),
+    ("Forum voor Democratie", "FVD"), ("ChristenUnie", "CU"), ("50PLUS", "50PLUS"), ("PvdA", "PvdA"),
+    ("Partij voor de Dieren", "PvdD"), ("Fractie-Otten", "Fractie-Otten"), ("fractie-Van Pareren", "Fractie-Van Pareren"),
+    ("GroenLinks-PvdA", "GL-PvdA"), ("SP-fractie", "SP"), ("de VVD", "VVD"), ("OSF", "OSF"),
+])
+def test_party_names_normalised_to_one_code(name: str, code: str) -> None:
+    assert normalise_party(name) == code
+    assert code in KNOWN_PARTY_CODES
+
+
+def test_unknown_party_comes_back_trimmed_and_is_not_known() -> None:
+    assert normalise_party("  Nieuwe Partij ") == "Nieuwe Partij"
+    assert "Nieuwe Partij" not in KNOWN_PARTY_CODES
+
+
+@pytest.mark.parametrize(("title", "kind"), [
+    ("VOORLOPIG VERSLAG VAN DE VASTE COMMISSIE VOOR FINANCIËN", "voorlopig verslag"),
+    ("MEMORIE VAN ANTWOORD", "memorie van antwoord"),
+    ("NADERE MEMORIE VAN ANTWOORD", "nadere memorie van antwoord"),
+    ("VERSLAG VAN EEN SCHRIFTELIJK OVERLEG", "verslag van een schriftelijk overleg"),
+    ("VERSLAG VAN EEN NADER SCHRIFTELIJK OVERLEG", "verslag van een nader schriftelijk overleg"),
+    ("BRIEF VAN DE MINISTER VAN BUITENLANDSE ZAKEN", "brief"),
+    ("MOTIE VAN HET LID SCHALK C.S.", "motie"),
+    ("GEWIJZIGD VOORSTEL VAN WET", "gewijzigd voorstel van wet"),
+    ("VOORSTEL VAN WET", "voorstel van wet"),
+    ("Aanhangsel van de Handelingen", "aanhangsel"),
+    ("Handeling", "handelingen"),
+    ("LIJST VAN VRAGEN", "onbekend"),
+])
+def test_document_types(title: str, kind: str) -> None:
+    assert classify(title) == kind
+
+
+def _doc(header: list[str], body: list[tuple[str, str]], notes: list[Footnote] | None = None,
+         margin: str = "") -> Document:
+    blocks = [Block("header", line, 1) for line in header]
+    blocks += [Block(kind, text, 1) for kind, text in body]
+    if margin:
+        blocks.append(Block("margin", margin, 1))
+    return Document(source="pdf", source_path="x.pdf", pages=1, blocks=blocks, footnotes=notes or [])
+
+
+def test_budget_chapter_and_two_dossiers_from_the_header() -> None:
+    doc = enrich(_doc(
+        ["Eerste Kamer der Staten-Generaal", "Vergaderjaar 2020–2021",
+         "35 570 VII Vaststelling van de begrotingsstaten van het Ministerie van Binnenlandse Zaken",
+         "35 570 B Vaststelling van de begrotingsstaten van het Gemeentefonds",
+         "C MEMORIE VAN ANTWOORD", "Ontvangen 2 december 2020"],
+        [("paragraph", "De regering dankt de leden voor hun inbreng.")]))
+    meta = doc.metadata
+    assert (meta.dossiers, meta.dossier, meta.ondernummer, meta.date, meta.document_type) == (
+        ["35570-VII", "35570-B"], "35570-VII", "C", "2020-12-02", "memorie van antwoord")
+
+
+def test_unknown_type_still_gives_metadata_and_text() -> None:
+    doc = enrich(_doc(["Eerste Kamer der Staten-Generaal", "Vergaderjaar 2021–2022"],
+                      [("paragraph", "Een stuk zonder herkenbare titel.")]))
+    assert doc.metadata.document_type == "onbekend"
+    assert (doc.metadata.kamer, doc.metadata.vergaderjaar) == ("Eerste Kamer", "2021-2022")
+    assert doc.text == "Een stuk zonder herkenbare titel."
+
+
+def test_voorlopig_verslag_questions_per_fractie_including_those_who_join() -> None:
+    doc = enrich(_doc(
+        ["Eerste Kamer der Staten-Generaal", "Vergaderjaar 2019–2020", "35 300 Regels over de zorg",
+         "B VOORLOPIG VERSLAG VAN DE VASTE COMMISSIE VOOR VOLKSGEZONDHEID, WELZIJN EN SPORT",
+         "Vastgesteld 3 maart 2020"],
+        [("paragraph", "De leden van de VVD-fractie hebben met belangstelling kennisgenomen van het wetsvoorstel."
+                       " Zij vragen de regering naar de kosten."),
+         ("paragraph", "Deze leden vragen voorts of de regering een evaluatie voorziet."),
+         ("paragraph", "De leden van de GroenLinks-fractie sluiten zich aan bij de vragen van de leden van de "
+                       "VVD-fractie."),
+         ("paragraph", "De leden van de fracties van PvdA en SP vragen hoe de toezichthouder wordt toegerust."),
+         ("signature", "De griffier van de vaste commissie voor Volksgezondheid, Welzijn en Sport,\nBaaijens")]))
+    assert doc.metadata.document_type == "voorlopig verslag"
+    assert [(q.asked_by, q.answer) for q in doc.qa] == [
+        ("VVD", ""), ("VVD", ""), ("GL, VVD", ""), ("PvdA, SP", "")]
+    assert doc.letters[0].signatory == "Baaijens"
+
+
+def test_memorie_van_antwoord_questions_in_italic_paired_by_style() -> None:
+    italic = Style(italic=True)
+    blocks = [Block("header", "A MEMORIE VAN ANTWOORD", 1),
+              Block("paragraph", "De regering dankt de leden van de fracties voor hun vragen.", 1),
+              Block("paragraph", "De leden van de CDA-fractie vragen naar de uitvoerbaarheid van het voorstel.", 1, style=italic),
+              Block("paragraph", "De uitvoerbaarheid is door de uitvoeringsorganisaties getoetst.", 1),
+              Block("paragraph", "De leden van de D66-fractie vragen of er een horizonbepaling komt.", 2, style=italic),
+              Block("paragraph", "Deze leden vragen ook naar de evaluatie.", 2, style=italic),
+              Block("paragraph", "Een horizonbepaling is niet voorzien.", 2),
+              Block("paragraph", "De evaluatie volgt na drie jaar.", 2)]
+    doc = enrich(Document(source="pdf", source_path="mva.pdf", blocks=blocks))
+    assert [(q.asked_by, q.question.count("\n\n") + 1, q.answer) for q in doc.qa] == [
+        ("CDA", 1, "De uitvoerbaarheid is door de uitvoeringsorganisaties getoetst."),
+        ("D66", 2, "Een horizonbepaling is niet voorzien.\n\nDe evaluatie volgt na drie jaar.")]
+
+
+def test_handelingen_speaker_turns_and_vote_outcome() -> None:
+    doc = enrich(_doc(
+        ["Eerste Kamer der Staten-Generaal", "Vergaderjaar 2019–2020"],
+        [("paragraph", "De voorzitter: Aan de orde is de stemming over het wetsvoorstel Wet verhoging "
+                       "aantal eilandsraadsleden (35300)."),
+         ("paragraph", "De heer Van Apeldoorn (SP): Voorzitter. De SP-fractie zal tegen dit wetsvoorstel stemmen."),
+         ("paragraph", "Wij hebben daar de volgende redenen voor."),
+         ("paragraph", "Mevrouw Karimi (GroenLinks): Voorzitter. Wij stemmen voor."),
+         ("paragraph", "Minister Blok: Ik dank de leden voor hun bijdragen."),
+         ("paragraph", "De voorzitter: Ik constateer dat de leden van de fracties van GroenLinks en de VVD voor "
+                       "het wetsvoorstel hebben gestemd en de leden van de SP-fractie ertegen, zodat het is aangenomen.")],
+        margin="h-ek-20192020-20-5"))
+    assert doc.metadata.document_type == "handelingen"
+    assert [(s.seq, s.speaker, s.party, s.role, s.vote) for s in doc.speeches] == [
+        (1, "voorzitter", "", "voorzitter", ""), (2, "Van Apeldoorn", "SP", "lid", ""),
+        (3, "Karimi", "GL", "lid", ""), (4, "Blok", "", "minister", ""),
+        (5, "voorzitter", "", "voorzitter", "aangenomen")]
+    assert doc.speeches[1].text.endswith("Wij hebben daar de volgende redenen voor.")
+    assert doc.qa == []
+
+
+def test_committee_roles_written_without_brackets_and_broken_names() -> None:
+    note = Footnote("1", 1, "Samenstelling: Kox (SP), voorzitter, Huizinga- Heringa (ChristenUnie), "
+                            "(2e ondervoorzitter), Van de Ven (VVD) en Nanninga (Fractie-Nanninga).")
+    doc = enrich(_doc([], [("paragraph", "De leden van de vaste commissie voor Financiën1 hebben ...")], [note]))
+    doc.blocks[0].footnote_refs = ["1"]
+    assert doc.committee.name == "vaste commissie voor Financiën"
+    assert [(m.name, m.party, m.role) for m in doc.committee.members] == [
+        ("Kox", "SP", "voorzitter"), ("Huizinga-Heringa", "CU", "2e ondervoorzitter"),
+        ("Van de Ven", "VVD", "lid"), ("Nanninga", "Fractie-Nanninga", "lid")]

@@ -16,6 +16,8 @@ from pipeline.parse.xml.blocks import BlockWriter, build_document
 from pipeline.parse.xml.inline import Notes, local
 
 ROOT = "officiele-publicatie"
+#: Parts whose kind settles the document type (names as `pipeline.parse.structure.doctypes` has them).
+_DOCUMENT_TYPES = {"kamervragen": "aanhangsel", "handelingen": "handelingen"}
 
 
 def parse(root: ET.Element, path: Path) -> Document:
@@ -24,6 +26,7 @@ def parse(root: ET.Element, path: Path) -> Document:
     for part in root:
         name = local(part.tag)
         if name and name != "metadata":
+            metadata.document_type = metadata.document_type or _DOCUMENT_TYPES.get(name, "")
             _PARTS.get(name, _other)(part, writer, metadata)
     return build_document(path, writer, metadata)
 

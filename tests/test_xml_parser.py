@@ -214,3 +214,28 @@ def test_missing_file_raises_parse_failed(tmp_path: Path) -> None:
 )
 def test_metadata_normal_forms(func, text: str, expected: str) -> None:
     assert func(text) == expected
+
+
+def test_voorstel_van_wet_articles_leden_and_closing() -> None:
+    doc = parse_official_xml(FIXTURES / "kst-36867-A-voorstel.xml")
+    assert (doc.metadata.ondernummer, doc.metadata.date) == ("A", "2026-03-10")
+    assert _body(doc, "heading") == ["Hoofdstuk 1 Algemene bepalingen", "Artikel 1 Begrippen"]
+    paragraphs = _body(doc, "paragraph")
+    assert paragraphs[0].startswith("Wij Willem-Alexander, bij de gratie Gods")
+    assert "1 In deze wet wordt verstaan onder regel: een voorschrift." in paragraphs
+    assert "2 Onze Minister stelt nadere regels." in paragraphs
+    assert _body(doc, "list_item") == ["a. over de vorm;", "b. over de inhoud."]
+    assert doc.body_blocks[-1].kind == "signature"
+
+
+def test_a_long_paper_that_mentions_the_notice_keeps_its_text(tmp_path: Path) -> None:
+    sentence = "De leden van de fractie vragen de regering om een nadere toelichting op dit voorstel. "
+    path = tmp_path / "kst.xml"
+    path.write_text(
+        f"<officiele-publicatie><kamerstuk><stuk><algemeen><al>{sentence * 8}</al>"
+        "<al>De bijlage is niet beschikbaar in HTML-formaat.</al></algemeen></stuk></kamerstuk>"
+        "</officiele-publicatie>",
+        encoding="utf-8",
+    )
+    doc = parse_official_xml(path)
+    assert doc.has_text_layer and doc.no_text_reason == ""

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from pipeline.model import Block, Document, Metadata, Style
+from pipeline.parse.textsim import words
 from pipeline.parse.xml.inline import MARKER_TAGS, SILENT_TAGS, Inline, Notes, collapse, inline, local
 from pipeline.parse.xml.meta import from_identifier
 
@@ -22,6 +23,9 @@ SIGNATURE_TAGS = frozenset({"ondertekening", "ondtek"})
 LABELLED_TAGS = frozenset({"vraag", "antwoord"})
 #: Text that marks an XML manifestation without the paper's text (agendas, some old papers).
 NOT_IN_XML = "niet beschikbaar in html-formaat"
+#: A body this short that carries the notice is the notice; a longer one is a paper that mentions
+#: a part (a table, a bijlage) missing from the XML, and keeps its text.
+NOTICE_MAX_WORDS = 50
 
 
 def _has_own_text(element: ET.Element) -> bool:
@@ -121,7 +125,12 @@ class BlockWriter:
 
     def _kop(self, kop: ET.Element) -> None:
         """A section heading: `label`, `nr` and `titel` read as one line ("Artikel 1 Begrippen")."""
-        text = self.text(kop)
+        if _has_own_text(kop):
+            text = self.text(kop)
+        else:
+            parts = [self.text(child) for child in kop]
+            text = Inline(collapse(" ".join(p.text for p in parts)), [r for p in parts for r in p.refs],
+                          bold=any(p.bold for p in parts), italic=all(p.italic for p in parts if p.text))
         self.add("heading", text, Style(bold=not text.italic or text.bold, italic=text.italic))
 
     def _lines(self, kind: str, element: ET.Element) -> Block | None:
@@ -201,7 +210,7 @@ def empty_reason(doc: Document) -> str:
     text = doc.text
     if not text.strip():
         return "official XML holds no body text"
-    if NOT_IN_XML in text.casefold():
+    if NOT_IN_XML in text.casefold() and len(words(text)) < NOTICE_MAX_WORDS:
         return "official XML holds no body text: it says 'niet beschikbaar in HTML-formaat'"
     return ""
 

@@ -239,3 +239,16 @@ def test_a_long_paper_that_mentions_the_notice_keeps_its_text(tmp_path: Path) ->
     )
     doc = parse_official_xml(path)
     assert doc.has_text_layer and doc.no_text_reason == ""
+
+
+def test_a_bare_question_number_becomes_the_printed_label(tmp_path: Path) -> None:
+    path = tmp_path / "ah.xml"
+    path.write_text(
+        "<officiele-publicatie><kamervragen><kamervraagnummer>12</kamervraagnummer>"
+        "<vraag><nr>1</nr><al>Waarom?</al></vraag><antwoord><nr>1</nr><al>Daarom.</al></antwoord>"
+        "</kamervragen></officiele-publicatie>",
+        encoding="utf-8",
+    )
+    doc = parse_official_xml(path)
+    assert _body(doc, "label") == ["Vraag 1", "Antwoord 1"]
+    assert doc.metadata.document_type == "aanhangsel"

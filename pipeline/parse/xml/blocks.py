@@ -102,7 +102,10 @@ class BlockWriter:
         elif name == "kop":
             self._kop(element)
         elif name == "nr" and parent in LABELLED_TAGS:
-            self.add("label", self.text(element))
+            label = self.text(element)
+            if label.text.isdigit():  # a bare "1" is printed "Vraag 1"
+                label.text = f"{parent.capitalize()} {label.text}"
+            self.add("label", label)
         elif name in SIGNATURE_TAGS:
             self._lines("signature", element)
         elif name == "al-groep":

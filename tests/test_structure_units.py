@@ -116,8 +116,8 @@ def test_voorlopig_verslag_questions_per_fractie_including_those_who_join() -> N
          ("paragraph", "De leden van de fracties van PvdA en SP vragen hoe de toezichthouder wordt toegerust."),
          ("signature", "De griffier van de vaste commissie voor Volksgezondheid, Welzijn en Sport,\nBaaijens")]))
     assert doc.metadata.document_type == "voorlopig verslag"
-    assert [(q.asked_by, q.answer) for q in doc.qa] == [
-        ("VVD", ""), ("VVD", ""), ("GL, VVD", ""), ("PvdA, SP", "")]
+    assert [(q.asked_by, q.question.count("\n\n") + 1, q.answer) for q in doc.qa] == [
+        ("VVD", 2, ""), ("GL, VVD", 1, ""), ("PvdA, SP", 1, "")]
     assert doc.letters[0].signatory == "Baaijens"
 
 
@@ -135,6 +135,25 @@ def test_memorie_van_antwoord_questions_in_italic_paired_by_style() -> None:
     assert [(q.asked_by, q.question.count("\n\n") + 1, q.answer) for q in doc.qa] == [
         ("CDA", 1, "De uitvoerbaarheid is door de uitvoeringsorganisaties getoetst."),
         ("D66", 2, "Een horizonbepaling is niet voorzien.\n\nDe evaluatie volgt na drie jaar.")]
+
+
+def test_memorie_van_antwoord_restating_the_questions() -> None:
+    doc = enrich(_doc(
+        ["Eerste Kamer der Staten-Generaal", "Vergaderjaar 2003–2004", "C MEMORIE VAN ANTWOORD"],
+        [("heading", "1. Inleiding"),
+         ("paragraph", "Met belangstelling heb ik kennisgenomen van het voorlopig verslag."),
+         ("paragraph", "De leden van de CDA-fractie vroegen naar de voortgang van het grotestedenbeleid. "
+                       "De voortgang is als volgt:"),
+         ("list_item", "1. de convenanten zijn getekend;"),
+         ("heading", "2. Financiën"),
+         ("paragraph", "De leden van de PvdA-fractie vragen of de middelen toereikend zijn? Dat zijn ze."),
+         ("signature", "De Minister van Binnenlandse Zaken en Koninkrijksrelaties,\nJ. W. Remkes")]))
+    assert [(q.asked_by, q.question, q.answer, q.answered_by) for q in doc.qa] == [
+        ("CDA", "De leden van de CDA-fractie vroegen naar de voortgang van het grotestedenbeleid.",
+         "De voortgang is als volgt:\n\n1. de convenanten zijn getekend;",
+         "Minister van Binnenlandse Zaken en Koninkrijksrelaties"),
+        ("PvdA", "De leden van de PvdA-fractie vragen of de middelen toereikend zijn?", "Dat zijn ze.",
+         "Minister van Binnenlandse Zaken en Koninkrijksrelaties")]
 
 
 def test_handelingen_speaker_turns_and_vote_outcome() -> None:

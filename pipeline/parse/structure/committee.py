@@ -20,7 +20,7 @@ _BRACKETS = re.compile(r"\(([^()]*)\)")
 
 
 def _role(text: str) -> str:
-    folded = " ".join(text.casefold().split())
+    folded = " ".join(re.sub(r"(?<=\w)-\s+(?=\w)", "", text).casefold().split())  # "voorzit- ter"
     return next((role for pattern, role in _ROLES if pattern.match(folded)), "")
 
 

@@ -13,7 +13,7 @@ from pipeline.sources.records import SruRecord
 _KAMER = re.compile(r"\b(Eerste|Tweede) Kamer\b|\b(Verenigde Vergadering)\b")
 _VERGADERJAAR_LINE = re.compile(r"^Vergaderjaar\s+(\d{4}\s*[-–/]\s*\d{2,4})", re.IGNORECASE)
 _DOSSIER_LINE = re.compile(rf"^(?P<number>{DOSSIER_NUMBER})(?:\s+(?P<chapter>{CHAPTER}))?(?:\s+(?P<title>\S.*))?$")
-_STUK_LINE = re.compile(r"^(?:Nr\.\s*(?P<nr>\d+[a-z]?)|(?P<letters>[A-Z]{1,3}))\s+(?P<title>[A-Z][^a-z]{3,})$")
+_STUK_LINE = re.compile(r"^(?:Nr\.\s*(?P<nr>\d+[a-z]?)|(?P<letters>[A-Z]{1,3}))\s+(?P<title>[A-Z]{2,}.*)$")
 _DATE_LINE = re.compile(
     r"\b(?P<kind>vastgesteld|ontvangen|voorgesteld|ingezonden|gewijzigd|den haag),?\s+(?P<date>\d{1,2}\s+\w+\s+\d{4})",
     re.IGNORECASE,
@@ -29,7 +29,8 @@ _DATE_PRIORITY = ("vastgesteld", "ontvangen", "voorgesteld", "gewijzigd", "ingez
 
 
 def _lines(blocks: Iterable[Block], kind: str) -> list[str]:
-    return [squash(line) for b in blocks if b.kind == kind for line in b.text.splitlines() if line.strip()]
+    """The texts of the `kind` blocks, each on one line (a header item may wrap over several)."""
+    return [squash(b.text) for b in blocks if b.kind == kind and b.text.strip()]
 
 
 def _kamer(text: str) -> str:

@@ -6,6 +6,8 @@ Three shapes of paper:
   antwoord): a block is a question when its text already stood earlier in the paper (the
   repetition) or when it has the typographic style of the repeated blocks and the answers differ
   in style; the answer is what follows up to the next question;
+- a memorie van antwoord that restates each question in its own words ("De leden van de
+  CDA-fractie vroegen naar ...") and answers in the same and following blocks;
 - questions only (voorlopig verslag): every block a fractie asks, with an empty answer.
 """
 
@@ -30,6 +32,12 @@ NO_QA_TYPES = frozenset({"motie", "amendement", "voorstel van wet", "gewijzigd v
 REPORT_TYPES = frozenset({"voorlopig verslag", "nader voorlopig verslag", "verslag", "eindverslag",
                           "verslag van een schriftelijk overleg", "verslag van een nader schriftelijk overleg"})
 
+#: Types that answer questions asked in an earlier paper.
+ANSWER_TYPES = frozenset({"memorie van antwoord", "nadere memorie van antwoord", "nota naar aanleiding van het verslag"})
+
+_LETTER_HEADING = re.compile(r"^BRIEF\s+VAN\b")
+_SENTENCE = re.compile(r"(?<=[.?!:])\s+(?=[A-Z0-9(«“‘])")
+_ASKING = re.compile(r"\b(?:vragen|vroegen|vraagt|vroeg|willen weten|wil weten|verzoeken|verzoekt)\b|\?$")
 _LABEL = re.compile(r"^(?P<kind>Vraag|Antwoord)\s+(?P<numbers>\d+(?:\s*(?:,|en|t/m)\s*\d+)*)\s*[.:]?\s*")
 _ASKED = re.compile(r"Vragen van (?:het lid|de leden)\s+(?P<who>.+?)\s+aan\s+(?:de|het)\s")
 _ANSWERED = re.compile(r"Antwoord van\s+(?P<who>.+?)\s*\((?:ontvangen|mede namens)")
@@ -235,13 +243,55 @@ def styled_pairs(blocks: Sequence[Block], answered_by: str = "") -> list[QAPair]
     return [p for p in _pairs(blocks, groups, _fractie_context(blocks, prose), {}, answered_by) if p.answer]
 
 
+def _units(blocks: Sequence[Block]) -> list[list[int]]:
+    """Runs of prose blocks opened by a block in which a fractie asks, up to the next one, a heading
+    or a signature. With letters in the paper only their text counts (not the covering report)."""
+    in_letter = not any(_LETTER_HEADING.match(squash(b.text)) for b in blocks)
+    units: list[list[int]] = []
+    current: list[int] | None = None
+    for i, block in enumerate(blocks):
+        text = squash(block.text)
+        if _LETTER_HEADING.match(text):
+            in_letter, current = True, None
+        elif block.kind == "heading" or signature(block):
+            current = None
+        elif block.kind in PROSE_KINDS and in_letter:
+            if askers(text):
+                current = [i]
+                units.append(current)
+            elif current is not None:
+                current.append(i)
+    return units
+
+
 def question_blocks(blocks: Sequence[Block]) -> list[QAPair]:
-    """Each block a fractie asks (or continues), with no answer: a report of questions only."""
-    prose = [i for i, b in enumerate(blocks) if b.kind in PROSE_KINDS and not signature(b)]
-    context = _fractie_context(blocks, prose)
-    asking = [i for i in prose if context[i]]
-    return [QAPair(seq=n, asked_by=", ".join(context[i]), question=squash(blocks[i].text), answer="",
-                   page=blocks[i].page) for n, i in enumerate(asking, start=1)]
+    """Each question block (a fractie asking, with the blocks that continue it), with no answer."""
+    return [
+        QAPair(seq=n, asked_by=", ".join(askers(blocks[unit[0]].text)),
+               question="\n\n".join(squash(blocks[i].text) for i in unit), answer="", page=blocks[unit[0]].page)
+        for n, unit in enumerate(_units(blocks), start=1)
+    ]
+
+
+def _asks(sentence: str) -> bool:
+    return bool(askers(sentence) or _ASKING.search(sentence))
+
+
+def paraphrased_pairs(blocks: Sequence[Block], answered_by: str = "") -> list[QAPair]:
+    """A memorie van antwoord that restates each question in its own words, then answers:
+    "De leden van de CDA-fractie vroegen naar X. <answer>"; the answer runs to the next question."""
+    pairs = []
+    for unit in _units(blocks):
+        first = squash(blocks[unit[0]].text)
+        sentences = _SENTENCE.split(first)
+        cut = next((n for n, sentence in enumerate(sentences) if not _asks(sentence)), len(sentences))
+        answer = [" ".join(sentences[cut:])] if cut < len(sentences) else []
+        answer += [squash(blocks[i].text) for i in unit[1:]]
+        if answer:
+            pairs.append(QAPair(seq=len(pairs) + 1, asked_by=", ".join(askers(first)),
+                                question=" ".join(sentences[:cut]), answer="\n\n".join(answer),
+                                answered_by=answered_by, page=blocks[unit[0]].page))
+    return pairs
 
 
 def extract_qa(blocks: Sequence[Block], document_type: str, answered_by: str = "") -> list[QAPair]:
@@ -253,6 +303,8 @@ def extract_qa(blocks: Sequence[Block], document_type: str, answered_by: str = "
     if document_type in NO_QA_TYPES:
         return []
     pairs = repeated_pairs(body, answered_by) or styled_pairs(body, answered_by)
+    if not pairs and document_type in ANSWER_TYPES:
+        pairs = paraphrased_pairs(body, answered_by)
     if not pairs and document_type in REPORT_TYPES:
         pairs = question_blocks(body)
     return pairs

@@ -12,6 +12,7 @@ from pipeline.model import Block, Document, Footnote, QAPair
 from pipeline.parse.agreement import (
     AGREEMENT_MAX_UNMATCHED_RUN,
     AGREEMENT_WARN_BELOW,
+    agreement_for,
     choose_source,
     longest_unmatched_run,
     measure_agreement,
@@ -161,3 +162,14 @@ def test_agreement_is_plain_json() -> None:
         "footnote_text_similarity", "qa_pdf", "qa_xml", "qa_matched", "ok",
     }
     assert all(isinstance(v, bool | int | float) for v in result.values())
+
+
+def test_agreement_is_only_measured_between_two_texts() -> None:
+    xml = parse_official_xml(KST_XML)
+    assert agreement_for(_as_pdf(xml), xml) == measure_agreement(_as_pdf(xml), xml)
+    empty = parse_official_xml(FIXTURES / "ag-ek-niet-beschikbaar.xml")
+    assert measure_agreement(_as_pdf(xml), empty)["text_similarity"] < 0.1  # what a blind measure says
+    assert agreement_for(_as_pdf(xml), empty) is None
+    scan = Document(source="pdf", source_path="scan.pdf", pages=1, has_text_layer=False)
+    assert agreement_for(scan, xml) is None
+    assert agreement_for(None, xml) is None and agreement_for(_as_pdf(xml), None) is None

@@ -95,3 +95,15 @@ def measure_agreement(pdf: Document, xml: Document) -> dict[str, Any]:
             and footnotes_agree and qa_agree
         ),
     }
+
+
+def agreement_for(pdf: Document | None, xml: Document | None) -> dict[str, Any] | None:
+    """`measure_agreement` where both parses hold body text to compare, else None.
+
+    An XML that is only the 'niet beschikbaar in HTML-formaat' notice, or a scanned PDF without a
+    text layer, says nothing about how well the PDF is read; measuring it would put a false
+    disagreement (similarity near 0) into the corpus statistics.
+    """
+    if pdf is None or xml is None or not (_has_body_text(pdf) and _has_body_text(xml)):
+        return None
+    return measure_agreement(pdf, xml)

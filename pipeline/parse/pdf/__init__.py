@@ -1,0 +1,164 @@
+"""The PDF layout engine: from a PDF to clean text blocks with their layout (pdfplumber).
+
+`parse_pdf(path)` reads every page's characters once, groups them into lines and words with
+font, size and position (`lines`), sets aside the page furniture (`furniture`) and the notes at
+the foot of the page (`footnotes`), rebuilds paragraphs and blocks (`blocks`) and undoes
+line-end hyphenation on evidence (`hyphenation`). Official papers and any other PDF go through
+the same steps; a paper without the official header simply has no header blocks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import ParseFailed
+from pipeline.model import Block, Document, Footnote, PageInfo
+from pipeline.parse.pdf.blocks import (
+    Draft,
+    Geometry,
+    TextJoiner,
+    bbox_of,
+    continues,
+    group_lines,
+    kind_of,
+    style_of,
+)
+from pipeline.parse.pdf.footnotes import RawNote, split_notes
+from pipeline.parse.pdf.furniture import margin_lines, page_one_header, running_lines
+from pipeline.parse.pdf.hyphenation import Decision, Lexicon
+from pipeline.parse.pdf.lines import Line, read_lines
+
+__all__ = ["Analysis", "analyse", "parse_pdf"]
+
+
+@dataclass
+class Analysis:
+    """A parsed PDF plus what the engine decided on the way (for tests and diagnostics)."""
+
+    document: Document
+    hyphenations: list[Decision] = field(default_factory=list)
+
+
+def parse_pdf(path: Path) -> Document:
+    """Parse a PDF into the document model (`source="pdf"`); metadata is left to the structure stage."""
+    return analyse(path).document
+
+
+def analyse(path: Path) -> Analysis:
+    path = Path(path)
+    pages, info = _read_pages(path)
+    doc = Document(source="pdf", source_path=str(path), pages=len(info), page_info=info)
+    without_text = [p.number for p in info if not p.has_text]
+    if without_text:
+        doc.no_text_reason = _no_text_reason(without_text, len(info))
+    if len(without_text) == len(info):
+        doc.has_text_layer = False
+        return Analysis(doc)
+    return _layout(doc, pages)
+
+
+def _read_pages(path: Path) -> tuple[list[list[Line]], list[PageInfo]]:
+    import pdfplumber
+
+    if not path.is_file():
+        raise ParseFailed(str(path), "no such file")
+    if path.stat().st_size == 0:
+        raise ParseFailed(str(path), "empty file (0 bytes)")
+    pages: list[list[Line]] = []
+    info: list[PageInfo] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                lines, chars = read_lines(page, number)
+                words = sum(len(ln.words) for ln in lines)
+                info.append(PageInfo(number, float(page.width), float(page.height), chars, words, words > 0))
+                pages.append(lines)
+                page.close()
+    except ParseFailed:
+        raise
+    except Exception as exc:  # pdfminer raises many unrelated types for broken input
+        raise ParseFailed(str(path), _broken_reason(exc)) from exc
+    if not info:
+        raise ParseFailed(str(path), "the PDF has no pages (truncated or corrupt)")
+    return pages, info
+
+
+def _broken_reason(exc: Exception) -> str:
+    name = type(exc).__name__
+    if "Password" in name or "Encrypt" in name:
+        return f"encrypted PDF, cannot be read without its password ({name})"
+    return f"unreadable PDF, corrupt or truncated ({name}: {exc})"
+
+
+def _no_text_reason(pages: list[int], total: int) -> str:
+    listed = ", ".join(map(str, pages[:10])) + (" …" if len(pages) > 10 else "")
+    if len(pages) == total:
+        return f"no text layer on any of the {total} page(s): scanned images, text needs OCR"
+    return f"no text layer on page(s) {listed} of {total}: scanned images, text needs OCR"
+
+
+def _geometry(pages: list[list[Line]]) -> Geometry:
+    sizes: Counter[float] = Counter()
+    for lines in pages:
+        for line in lines:
+            sizes[line.size] += len(line.text)
+    body_size = sizes.most_common(1)[0][0]
+    body = [ln for lines in pages for ln in lines if abs(ln.size - body_size) < 0.3]
+    steps = Counter(
+        round(b.baseline - a.baseline, 1)
+        for lines in pages for a, b in zip(lines, lines[1:], strict=False)
+        if abs(a.size - body_size) < 0.3 and abs(b.size - body_size) < 0.3
+        and 0.8 * body_size <= b.baseline - a.baseline <= 2.0 * body_size
+    )
+    pitch = steps.most_common(1)[0][0] if steps else 1.2 * body_size
+    left = Counter(round(ln.x0) for ln in body).most_common(1)[0][0]
+    rights = sorted(ln.x1 for ln in body)
+    return Geometry(body_size, pitch, float(left), rights[int(0.95 * (len(rights) - 1))])
+
+
+def _layout(doc: Document, pages: list[list[Line]]) -> Analysis:
+    geo = _geometry(pages)
+    running = running_lines(pages)
+    margin = margin_lines(pages, geo.body_size)
+    furniture = set(running) | margin
+    header = page_one_header([ln for ln in pages[0] if id(ln) not in furniture], geo.body_size)
+    furniture |= {id(ln) for item in header for ln in item}
+
+    lexicon = Lexicon(w.text for lines in pages for ln in lines for w in ln.words)
+    notes: list[RawNote] = []
+    page_drafts: list[list[Draft]] = []
+    for lines in pages:
+        body, page_notes = split_notes([ln for ln in lines if id(ln) not in furniture], geo.body_size,
+                                       notes[-1] if notes else None)
+        notes += [n for n in page_notes if not notes or n is not notes[-1]]
+        page_drafts.append([Draft(kind_of(g, geo), g) for g in group_lines(body, geo)])
+
+    joiner = TextJoiner(lexicon, {n.number for n in notes})
+    entries = [Draft("header", item) for item in header]
+    previous: Draft | None = None
+    for lines, drafts in zip(pages, page_drafts, strict=True):
+        if previous and drafts and continues(previous, drafts[0], geo):
+            previous.lines += drafts.pop(0).lines
+        entries += drafts
+        for kind in ("header", "margin", "footer"):  # one block of each per page
+            found = [ln for ln in lines if (running.get(id(ln)) or ("margin" if id(ln) in margin else "")) == kind]
+            entries += [Draft(kind, found)] if found else []
+        previous = drafts[-1] if drafts else previous
+    doc.blocks = [_block(draft, joiner, geo) for draft in entries]
+    doc.footnotes = [Footnote(n.number, n.page, _note_text(n, joiner)) for n in notes]
+    return Analysis(doc, joiner.decisions)
+
+
+def _block(draft: Draft, joiner: TextJoiner, geo: Geometry) -> Block:
+    page = draft.lines[0].page
+    text, refs = joiner.join(draft.lines)
+    return Block(draft.kind, text, page, bbox_of([ln for ln in draft.lines if ln.page == page]),
+                 style_of(draft.lines, geo), refs)
+
+
+def _note_text(note: RawNote, joiner: TextJoiner) -> str:
+    first, *rest = note.lines
+    text, _ = joiner.join([Line(first.page, first.baseline, first.words[1:]), *rest])
+    return text

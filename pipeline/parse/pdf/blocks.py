@@ -1,0 +1,159 @@
+"""Rebuild body lines into blocks (paragraphs, headings, list items, signatures, labels) with
+their text, page, bounding box and style, joining paragraphs that run on over a page break."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.model import Style
+from pipeline.parse.pdf.hyphenation import Decision, Lexicon, is_line_end_break, join_broken
+from pipeline.parse.pdf.lines import Line
+
+LABEL = re.compile(r"^(Vraag|Antwoord|Vragen|Antwoorden)\s+\d+[a-z]?[.:]?$")
+BULLET = re.compile(r"^([•·▪◦–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])$")
+_ENDS_SENTENCE = re.compile(r"[.?!:;]['’”»)]?$")
+PARAGRAPH_GAP = 1.45  # a baseline step above this many line pitches starts a new block
+FULL_LINE = 0.9  # a page's last line this full (of the column width) runs on to the next page
+
+
+@dataclass
+class Geometry:
+    """Measured once per document: the body text's size, line pitch and column."""
+
+    body_size: float
+    pitch: float
+    left: float
+    right: float
+
+    @property
+    def width(self) -> float:
+        return max(self.right - self.left, 1.0)
+
+
+@dataclass
+class TextJoiner:
+    """Joins lines into running text: markers out, notes linked, line-end hyphens resolved."""
+
+    lexicon: Lexicon
+    note_numbers: set[str]
+    decisions: list[Decision] = field(default_factory=list)
+
+    def _words(self, line: Line) -> tuple[list[str], list[str]]:
+        texts, refs = [], []
+        for word in line.words:
+            linked = [m for m in word.markers if m in self.note_numbers]
+            refs += linked
+            texts.append(word.text if len(linked) == len(word.markers) else word.raw)
+        return [t for t in texts if t], refs
+
+    def join(self, lines: list[Line]) -> tuple[str, list[str]]:
+        out: list[str] = []
+        refs: list[str] = []
+        page = lines[0].page if lines else 0
+        for line in lines:
+            words, line_refs = self._words(line)
+            refs += [r for r in line_refs if r not in refs]
+            if out and words and is_line_end_break(out[-1]):
+                head, tail = out.pop(), words[0]
+                words[0] = join_broken(head, tail, self.lexicon)
+                self.decisions.append(Decision(page, head, tail, words[0]))
+            out += words
+            page = line.page
+        return " ".join(out), refs
+
+
+def group_lines(lines: list[Line], geo: Geometry) -> list[list[Line]]:
+    """Cut a page's body lines into blocks on blank lines, style changes, labels and indents."""
+    groups: list[list[Line]] = []
+    for line in lines:
+        if groups and not _breaks(groups[-1], line, geo):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+def _starts_item(line: Line) -> bool:
+    return len(line.words) > 1 and bool(BULLET.match(line.words[0].text))
+
+
+def _breaks(group: list[Line], line: Line, geo: Geometry) -> bool:
+    prev = group[-1]
+    if line.baseline - prev.baseline > PARAGRAPH_GAP * geo.pitch:
+        return True
+    if LABEL.match(prev.text) or LABEL.match(line.text) or _starts_item(line):
+        return True
+    if prev.bold != line.bold or prev.italic != line.italic or abs(prev.size - line.size) > 0.05 * line.size:
+        return True
+    shift = line.x0 - prev.x0
+    if abs(shift) <= 0.6 * line.size:
+        return False
+    if shift > 0 and _starts_item(group[0]):
+        return False  # hanging indent of a list item
+    return not (len(group) == 1 and -3 * line.size <= shift < 0)  # first-line indent
+
+
+def _name_like(line: Line, geo: Geometry) -> bool:
+    text = line.text
+    return (len(text.split()) <= 5 and text[:1].isupper() and line.x1 - line.x0 < 0.6 * geo.width
+            and not re.search(r"[.,;:?!]$|\d", text))
+
+
+def kind_of(lines: list[Line], geo: Geometry) -> str:
+    text = " ".join(ln.text for ln in lines)
+    if LABEL.match(text):
+        return "label"
+    if len(lines) <= 4 and (all(ln.bold for ln in lines) or lines[0].size >= 1.15 * geo.body_size):
+        return "heading"
+    if _starts_item(lines[0]):
+        return "list_item"
+    if len(lines) >= 2 and lines[-2].text.endswith(",") and _name_like(lines[-1], geo):
+        return "signature"
+    if len(lines) <= 4 and all(_name_like(ln, geo) and len(ln.text.split()) <= 4 for ln in lines) and (
+            len(lines) >= 2 or len(text.split()) >= 2):
+        return "signature"
+    return "paragraph"
+
+
+def style_of(lines: list[Line], geo: Geometry) -> Style:
+    words = [w for ln in lines for w in ln.words]
+    chars = sum(len(w.text) for w in words) or 1
+    fonts: dict[str, int] = {}
+    for w in words:
+        fonts[w.font] = fonts.get(w.font, 0) + len(w.text)
+    return Style(
+        bold=sum(len(w.text) for w in words if w.bold) * 2 > chars,
+        italic=sum(len(w.text) for w in words if w.italic) * 2 > chars,
+        indent=round(min(ln.x0 for ln in lines) - geo.left, 1),
+        font_size=round(sorted(w.size for w in words)[len(words) // 2], 1),
+        font=max(fonts, key=fonts.__getitem__),
+    )
+
+
+def bbox_of(lines: list[Line]) -> tuple[float, float, float, float]:
+    return (round(min(ln.x0 for ln in lines), 1), round(min(ln.top for ln in lines), 1),
+            round(max(ln.x1 for ln in lines), 1), round(max(ln.bottom for ln in lines), 1))
+
+
+@dataclass
+class Draft:
+    """A block before its text is joined: its kind and lines (possibly over two pages)."""
+
+    kind: str
+    lines: list[Line]
+
+
+def continues(prev: Draft, nxt: Draft, geo: Geometry) -> bool:
+    """Whether the first block of a page is the run-on of the last block of the previous page."""
+    if prev.kind not in ("paragraph", "list_item") or nxt.kind not in ("paragraph", "signature"):
+        return False
+    a, b = style_of(prev.lines, geo), style_of(nxt.lines, geo)
+    if a.bold != b.bold or a.italic != b.italic or abs(a.font_size - b.font_size) > 0.3:
+        return False
+    if abs(a.indent - b.indent) > 1.0 and prev.kind != "list_item":
+        return False
+    last = prev.lines[-1]
+    full = last.x1 >= geo.left + a.indent + FULL_LINE * (geo.width - a.indent)
+    return (is_line_end_break(last.text) or not _ENDS_SENTENCE.search(last.text) or full
+            or nxt.lines[0].text[:1].islower())

@@ -1,0 +1,215 @@
+"""From a page's characters (read once) to words and lines with font, size, style and position.
+
+Lines are grouped on the glyph baseline (the text matrix), so a superscript footnote marker,
+set smaller on a raised baseline, is recognised as such and attached to the word it follows
+instead of becoming a line of its own. A line is split where a wide horizontal gap separates
+two runs of text (margin column beside body column, the identifier block beside the footer).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_ITALIC = re.compile(r"italic|oblique|slanted|kursiv", re.IGNORECASE)
+WORD_GAP = 0.15  # a gap wider than this many em separates two words
+SEGMENT_GAP = 3.0  # a gap wider than this many em separates two runs of text on one baseline
+SUP_RATIO = 0.85  # a superscript is at most this fraction of its line's size
+
+
+def base_font(fontname: str) -> str:
+    """The font name without its subset prefix: "FCIBLC+Univers" -> "Univers"."""
+    return fontname.split("+", 1)[1] if "+" in fontname[:7] else fontname
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    font: str
+    markers: tuple[str, ...] = ()  # superscript digits set against this word
+    raw: str = ""  # the text with the superscript digits left in place ("Kamer2,")
+
+    @property
+    def bold(self) -> bool:
+        return bool(_BOLD.search(self.font))
+
+    @property
+    def italic(self) -> bool:
+        return bool(_ITALIC.search(self.font))
+
+
+@dataclass(slots=True)
+class Line:
+    page: int
+    baseline: float  # distance of the baseline from the top of the page
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return Counter(round(w.size, 1) for w in self.words).most_common(1)[0][0]
+
+    @property
+    def bold(self) -> bool:
+        return all(w.bold for w in self.words if w.text.strip(".,;:"))
+
+    @property
+    def italic(self) -> bool:
+        return sum(len(w.text) for w in self.words if w.italic) * 2 > len(self.text)
+
+
+def _char_text(char: dict[str, Any]) -> str:
+    text = char["text"]
+    if text == "\u00ad":
+        return "-"
+    if len(text) > 1 or "\ufb00" <= text <= "\ufb4f":
+        return unicodedata.normalize("NFKC", text)
+    return text
+
+
+def read_lines(page: Any, number: int) -> tuple[list[Line], int]:
+    """All text lines of a pdfplumber page in reading order (top to bottom, left to right),
+    and the number of characters seen. The page's characters are read exactly once."""
+    chars = [c for c in page.chars if c.get("upright", True)]
+    if not chars:
+        return [], 0
+    height = float(page.height) + float(page.bbox[1])
+    rows = _baseline_rows(chars, height)
+    rows = _attach_superscripts(rows)
+    lines: list[Line] = []
+    for baseline, row in rows:
+        lines += _split_words(number, baseline, row)
+    lines.sort(key=lambda ln: (round(ln.baseline, 0), ln.x0))
+    return lines, len(chars)
+
+
+Row = tuple[float, list[tuple[dict[str, Any], bool]]]  # (baseline, [(char, is_superscript)])
+
+
+def _baseline_rows(chars: list[dict[str, Any]], height: float) -> list[Row]:
+    keyed = sorted(((height - c["matrix"][5], c["x0"], i) for i, c in enumerate(chars)))
+    rows: list[Row] = []
+    for baseline, _, i in keyed:
+        char = chars[i]
+        tolerance = max(1.0, 0.15 * char["size"])
+        if rows and baseline - rows[-1][0] <= tolerance:
+            rows[-1][1].append((char, False))
+        else:
+            rows.append((baseline, [(char, False)]))
+    return rows
+
+
+def _row_size(row: Row) -> float:
+    sizes = Counter(round(c["size"], 1) for c, _ in row[1] if c["text"].strip())
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _attach_superscripts(rows: list[Row]) -> list[Row]:
+    """Merge a short row of small characters set just above the next row into that row."""
+    out: list[Row] = []
+    i = 0
+    while i < len(rows):
+        baseline, row = rows[i]
+        if i + 1 < len(rows) and _is_superscript_of((baseline, row), rows[i + 1]):
+            below_base, below = rows[i + 1]
+            merged = below + [(c, True) for c, _ in row]
+            merged.sort(key=lambda item: item[0]["x0"])
+            rows[i + 1] = (below_base, merged)
+        else:
+            out.append((baseline, row))
+        i += 1
+    return out
+
+
+def _is_superscript_of(sup: Row, line: Row) -> bool:
+    size, line_size = _row_size(sup), _row_size(line)
+    if not size or size > SUP_RATIO * line_size:
+        return False
+    rise = line[0] - sup[0]
+    if not 0.15 * line_size < rise <= 0.65 * line_size:
+        return False
+    if not all(c["text"].strip() == "" or c["text"].isalnum() or c["text"] in ",*" for c, _ in sup[1]):
+        return False
+    x0, x1 = line[1][0][0]["x0"], line[1][-1][0]["x1"]
+    return all(x0 - line_size <= c["x0"] and c["x1"] <= x1 + 2 * line_size for c, _ in sup[1])
+
+
+def _split_words(number: int, baseline: float, row: list[tuple[dict[str, Any], bool]]) -> list[Line]:
+    """Cut a baseline row into words (on spaces and gaps) and lines (on very wide gaps)."""
+    lines = [Line(number, baseline)]
+    size = max(c["size"] for c, sup in row if not sup) if any(not sup for _, sup in row) else row[0][0]["size"]
+    word: list[tuple[dict[str, Any], bool]] = []
+    last_x1 = None
+    for char, sup in row:
+        text = char["text"]
+        gap = char["x0"] - last_x1 if last_x1 is not None else 0.0
+        if word and (text.isspace() or gap > WORD_GAP * size):
+            lines[-1].words.append(_make_word(word))
+            word = []
+        if lines[-1].words and gap > SEGMENT_GAP * size:
+            lines.append(Line(number, baseline))
+        if not text.isspace():
+            word.append((char, sup))
+        last_x1 = max(char["x1"], last_x1 or 0.0) if not text.isspace() else char["x1"]
+    if word:
+        lines[-1].words.append(_make_word(word))
+    return [ln for ln in lines if ln.words]
+
+
+def _make_word(chars: list[tuple[dict[str, Any], bool]]) -> Word:
+    main = [c for c, sup in chars if not sup] or [c for c, _ in chars]
+    has_main = any(not sup for _, sup in chars)
+    raw = "".join(_char_text(c) for c, _ in chars)
+    if has_main:
+        text = "".join(_char_text(c) for c, sup in chars if not (sup and c["text"].isdigit()))
+    else:
+        text = raw
+    first = main[0]
+    return Word(
+        text=text, x0=chars[0][0]["x0"], x1=chars[-1][0]["x1"],
+        top=min(c["top"] for c in main), bottom=max(c["bottom"] for c in main),
+        size=first["size"], font=base_font(first["fontname"]),
+        markers=_markers(chars) if has_main else (), raw=raw,
+    )
+
+
+def _markers(chars: list[tuple[dict[str, Any], bool]]) -> tuple[str, ...]:
+    """Superscript runs in a word ("Kamer²,", "a¹²"): each maximal run of digits is one marker."""
+    runs: list[str] = []
+    previous_sup = False
+    for char, sup in chars:
+        if sup and char["text"].isdigit():
+            if previous_sup and runs:
+                runs[-1] += char["text"]
+            else:
+                runs.append(char["text"])
+        previous_sup = sup
+    return tuple(runs)

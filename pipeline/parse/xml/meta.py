@@ -19,7 +19,7 @@ _CHAMBERS = (
 )
 _CHAMBER_NUMBERS = {"1": "Eerste Kamer", "2": "Tweede Kamer"}
 _YEARS = re.compile(r"(\d{4})\s*[-–—/]\s*(\d{2}|\d{4})\b")
-_DOSSIER = re.compile(r"^(\d[\d .]*\d|\d)\s*(?:[-–]\s*)?([A-Z]{1,6}(?:-?\d+)?)?\b")
+_DOSSIER = re.compile(r"^(?P<number>\d[\d .]*\d|\d)(?:\s*[-–]\s*(?P<part>\d{1,3})\b)?(?:\s*[-–]?\s*(?P<chapter>[A-Z]{1,6})\b)?")
 _RECORD_ID = re.compile(r"/([a-z][a-z-]*-[^/]+)/metadata\.xml$", re.IGNORECASE)
 _NR_PREFIX = re.compile(r"^\s*nr\.?\s*", re.IGNORECASE)
 _ID_CHAMBER = re.compile(r"^(?:h|ah|kv|ag)-(?P<chamber>ek|tk|vv)\b(?:-(?P<year>\d{8})\b)?")
@@ -47,12 +47,11 @@ def vergaderjaar(text: str) -> str:
 
 
 def dossier(text: str) -> str:
-    """'32 545' -> '32545'; '36 600 VII' -> '36600-VII'; '' when there is no dossier number."""
+    """'32 545' -> '32545'; '36 600 VII' -> '36600-VII'; '21 501-02' -> '21501-02'; '' when there is none."""
     match = _DOSSIER.match(collapse(text))
     if not match:
         return ""
-    number = re.sub(r"[ .]", "", match.group(1))
-    return f"{number}-{match.group(2)}" if match.group(2) else number
+    return "-".join(p for p in (re.sub(r"[ .]", "", match["number"]), match["part"], match["chapter"]) if p)
 
 
 def ondernummer(text: str) -> str:

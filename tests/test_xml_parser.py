@@ -255,3 +255,31 @@ def test_a_bare_question_number_becomes_the_printed_label(tmp_path: Path) -> Non
     doc = parse_official_xml(path)
     assert _body(doc, "label") == ["Vraag 1", "Antwoord 1"]
     assert doc.metadata.document_type == "aanhangsel"
+
+
+def test_a_speaker_with_loose_text_and_a_bracketed_party(tmp_path: Path) -> None:
+    path = tmp_path / "h.xml"
+    path.write_text(
+        "<officiele-publicatie><handelingen><agendapunt><spreekbeurt><spreker>Mevrouw "
+        "<naam><achternaam>Karimi</achternaam></naam> <politiek>(GroenLinks)</politiek>:</spreker>"
+        "<tekst><al>Voorzitter. Dank u wel.</al></tekst></spreekbeurt>"
+        "<spreekbeurt><spreker><functie>Minister</functie> <naam><achternaam>Blok</achternaam></naam>"
+        "</spreker><tekst><al>Dank.</al></tekst></spreekbeurt></agendapunt></handelingen>"
+        "</officiele-publicatie>",
+        encoding="utf-8",
+    )
+    assert _body(parse_official_xml(path), "paragraph") == [
+        "Mevrouw Karimi (GroenLinks): Voorzitter. Dank u wel.",
+        "Minister Blok: Dank.",
+    ]
+
+
+def test_the_structure_stage_reads_speeches_from_xml_handelingen() -> None:
+    from pipeline.parse import parse_file
+
+    doc = parse_file(FIXTURES / "h-ek-20212022-2-1.xml")
+    assert doc.metadata.document_type == "handelingen"
+    assert [(s.speaker, s.party, s.role) for s in doc.speeches] == [
+        ("voorzitter", "", "voorzitter"), ("Van Dijk", "SGP", "lid"),
+    ]
+    assert doc.speeches[1].text.endswith("Mijn fractie zal het voorstel steunen.")

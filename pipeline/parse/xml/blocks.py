@@ -197,14 +197,14 @@ class BlockWriter:
 
 
 def speaker_line(spreker: ET.Element, writer: BlockWriter) -> str:
-    """'De heer Van Dijk (SGP):' from `voorvoegsels`, `naam`, `functie` and `politiek`."""
-    parts = []
+    """'De heer Van Dijk (SGP):' from `voorvoegsels`, `naam`, `functie`, `politiek` and loose text."""
+    parts = [spreker.text or ""]
     for child in spreker:
-        text = writer.text(child).text.strip(" :")
+        text = writer.text(child).text
         if text and local(child.tag) == "politiek":
             text = f"({text.strip('()')})"
-        parts.append(text)
-    line = collapse(" ".join(parts)) or writer.text(spreker).text.strip(" :")
+        parts += [text, child.tail or ""]
+    line = collapse(" ".join(parts)).strip(" :")
     return f"{line}:" if line else ""
 
 

@@ -108,9 +108,8 @@ def furniture_metadata(blocks: list[Block]) -> Metadata:
     found = Metadata()
     stuk_title = _from_header(_lines(blocks, "header"), found)
     _from_footer(_lines(blocks, "footer"), found)
-    for line in _lines(blocks, "margin"):
-        if _IDENTIFIER.match(line) and not found.identifier:
-            found.identifier = line
+    margin_words = (word for line in _lines(blocks, "margin") for word in line.split())
+    found.identifier = next((word for word in margin_words if _IDENTIFIER.match(word)), "")
     _from_identifier(found.identifier, found)
     for block in blocks:
         if block.kind not in ("header", "footer", "margin"):

@@ -1,0 +1,56 @@
+"""The data dictionary (`docs/data-dictionary.md`), generated from the schemas.
+
+Run `python -m pipeline.normalise.dictionary` after changing `schemas.py`; a test fails when the
+committed file differs from what this generates.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pipeline.normalise.schemas import PARTITION_COLUMN, SCHEMA_VERSION, TABLES, TableSpec
+
+DICTIONARY_PATH = Path(__file__).resolve().parents[2] / "docs" / "data-dictionary.md"
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", r"\|")
+
+
+def _table_section(spec: TableSpec) -> list[str]:
+    lines = [f"## `{spec.name}`", "", spec.description, "",
+             f"- Key: `{spec.key}`",
+             f"- Partitioned by: `{PARTITION_COLUMN}`" if spec.partitioned else "- Not partitioned"]
+    lines += [f"- `{column}` references `{parent}.{parent_column}`"
+              for column, (parent, parent_column) in spec.parents.items()]
+    lines += ["", "| column | type | nullable | description |", "|---|---|---|---|"]
+    lines += [f"| `{f.name}` | {f.type} | {'yes' if f.nullable else 'no'} | {_cell(spec.description_of(f.name))} |"
+              for f in spec.schema]
+    return [*lines, ""]
+
+
+def render() -> str:
+    lines = [
+        "# Data dictionary", "",
+        "Generated from `pipeline/normalise/schemas.py` by `python -m pipeline.normalise.dictionary`; "
+        "do not edit by hand.", "",
+        f"Schema version {SCHEMA_VERSION}. Every release (`published/releases/<id>/`) holds one directory "
+        f"per table with zstd Parquet files, partitioned as `{PARTITION_COLUMN}=<YYYY-YYYY>/` where noted, "
+        "and a `manifest.json`. The same tables are views in `published/catalog.duckdb` and tables in the "
+        "PostgreSQL schema `eerstekamer`.", "",
+    ]
+    for spec in TABLES.values():
+        lines += _table_section(spec)
+    return "\n".join(lines)
+
+
+def main() -> int:
+    DICTIONARY_PATH.write_text(render(), encoding="utf-8")
+    print(f"wrote {DICTIONARY_PATH}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

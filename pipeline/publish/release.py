@@ -1,0 +1,161 @@
+"""Immutable release directories, the atomic `current` pointer, retention, and the publish lock.
+
+A release is `published/releases/<release_id>/` with one directory per table and a
+`manifest.json`; it is assembled under a temporary name and renamed into place, never changed
+afterwards. `published/current` is a symlink to the current release, replaced atomically.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+import pipeline
+from pipeline.config import Settings
+from pipeline.errors import PipelineError
+from pipeline.normalise.schemas import SCHEMA_VERSION, TABLES
+
+MANIFEST = "manifest.json"
+CURRENT = "current"
+LOCK_FILE = ".publish.lock"
+
+
+@dataclass
+class Release:
+    release_id: str
+    path: Path
+    manifest: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"release_id": self.release_id, "path": str(self.path), "manifest": self.manifest}
+
+    def files(self, table: str) -> list[Path]:
+        """Absolute paths of the Parquet files of `table`."""
+        return [self.path / f["path"] for f in self.manifest["tables"][table]["files"]]
+
+
+class PublishLocked(PipelineError):
+    """Another process is publishing into the same data directory."""
+
+
+@contextmanager
+def publish_lock(settings: Settings, wait_seconds: float = 30.0) -> Iterator[None]:
+    """Hold `published/.publish.lock` (flock) around publishing: never two publishers at once."""
+    path = settings.layout.published / LOCK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as fh:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as err:
+                if err.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() > deadline:
+                    raise PublishLocked(f"another publisher holds {path}; try again when it has finished") from err
+                time.sleep(0.2)
+        try:
+            fh.seek(0)
+            fh.truncate()
+            fh.write(f"{os.getpid()}\n")
+            fh.flush()
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def source_watermark(document_files: list[Path]) -> str:
+    """The newest SRU change stamp among the published papers ("" when there are none)."""
+    stamps = [pc.max(pq.read_table(p, columns=["changed_at"]).column("changed_at")).as_py() for p in document_files]
+    return max((s for s in stamps if s), default="")
+
+
+def build_manifest(release_id: str, root: Path, quality: dict[str, Any]) -> dict[str, Any]:
+    tables = {}
+    for table in TABLES:
+        files = sorted((root / table).rglob("*.parquet"))
+        entries = [{"path": str(p.relative_to(root)), "rows": pq.ParquetFile(p).metadata.num_rows,
+                    "bytes": p.stat().st_size, "sha256": sha256_of(p)} for p in files]
+        tables[table] = {"rows": sum(e["rows"] for e in entries), "files": entries}
+    return {
+        "release_id": release_id, "created_at": datetime.now(UTC).isoformat(),
+        "schema_version": SCHEMA_VERSION, "pipeline_version": pipeline.__version__,
+        "source_watermark": source_watermark(sorted((root / "documents").rglob("*.parquet"))),
+        "quality": quality, "tables": tables,
+    }
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(f".tmp-{path.name}")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def create_release(settings: Settings, release_id: str, tables: dict[str, list[Path]], batch_root: Path,
+                   quality: dict[str, Any]) -> Release:
+    """Move the batch's table files into a new release directory (temp name, then rename)."""
+    final = settings.layout.releases / release_id
+    if final.exists():
+        raise PipelineError(f"release {release_id} already exists in {settings.layout.releases}")
+    tmp = settings.layout.releases / f".tmp-{release_id}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    for paths in tables.values():
+        for path in paths:
+            target = tmp / path.relative_to(batch_root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+    write_json(tmp / MANIFEST, build_manifest(release_id, tmp, quality))
+    os.replace(tmp, final)
+    return load_release(final)
+
+
+def load_release(path: Path) -> Release:
+    return Release(release_id=path.name, path=path, manifest=json.loads((path / MANIFEST).read_text("utf-8")))
+
+
+def switch_current(settings: Settings, release: Release) -> None:
+    """Point `published/current` at `release` in one rename."""
+    link = settings.layout.published / CURRENT
+    tmp = settings.layout.published / f".tmp-{CURRENT}-{release.release_id}"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(Path("releases") / release.release_id)
+    os.replace(tmp, link)
+
+
+def read_current(settings: Settings) -> Release | None:
+    link = settings.layout.published / CURRENT
+    if not link.is_symlink() or not (link / MANIFEST).exists():
+        return None
+    return load_release(settings.layout.published / os.readlink(link))
+
+
+def prune_releases(settings: Settings, keep: int) -> list[str]:
+    """Delete all but the newest `keep` releases (never the current one); returns the deleted ids."""
+    current = read_current(settings)
+    releases = sorted(p for p in settings.layout.releases.iterdir() if p.is_dir() and not p.name.startswith("."))
+    doomed = [p for p in releases[: max(0, len(releases) - max(keep, 1))]
+              if current is None or p.name != current.release_id]
+    for path in doomed:
+        shutil.rmtree(path)
+    return [p.name for p in doomed]

@@ -1,0 +1,78 @@
+"""Views a dashboard needs directly, as SQL for DuckDB (the catalog) and PostgreSQL.
+
+Child tables hold current paper versions only; `documents` holds every version, so views over it
+filter on `is_current`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Dialect = Literal["duckdb", "postgres"]
+
+QUESTION_TYPES = ("voorlopig verslag", "nader voorlopig verslag", "verslag",
+                  "verslag van een schriftelijk overleg", "verslag van een nader schriftelijk overleg")
+ANSWER_TYPES = ("memorie van antwoord", "nadere memorie van antwoord", "nota naar aanleiding van het verslag")
+
+
+def _in(values: tuple[str, ...] | list[str]) -> str:
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
+def _labelled_date(label: str, dialect: Dialect) -> str:
+    if dialect == "duckdb":
+        return f"TRY_CAST(json_extract_string(dates_json, '$.{label}') AS DATE)"
+    return (f"CASE WHEN (dates_json::jsonb ->> '{label}') ~ '^\\d{{4}}-\\d{{2}}-\\d{{2}}$' "
+            f"THEN (dates_json::jsonb ->> '{label}')::date END")
+
+
+def _days(start: str, end: str, dialect: Dialect) -> str:
+    return f"date_diff('day', {start}, {end})" if dialect == "duckdb" else f"({end} - {start})"
+
+
+def dashboard_views(dialect: Dialect, party_codes: list[str]) -> dict[str, str]:
+    """View name -> SELECT statement."""
+    return {
+        "documents_per_month": """
+            SELECT CAST(date_trunc('month', document_date) AS DATE) AS month, document_type,
+                   count(*) AS documents
+            FROM documents
+            WHERE is_current AND document_date IS NOT NULL
+            GROUP BY 1, 2""",
+        "answer_times": f"""
+            SELECT a.dossier, q.identifier AS question_id, q.document_type AS question_type,
+                   q.document_date AS asked_on, a.identifier AS answer_id, a.document_type AS answer_type,
+                   a.document_date AS answered_on, {_days("q.document_date", "a.document_date", dialect)} AS days
+            FROM documents a
+            JOIN LATERAL (
+                SELECT identifier, document_type, document_date FROM documents q
+                WHERE q.is_current AND q.dossier = a.dossier AND q.document_type IN {_in(QUESTION_TYPES)}
+                  AND q.document_date <= a.document_date
+                ORDER BY q.document_date DESC, q.identifier DESC LIMIT 1
+            ) q ON true
+            WHERE a.is_current AND a.document_type IN {_in(ANSWER_TYPES)}
+            UNION ALL
+            SELECT dossier, identifier, document_type, asked_on, identifier, document_type, answered_on,
+                   {_days("asked_on", "answered_on", dialect)}
+            FROM (SELECT dossier, identifier, document_type,
+                         {_labelled_date("ingezonden", dialect)} AS asked_on,
+                         {_labelled_date("ontvangen", dialect)} AS answered_on
+                  FROM documents WHERE is_current AND document_type = 'aanhangsel') aanhangsel
+            WHERE asked_on IS NOT NULL AND answered_on IS NOT NULL""",
+        "dossier_timelines": """
+            SELECT d.dossier, d.title AS dossier_title, doc.document_date, doc.identifier, doc.document_type,
+                   doc.title,
+                   row_number() OVER (PARTITION BY d.dossier ORDER BY doc.document_date, doc.identifier) AS step
+            FROM documents doc JOIN dossiers d ON d.dossier = doc.dossier
+            WHERE doc.is_current""",
+        "most_active_fracties": f"""
+            SELECT party, sum(speeches) AS speeches, sum(words_spoken) AS words_spoken,
+                   sum(questions) AS questions, sum(speeches) + sum(questions) AS contributions
+            FROM (
+                SELECT party, count(*) AS speeches, sum(word_count) AS words_spoken, 0 AS questions
+                FROM speeches WHERE party IS NOT NULL GROUP BY party
+                UNION ALL
+                SELECT asked_by, 0, 0, count(*) FROM qa_pairs WHERE asked_by IN {_in(party_codes)} GROUP BY asked_by
+            ) activity
+            GROUP BY party""",
+    }

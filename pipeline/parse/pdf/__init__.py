@@ -85,7 +85,9 @@ def _read_pages(path: Path) -> tuple[list[list[Line]], list[PageInfo]]:
     return pages, info
 
 
-def _broken_reason(exc: Exception) -> str:
+def _broken_reason(exc: BaseException) -> str:
+    while exc.args and isinstance(exc.args[0], BaseException):  # pdfplumber wraps pdfminer's errors
+        exc = exc.args[0]
     name = type(exc).__name__
     if "Password" in name or "Encrypt" in name:
         return f"encrypted PDF, cannot be read without its password ({name})"

@@ -6,7 +6,11 @@
 
 from __future__ import annotations
 
-from pipeline.model import Document, Letter
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from pipeline.model import Committee, Document, Letter
 from pipeline.parse.structure.committee import extract_committee
 from pipeline.parse.structure.letters import extract_letters
 from pipeline.parse.structure.metadata import fill_missing, furniture_metadata, reconcile
@@ -16,6 +20,9 @@ from pipeline.parse.structure.speeches import extract_speeches
 from pipeline.sources.records import SruRecord
 
 __all__ = ["enrich"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _GOVERNMENT = ("minister", "staatssecretaris", "regering", "kabinet")
 
@@ -28,14 +35,26 @@ def _answerer(letters: list[Letter]) -> str:
     return next((letter.addressee for letter in letters if letter.addressee), "")
 
 
+def _safely(doc: Document, part: str, extract: Callable[[], T], empty: T) -> T:
+    """One part of the structure; a failure costs that part only, is logged and flagged."""
+    try:
+        return extract()
+    except Exception as err:  # one odd paper never stops the batch nor loses its text
+        log.exception("%s: extracting %s failed", doc.source_path, part)
+        doc.metadata.flags.append(f"structure: {part} not extracted ({type(err).__name__}: {err})")
+        return empty
+
+
 def enrich(doc: Document, record: SruRecord | None = None) -> Document:
     """Fill the structure of `doc` in place (metadata only where empty, then the record wins)."""
     fill_missing(doc.metadata, furniture_metadata(doc.blocks))
     reconcile(doc.metadata, record)
     body = doc.body_blocks
-    doc.committee = extract_committee(body, doc.footnotes)
-    doc.letters = extract_letters(body)
-    doc.qa = extract_qa(body, doc.metadata.document_type, _answerer(doc.letters))
-    doc.references = extract_references(body, doc.footnotes)
-    doc.speeches = extract_speeches(body) if doc.metadata.document_type == "handelingen" else []
+    kind = doc.metadata.document_type
+    doc.committee = _safely(doc, "committee", lambda: extract_committee(body, doc.footnotes), Committee())
+    doc.letters = _safely(doc, "letters", lambda: extract_letters(body), [])
+    doc.qa = _safely(doc, "qa", lambda: extract_qa(body, kind, _answerer(doc.letters)), [])
+    doc.references = _safely(doc, "references", lambda: extract_references(body, doc.footnotes), [])
+    if kind == "handelingen":
+        doc.speeches = _safely(doc, "speeches", lambda: extract_speeches(body), [])
     return doc

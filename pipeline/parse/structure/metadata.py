@@ -22,7 +22,7 @@ _FOOTER = re.compile(
     r"^(?P<kamer>Eerste|Tweede) Kamer, vergaderjaar (?P<year>\S+), (?P<rest>.+?)\s+(?P<page>\d+)$"
 )
 _IDENTIFIER = re.compile(r"^(?:kst|ah|h|kv|blg|ag|nds|stb|stcrt)(?:-[A-Za-z0-9]+)+$")
-_KST_ID = re.compile(r"^kst-(?P<dossier>\d+(?:-[IVXL]+)?)-(?P<onder>[A-Za-z0-9]+)$")
+_KST_ID = re.compile(r"^kst-(?P<dossier>\d+(?:-(?:[IVXL]+|[A-Z]))?)-(?P<onder>[A-Za-z0-9]+)$")
 _AH_ID = re.compile(r"^ah-(?:ek|tk)-\d{8}-(?P<nr>\d+)$")
 #: Dates in the order they stand for the document date.
 _DATE_PRIORITY = ("vastgesteld", "ontvangen", "voorgesteld", "gewijzigd", "ingezonden", "den_haag")

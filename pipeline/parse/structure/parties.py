@@ -8,6 +8,7 @@ import re
 KNOWN_PARTY_CODES: frozenset[str] = frozenset({
     "50PLUS", "BBB", "BIJ1", "CDA", "CU", "D66", "DENK", "FVD", "GL", "GL-PvdA", "JA21", "NSC",
     "OSF", "PVV", "PvdA", "PvdD", "SGP", "SP", "VVD", "Volt",
+    "LPF", "GPV", "RPF", "AOV", "Unie 55+", "CD",
     "Fractie-Otten", "Fractie-Nanninga", "Fractie-Van Pareren", "Fractie-Frentrop", "Fractie-Dessing",
 })
 
@@ -29,6 +30,8 @@ _ALIASES = {
     "onafhankelijke senaatsfractie": "OSF", "osf": "OSF",
     "50plus": "50PLUS", "50 plus": "50PLUS",
     "boerburgerbeweging": "BBB", "bbb": "BBB",
+    "lijst pim fortuyn": "LPF", "lpf": "LPF", "gpv": "GPV", "rpf": "RPF", "aov": "AOV",
+    "unie 55+": "Unie 55+", "centrumdemocraten": "CD", "cd": "CD",
     "ja21": "JA21", "volt": "Volt", "denk": "DENK", "bij1": "BIJ1",
     "nieuw sociaal contract": "NSC", "nsc": "NSC",
 }

@@ -35,6 +35,7 @@ REPORT_TYPES = frozenset({"voorlopig verslag", "nader voorlopig verslag", "versl
 #: Types that answer questions asked in an earlier paper.
 ANSWER_TYPES = frozenset({"memorie van antwoord", "nadere memorie van antwoord", "nota naar aanleiding van het verslag"})
 
+_COMMITTEE_SPEAKS = re.compile(r"^(?:De|Het)\s+(?:leden\s+van\s+de\s+)?(?:vaste\s+|bijzondere\s+)?commissie\b")
 _LETTER_HEADING = re.compile(r"^BRIEF\s+VAN\b")
 _SENTENCE = re.compile(r"(?<=[.?!:])\s+(?=[A-Z0-9(«“‘])")
 _ASKING = re.compile(r"\b(?:vragen|vroegen|vraagt|vroeg|willen weten|wil weten|verzoeken|verzoekt)\b|\?$")
@@ -259,6 +260,8 @@ def _units(blocks: Sequence[Block]) -> list[list[int]]:
             if askers(text):
                 current = [i]
                 units.append(current)
+            elif _COMMITTEE_SPEAKS.match(text):  # "De commissie ziet ... tegemoet": no fractie's
+                current = None
             elif current is not None:
                 current.append(i)
     return units

@@ -19,8 +19,8 @@ DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I
 #: A dossier number as printed: "27 925", "27925", "36.600" (thin or plain space, or a dot).
 DOSSIER_NUMBER = r"\d{2}[\s\u2009\u202f.]?\d{3}"
 
-#: A budget chapter or other roman/letter suffix after a dossier number: "VII", "A", "XVI".
-CHAPTER = r"(?:[IVXL]+|[A-C])"
+#: A budget chapter after a dossier number: "VII", "XVI", or a fund letter ("A", "B", "J").
+CHAPTER = r"(?:[IVXL]+|[A-Z])"
 
 _VERGADERJAAR = re.compile(r"(\d{4})\s*[-–—/]\s*(\d{4}|\d{2})(?!\d)")
 

@@ -186,3 +186,34 @@ def test_committee_roles_written_without_brackets_and_broken_names() -> None:
     assert [(m.name, m.party, m.role) for m in doc.committee.members] == [
         ("Kox", "SP", "voorzitter"), ("Huizinga-Heringa", "CU", "2e ondervoorzitter"),
         ("Van de Ven", "VVD", "lid"), ("Nanninga", "Fractie-Nanninga", "lid")]
+
+
+def test_nader_schriftelijk_overleg_two_rounds_each_reply_pairs_its_own_questions() -> None:
+    q1 = "De leden van de PVV-fractie vragen waarom de regering de termijn van twee jaar heeft gekozen."
+    q2 = "De leden van de PVV-fractie vragen voorts hoe deze termijn zich verhoudt tot de evaluatie in 2024."
+    body = [
+        ("heading", "BRIEF VAN DE VOORZITTER VAN DE VASTE COMMISSIE VOOR FINANCIËN"),
+        ("paragraph", "Aan de Minister van Financiën"), ("paragraph", "Den Haag, 3 maart 2021"),
+        ("paragraph", q1),
+        ("signature", "De voorzitter van de vaste commissie voor Financiën,\nEssers"),
+        ("heading", "BRIEF VAN DE MINISTER VAN FINANCIËN"),
+        ("paragraph", q1), ("paragraph", "De termijn van twee jaar sluit aan bij de begrotingscyclus."),
+        ("signature", "De Minister van Financiën,\nW.B. Hoekstra"),
+        ("heading", "BRIEF VAN DE VOORZITTER VAN DE VASTE COMMISSIE VOOR FINANCIËN"),
+        ("paragraph", "Aan de Minister van Financiën"), ("paragraph", "Den Haag, 6 april 2021"),
+        ("paragraph", q2),
+        ("signature", "De voorzitter van de vaste commissie voor Financiën,\nEssers"),
+        ("heading", "BRIEF VAN DE MINISTER VAN FINANCIËN"),
+        ("paragraph", q2), ("paragraph", "De evaluatie in 2024 betrekt de ervaringen met de termijn."),
+        ("signature", "De Minister van Financiën,\nW.B. Hoekstra"),
+    ]
+    doc = enrich(_doc(["B VERSLAG VAN EEN NADER SCHRIFTELIJK OVERLEG"], body))
+    assert doc.metadata.document_type == "verslag van een nader schriftelijk overleg"
+    assert [(q.asked_by, q.question, q.answer, q.answered_by) for q in doc.qa] == [
+        ("PVV", q1, "De termijn van twee jaar sluit aan bij de begrotingscyclus.", "Minister van Financiën"),
+        ("PVV", q2, "De evaluatie in 2024 betrekt de ervaringen met de termijn.", "Minister van Financiën")]
+    assert [(x.sender, x.addressee, x.date, x.signatory) for x in doc.letters] == [
+        ("voorzitter van de vaste commissie voor Financiën", "Minister van Financiën", "2021-03-03", "Essers"),
+        ("Minister van Financiën", "", "", "W.B. Hoekstra"),
+        ("voorzitter van de vaste commissie voor Financiën", "Minister van Financiën", "2021-04-06", "Essers"),
+        ("Minister van Financiën", "", "", "W.B. Hoekstra")]

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from pipeline.parse import parse_file
-from tests.conftest import AH_XML, KST_XML
+from pipeline.sources.sru import parse_response
+from tests.conftest import AH_XML, KST_XML, REALDATA
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "xml"
 
 
 def _paragraphs(element: ET.Element) -> list[str]:
@@ -38,3 +42,26 @@ def test_motie_metadata_and_no_letters_or_questions() -> None:
         "kst-32545-143", "32545", "143", "motie", "2021-07-06")
     assert meta.title == "Wet- en regelgeving financiële markten; MOTIE VAN DE LEDEN INGE VAN DIJK EN GRINWIS"
     assert doc.qa == [] and doc.letters == [] and doc.committee.members == []
+
+
+def test_real_sru_record_wins_and_each_disagreement_is_flagged() -> None:
+    page = parse_response((REALDATA / "lawgraph" / "sru_eerstekamer_kamerstukken_page.xml").read_bytes())
+    record = next(r for r in page.records if r.identifier == "kst-36867-A")
+    meta = parse_file(FIXTURES / "kst-36867-A-voorstel.xml", record).metadata
+    assert (meta.identifier, meta.vergaderjaar, meta.dossiers, meta.ondernummer, meta.date) == (
+        "kst-36867-A", "2025-2026", ["36867"], "A", "2026-06-09")
+    assert meta.title == record.title and meta.document_type == "gewijzigd voorstel van wet"
+    assert meta.flags == [
+        "date: document says '2026-03-10', record says '2026-06-09'",
+        "title: document says 'Wijziging van de Wet voorbeeldregels; GEWIJZIGD VOORSTEL VAN WET', "
+        f"record says {record.title!r}",
+    ]
+    assert meta.dates == {"ontvangen": "2026-03-10"}  # what the paper printed stays
+
+
+def test_handelingen_xml_speaker_turns() -> None:
+    doc = parse_file(FIXTURES / "h-ek-20212022-2-1.xml")
+    assert doc.metadata.document_type == "handelingen"
+    assert [(s.seq, s.speaker, s.party, s.role) for s in doc.speeches] == [
+        (1, "voorzitter", "", "voorzitter"), (2, "Van Dijk", "SGP", "lid")]
+    assert doc.speeches[1].text == "Voorzitter. Ik dank de minister voor de beantwoording.\n\nMijn fractie zal het voorstel steunen."

@@ -39,11 +39,10 @@ TYPES = ("memorie van antwoord", "voorlopig verslag", "handelingen", "aanhangsel
 def sample_document(identifier: str, vergaderjaar: str, dossier: str, doc_type: str, day: date,
                     source: str = "xml", pages: int = 3, text_layer: bool = True) -> Document:
     """A parsed paper with pages, body blocks, footnotes, committee, Q&A, references and speeches."""
-    blocks = [Block("heading", doc_type.upper(), 1, (72.0, 120.0, 400.0, 134.0), Style(bold=True, font_size=11))]
-    blocks += [
-        Block("paragraph", SENTENCE * (1 + n % 3), 1 + n % pages, (72.0, 150.0 + 40 * n, 520.0, 180.0 + 40 * n),
-              Style(font_size=10), ["1"] if n == 0 else [])
-        for n in range(6)
+    blocks = [
+        Block("heading", doc_type.upper(), 1, (72.0, 120.0, 400.0, 134.0), Style(bold=True, font_size=11)),
+        *(Block("paragraph", SENTENCE * (1 + n % 3), 1 + n % pages, (72.0, 150.0 + 40 * n, 520.0, 180.0 + 40 * n),
+                Style(font_size=10), ["1"] if n == 0 else []) for n in range(6)),
     ] if text_layer else []
     blocks.append(Block("footer", f"Eerste Kamer, vergaderjaar {vergaderjaar}, {identifier}", 1))
     is_handelingen = doc_type == "handelingen"
@@ -92,7 +91,8 @@ def sample_paper(identifier: str = "kst-36867-C", version: int = 1, vergaderjaar
         record=record, version=version, fetched_at=f"{day.isoformat()}T12:00:00+00:00",
         parsed_at=f"{day.isoformat()}T12:05:00+00:00", chosen="xml" if xml else "pdf",
         choice_reason="official XML present" if xml else "no XML", pdf=pdf, xml=xml,
-        agreement={"text_similarity": similarity, "pdf_words": 312, "xml_words": 314} if xml else None,
+        agreement={"text_similarity": similarity, "longest_unmatched_run": 0, "ok": similarity >= 0.98}
+        if xml else None,
     )
 
 

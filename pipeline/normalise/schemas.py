@@ -20,6 +20,8 @@ PARTITION_COLUMN = "vergaderjaar"
 UNKNOWN_YEAR = "onbekend"
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
+#: A list of strings, its item named as Parquet names it, so files read back with the same schema.
+STRING_LIST = pa.list_(pa.field("element", pa.string()))
 
 
 def col(name: str, type_: pa.DataType, description: str, nullable: bool = False) -> pa.Field:
@@ -68,7 +70,7 @@ DOCUMENTS = TableSpec(
         col("publicatienaam", pa.string(), "SRU publication kind: `Kamerstuk`, `Handelingen`, `Kamervragen (Aanhangsel)`, ..."),
         col("document_type", pa.string(), "Normalised document type (e.g. `memorie van antwoord`), `onbekend` when not recognised."),
         col("dossier", pa.string(), "Primary dossier number (`36867`, `36600-VII`); null when the paper has none.", True),
-        col("dossiers", pa.list_(pa.string()), "Every dossier the paper belongs to."),
+        col("dossiers", STRING_LIST, "Every dossier the paper belongs to."),
         col("ondernummer", pa.string(), "Sub-number within the dossier: a letter for Senate papers (`C`), a number otherwise."),
         col("title", pa.string(), "Title of the paper."),
         col("document_date", pa.date32(), "Date of the paper (parsed, else the SRU `dcterms:date`); null when unknown.", True),
@@ -93,7 +95,7 @@ DOCUMENTS = TableSpec(
         col("url_pdf", pa.string(), "Source URL of the PDF manifestation."),
         col("url_xml", pa.string(), "Source URL of the official XML manifestation."),
         col("parse_errors_json", pa.string(), "Parse errors per source kind as a JSON object (`{}` when none)."),
-        col("flags", pa.list_(pa.string()), "Disagreements between the paper and its SRU record."),
+        col("flags", STRING_LIST, "Disagreements between the paper and its SRU record."),
     ]),
     key="document_version_id",
     parents={"dossier": ("dossiers", "dossier")},
@@ -120,7 +122,7 @@ PARAGRAPHS = _child(
     col("word_count", pa.int32(), "Words in `text`."),
     col("bold", pa.bool_(), "Set in bold."),
     col("italic", pa.bool_(), "Set in italics."),
-    col("footnote_refs", pa.list_(pa.string()), "Numbers of the footnotes referred to in the block."),
+    col("footnote_refs", STRING_LIST, "Numbers of the footnotes referred to in the block."),
 )
 
 FOOTNOTES = _child(
@@ -192,6 +194,7 @@ PARSE_AGREEMENT = _child(
     "parse_agreement", "Agreement between the PDF and the official XML text, per current paper version with both.",
     "agreement_id", "`<document_version_id>#agreement`.",
     col("text_similarity", pa.float64(), "Word-level similarity of PDF and XML body text (1.0 = identical)."),
+    col("agrees", pa.bool_(), "The parse stage's verdict: text, footnotes and Q&A pairs of both sources agree."),
     col("pdf_words", pa.int64(), "Words in the PDF body text."),
     col("xml_words", pa.int64(), "Words in the XML body text."),
     col("chosen", pa.string(), "Source published for the paper: `xml` or `pdf`."),
@@ -206,7 +209,7 @@ DOSSIERS = TableSpec(
         col("document_count", pa.int32(), "Current papers in the dossier."),
         col("first_date", pa.date32(), "Earliest paper date in the dossier.", True),
         col("last_date", pa.date32(), "Latest paper date in the dossier.", True),
-        col("vergaderjaren", pa.list_(pa.string()), "Parliamentary years with papers in the dossier, sorted."),
+        col("vergaderjaren", STRING_LIST, "Parliamentary years with papers in the dossier, sorted."),
     ]),
     key="dossier", partitioned=False,
 )
@@ -230,12 +233,12 @@ FETCH_ERRORS = TableSpec(
 )
 
 LINKS = TableSpec(
-    "links", "Links between publications from the SRU records (appendix of, replaced by, ...).",
+    "links", "Links between publications derived from the SRU records by the fetch stage.",
     pa.schema([
         col("link_id", pa.string(), "`<from_id>|<kind>|<to_id>`."),
         col("from_id", pa.string(), "Identifier of the linking publication."),
         col("to_id", pa.string(), "Identifier of the linked publication."),
-        col("kind", pa.string(), "Kind of link, e.g. `bijlage`, `hoofddocument`, `is_replaced_by`."),
+        col("kind", pa.string(), "Kind of link: `formatted` (unformatted paper to its formatted one), `reprint`, `replaced_by`."),
     ]),
     key="link_id", partitioned=False,
 )

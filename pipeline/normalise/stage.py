@@ -145,16 +145,17 @@ def fetch_state_rows(settings: Settings) -> dict[str, list[dict[str, Any]]]:
         return {"fetch_errors": [], "links": []}
     from pipeline.fetch.state import StateStore
 
-    state = StateStore(settings.layout.state_db)
-    errors = [
+    with StateStore(settings.layout.state_db) as state:
+        errors, links = state.fetch_errors(), state.links()
+    error_rows = [
         {**e, "fetch_error_id": f"{e['identifier']}@{e['version']}/{e['manifestation']}",
          "first_failed_at": parse_timestamp(str(e.get("first_failed_at") or "")),
          "last_failed_at": parse_timestamp(str(e.get("last_failed_at") or "")),
          "resolved": bool(e.get("resolved"))}
-        for e in state.fetch_errors()
+        for e in errors
     ]
-    links = [{**link, "link_id": f"{link['from_id']}|{link['kind']}|{link['to_id']}"} for link in state.links()]
-    return {"fetch_errors": errors, "links": links}
+    link_rows = [{**link, "link_id": f"{link['from_id']}|{link['kind']}|{link['to_id']}"} for link in links]
+    return {"fetch_errors": error_rows, "links": link_rows}
 
 
 def build_batch(settings: Settings, run_id: str) -> Batch:

@@ -9,6 +9,7 @@ from typing import Any
 
 from pipeline.model import Document
 from pipeline.normalise.schemas import UNKNOWN_YEAR
+from pipeline.parse.agreement import AGREEMENT_WARN_BELOW
 from pipeline.parse.store import ParsedPaper
 from pipeline.parse.textsim import word_similarity, words
 
@@ -107,9 +108,11 @@ def _similarity(agreement: dict[str, Any], pdf: Document, xml: Document) -> floa
 def _agreement_rows(paper: ParsedPaper, year: str) -> list[dict[str, Any]]:
     if not paper.agreement or paper.pdf is None or paper.xml is None:
         return []
+    similarity = _similarity(paper.agreement, paper.pdf, paper.xml)
     return [{
         "agreement_id": f"{paper.key}#agreement", **_base(paper, year),
-        "text_similarity": _similarity(paper.agreement, paper.pdf, paper.xml),
+        "text_similarity": similarity,
+        "agrees": bool(paper.agreement.get("ok", similarity >= AGREEMENT_WARN_BELOW)),
         "pdf_words": len(words(paper.pdf.text)),
         "xml_words": len(words(paper.xml.text)),
         "chosen": paper.chosen,

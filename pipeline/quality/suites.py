@@ -142,6 +142,8 @@ SPECIFIC: dict[str, list[dict[str, Any]]] = {
                column="text_similarity", min_value=0.98),
         expect("expect_column_median_to_be_between", CRITICAL, "across the corpus PDF and XML agree",
                column="text_similarity", min_value=0.95),
+        expect("expect_column_values_to_be_in_set", WARNING, "most papers agree on text, footnotes and Q&A",
+               column="agrees", value_set=[True], mostly=0.9),
     ],
     "dossiers": [
         expect("expect_column_values_to_match_regex", WARNING, "dossier numbers look like 36867 or 36600-VII",

@@ -1,6 +1,6 @@
 """Questions paired with answers.
 
-Three shapes of paper:
+Four shapes of paper:
 - numbered ("Vraag 1" / "Antwoord 1", the Aanhangsel): pair by number;
 - a reply that repeats each question block, then answers it (schriftelijk overleg, memorie van
   antwoord): a block is a question when its text already stood earlier in the paper (the
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pipeline.model import FURNITURE_KINDS, Block, QAPair
@@ -56,8 +56,17 @@ def _shingles(tokens: Sequence[str]) -> list[tuple[str, ...]]:
     return [tuple(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)]
 
 
-def _style_key(block: Block) -> tuple[bool, bool, int]:
+StyleKey = tuple[bool, bool, int]  # italic, bold, indent in steps of 5 pt
+Groups = list[tuple[list[int], list[int]]]  # (question blocks, answer blocks) per pair
+
+
+def _style_key(block: Block) -> StyleKey:
     return block.style.italic, block.style.bold, round(block.style.indent / 5)
+
+
+def _prose(blocks: Sequence[Block]) -> list[int]:
+    """Indexes of the blocks that may be question or answer text."""
+    return [i for i, b in enumerate(blocks) if b.kind in PROSE_KINDS and not signature(b)]
 
 
 # -- numbered questions (Aanhangsel) ---------------------------------------------------------------
@@ -120,8 +129,10 @@ class _Repetition:
         previous: list[str] = []
         in_reply = after_question = False
         for i, block in enumerate(blocks):
-            if block.kind not in PROSE_KINDS or signature(block):
-                in_reply = in_reply and block.kind not in ("heading", "signature") and not signature(block)
+            if block.kind == "heading" or signature(block):  # a reply (or a letter) ends here
+                in_reply = False
+                continue
+            if block.kind not in PROSE_KINDS:
                 continue
             tokens = _words(block)
             if len(tokens) >= MIN_WORDS:
@@ -149,7 +160,7 @@ class _Repetition:
         return Counter(owners).most_common(1)[0][0]
 
 
-def _question_style(blocks: Sequence[Block], repeated: set[int], others: list[int]) -> tuple | None:
+def _question_style(blocks: Sequence[Block], repeated: set[int], others: list[int]) -> StyleKey | None:
     """The style of the repeated blocks when it sets them apart from the answers, else None."""
     if not repeated or not others:
         return None
@@ -170,9 +181,9 @@ def _fractie_context(blocks: Sequence[Block], prose: Sequence[int]) -> dict[int,
     return context
 
 
-def _group(blocks: Sequence[Block], start: int, is_question) -> list[tuple[list[int], list[int]]]:
+def _group(blocks: Sequence[Block], start: int, is_question: Callable[[int], bool]) -> Groups:
     """(question blocks, answer blocks) runs from `start`; a signature closes the running answer."""
-    groups: list[tuple[list[int], list[int]]] = []
+    groups: Groups = []
     questions: list[int] = []
     answers: list[int] = []
     for i in range(start, len(blocks)):
@@ -195,8 +206,10 @@ def _group(blocks: Sequence[Block], start: int, is_question) -> list[tuple[list[
     return groups
 
 
-def _pairs(blocks: Sequence[Block], groups, context: dict[int, list[str]], sources: dict[int, int],
+def _pairs(blocks: Sequence[Block], groups: Groups, context: dict[int, list[str]], sources: dict[int, int],
            answered_by: str) -> list[QAPair]:
+    """One pair per group, asked by the fracties named in its question, else by those of the context
+    of the block it repeats."""
     pairs = []
     for seq, (questions, answers) in enumerate(groups, start=1):
         question = "\n\n".join(squash(blocks[i].text) for i in questions)
@@ -214,7 +227,7 @@ def _pairs(blocks: Sequence[Block], groups, context: dict[int, list[str]], sourc
 
 def repeated_pairs(blocks: Sequence[Block], answered_by: str = "") -> list[QAPair]:
     """Pairs from a reply that repeats the question blocks; [] when nothing is repeated."""
-    prose = [i for i, b in enumerate(blocks) if b.kind in PROSE_KINDS and not signature(b)]
+    prose = _prose(blocks)
     repetition = _Repetition.find(blocks)
     if not repetition.source:
         return []
@@ -232,7 +245,7 @@ def repeated_pairs(blocks: Sequence[Block], answered_by: str = "") -> list[QAPai
 
 def styled_pairs(blocks: Sequence[Block], answered_by: str = "") -> list[QAPair]:
     """Pairs when nothing is repeated but the blocks a fractie asks stand in their own style."""
-    prose = [i for i, b in enumerate(blocks) if b.kind in PROSE_KINDS and not signature(b)]
+    prose = _prose(blocks)
     asking = [i for i in prose if askers(blocks[i].text)]
     if not asking:
         return []

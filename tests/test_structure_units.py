@@ -9,6 +9,7 @@ from pipeline.parse.structure import enrich
 from pipeline.parse.structure.doctypes import classify
 from pipeline.parse.structure.parties import KNOWN_PARTY_CODES, normalise_party
 from pipeline.parse.structure.references import extract_references, references_in
+from pipeline.sources.records import SruRecord
 
 
 @pytest.mark.parametrize(("text", "targets"), [
@@ -217,3 +218,18 @@ def test_nader_schriftelijk_overleg_two_rounds_each_reply_pairs_its_own_question
         ("Minister van Financiën", "", "", "W.B. Hoekstra"),
         ("voorzitter van de vaste commissie voor Financiën", "Minister van Financiën", "2021-04-06", "Essers"),
         ("Minister van Financiën", "", "", "W.B. Hoekstra")]
+
+
+@pytest.mark.parametrize(("record_title", "flagged"), [
+    ("Regels over de zorg; Verslag", False),  # the record's short document title
+    ("Regels over de zorg; Voorlopig verslag", False),
+    ("Regels over de zorg; Memorie van antwoord", True),
+    ("Andere regels; Voorlopig verslag", True),
+])
+def test_title_disagreement_flagged_part_by_part(record_title: str, flagged: bool) -> None:
+    header = ["Eerste Kamer der Staten-Generaal", "Vergaderjaar 2019–2020", "35 300 Regels over de zorg",
+              "B VOORLOPIG VERSLAG VAN DE VASTE COMMISSIE VOOR VOLKSGEZONDHEID, WELZIJN EN SPORT"]
+    record = SruRecord(identifier="kst-35300-B", title=record_title)
+    meta = enrich(_doc(header, [("paragraph", "Tekst.")]), record).metadata
+    assert meta.title == record_title
+    assert [f.split(":")[0] for f in meta.flags] == (["title"] if flagged else [])

@@ -147,10 +147,18 @@ def _record_values(record: SruRecord) -> dict[str, object]:
     }
 
 
+def _same_title(ours: str, theirs: str) -> bool:
+    """Titles agree part by part ("<dossier title>; <document title>"), where one part may hold the
+    other: "Verslag" in the record for "VOORLOPIG VERSLAG VAN DE ..." in the paper is no conflict."""
+    ours_parts, theirs_parts = (squash(t).casefold().rsplit("; ", 1) for t in (ours, theirs))
+    if len(ours_parts) != len(theirs_parts):
+        ours_parts, theirs_parts = [" ".join(ours_parts)], [" ".join(theirs_parts)]
+    return all(a in b or b in a for a, b in zip(ours_parts, theirs_parts, strict=True))
+
+
 def _same(name: str, ours: object, theirs: object) -> bool:
-    if name == "title":  # "Verslag" in the record for "VOORLOPIG VERSLAG" in the paper is no conflict
-        ours, theirs = str(ours).casefold(), str(theirs).casefold()
-        return ours in theirs or theirs in ours
+    if name == "title":
+        return _same_title(str(ours), str(theirs))
     if name == "dossiers":
         return sorted(ours) == sorted(theirs)  # type: ignore[type-var]
     return ours == theirs

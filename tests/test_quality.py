@@ -1,0 +1,108 @@
+"""The quality gate with GX on realistic batches: a good one passes with warnings, a broken one fails."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.config import Settings
+from pipeline.model import Member
+from pipeline.normalise.samples import sample_corpus, sample_paper
+from pipeline.normalise.schemas import NORMALISED_TABLES
+from pipeline.normalise.stage import build_batch
+from pipeline.parse.store import ParsedStore
+from pipeline.quality.stage import QualityReport, suite_columns, validate_batch
+from pipeline.quality.suites import load_suite
+
+
+def _store(settings: Settings, papers) -> None:
+    store = ParsedStore(settings.layout.parsed)
+    for paper in papers:
+        store.save(paper)
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, object, QualityReport]:
+    """A corpus over two years with two warnings: an unknown party and one paper whose PDF disagrees."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("good"))
+    odd = sample_paper("kst-36867-C", similarity=0.97)
+    odd.xml.committee.members.append(Member("Nieuwkomer", "Partij X"))
+    _store(settings, [*sample_corpus(12, years=2), odd])
+    batch = build_batch(settings, "20261128T100000000Z")
+    return settings, batch, validate_batch(settings, batch)
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> QualityReport:
+    """PDF and XML disagree across the corpus, a paper lost its text, and a page row has no paper."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("broken"))
+    papers = [sample_paper(f"kst-36867-{letter}", similarity=0.9) for letter in "ABCD"]
+    papers[0].xml.blocks = []  # the PDF has a text layer, but no body text came out
+    _store(settings, papers)
+    batch = build_batch(settings, "20261128T110000000Z")
+    [pages] = batch.tables["pages"]
+    rows = pq.read_table(pages).to_pylist()
+    rows.append({**rows[0], "page_id": "kst-99999-Z@1#p1", "document_version_id": "kst-99999-Z@1"})
+    pq.write_table(pa.Table.from_pylist(rows, schema=pq.read_schema(pages)), pages, compression="zstd")
+    return validate_batch(settings, batch)
+
+
+def test_good_batch_passes_with_its_warnings_reported(good) -> None:
+    _, _, report = good
+    assert report.passed, report.critical_failures
+    assert report.critical_failures == []
+    assert any(w.startswith("committee_members[*] expect_column_values_to_be_in_set(party): 1 of")
+               for w in report.warnings), report.warnings
+    assert any(w.startswith("parse_agreement[*] expect_column_values_to_be_between(text_similarity): 1 of")
+               for w in report.warnings), report.warnings
+
+
+def test_every_table_is_validated_and_every_result_has_a_severity(good) -> None:
+    _, _, report = good
+    validated = {r["table"] for r in report.results}
+    assert validated == {t for t in NORMALISED_TABLES if t not in ("letters", "fetch_errors", "links")}
+    assert {r["severity"] for r in report.results} == {"critical", "warning"}
+    expected = sum(len(load_suite(t)["expectations"]) for t in validated)
+    assert len(report.results) == expected
+
+
+def test_results_land_in_quality_results_and_data_docs_in_the_data_dir(good) -> None:
+    settings, batch, report = good
+    [path] = batch.tables["quality_results"]
+    rows = pq.read_table(path).to_pylist()
+    assert len(rows) == len(report.results) == batch.row_counts["quality_results"]
+    assert rows[0]["result_id"] == "20261128T100000000Z/documents/*/1"
+    assert {r["severity"] for r in rows if not r["success"]} == {"warning"}
+    assert report.data_docs == str(settings.layout.data_docs / "index.html")
+    assert Path(report.data_docs).exists()
+    assert list((settings.layout.data_docs / "validations").rglob("*.html"))
+
+
+def test_broken_batch_fails_critical_expectations_naming_table_and_reason(broken: QualityReport) -> None:
+    assert not broken.passed
+    failures = "\n".join(broken.critical_failures)
+    assert "documents[*] expect_column_values_to_be_between(word_count): 1 of" in failures
+    assert "parse_agreement[*] expect_column_median_to_be_between(text_similarity): observed 0.9" in failures
+    assert "pages[*] expect_column_values_to_be_in_set(document_version_id): 1 of 13 row(s) unexpected" in failures
+    assert "every document_version_id is present in documents" in failures
+
+
+def test_only_the_columns_a_suite_uses_are_read() -> None:
+    assert "text" not in suite_columns(load_suite("documents"))
+    assert suite_columns(load_suite("paragraphs")) == [
+        "paragraph_id", "document_version_id", "identifier", "vergaderjaar", "kind", "text"]
+    assert "text_pages" in suite_columns(load_suite("documents"))  # used in a row condition
+
+
+def test_dates_out_of_range_are_critical(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    paper = sample_paper(day=date(1700, 1, 1))
+    _store(settings, [paper, replace(paper, version=2)])
+    report = validate_batch(settings, build_batch(settings, "r1"))
+    assert not report.passed
+    assert any("expect_column_values_to_be_between(document_date): 2 of 2" in f for f in report.critical_failures)

@@ -20,8 +20,8 @@ _FUNCTIONS = re.compile(r"\b(?:voorzitter|griffier|minister|staatssecretaris|sec
 def signature(block: Block) -> tuple[str, str] | None:
     """(function, name) of a signature block: "De griffier van ...,\\nVan Luijk" -> ("griffier van ...", "Van Luijk")."""
     text = squash(block.text)
-    match = _SIGNATURE.match(text)
-    if match and _FUNCTIONS.search(match.group("function")) and len(text.split()) < 45:
+    match = _SIGNATURE.match(text) if len(text) < 300 else None  # a signature is short
+    if match and _FUNCTIONS.search(match.group("function")):
         function = re.sub(r"^(?:De|Het)\s+", "", match.group("function"))
         return function, match.group("name").strip()
     if block.kind == "signature" and text:

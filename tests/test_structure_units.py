@@ -163,7 +163,7 @@ def test_handelingen_speaker_turns_and_vote_outcome() -> None:
         [("paragraph", "De voorzitter: Aan de orde is de stemming over het wetsvoorstel Wet verhoging "
                        "aantal eilandsraadsleden (35300)."),
          ("paragraph", "De heer Van Apeldoorn (SP): Voorzitter. De SP-fractie zal tegen dit wetsvoorstel stemmen."),
-         ("paragraph", "Wij hebben daar de volgende redenen voor."),
+         ("paragraph", "Wij hebben daar de volgende redenen voor. Ons amendement is eerder verworpen."),
          ("paragraph", "Mevrouw Karimi (GroenLinks): Voorzitter. Wij stemmen voor."),
          ("paragraph", "Minister Blok: Ik dank de leden voor hun bijdragen."),
          ("paragraph", "De voorzitter: Ik constateer dat de leden van de fracties van GroenLinks en de VVD voor "
@@ -174,7 +174,7 @@ def test_handelingen_speaker_turns_and_vote_outcome() -> None:
         (1, "voorzitter", "", "voorzitter", ""), (2, "Van Apeldoorn", "SP", "lid", ""),
         (3, "Karimi", "GL", "lid", ""), (4, "Blok", "", "minister", ""),
         (5, "voorzitter", "", "voorzitter", "aangenomen")]
-    assert doc.speeches[1].text.endswith("Wij hebben daar de volgende redenen voor.")
+    assert doc.speeches[1].text.endswith("Ons amendement is eerder verworpen.")
     assert doc.qa == []
 
 

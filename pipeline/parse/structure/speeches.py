@@ -58,6 +58,6 @@ def extract_speeches(blocks: Sequence[Block]) -> list[Speech]:
         elif speeches:
             current = speeches[-1]
             current.text = f"{current.text}\n\n{text}" if current.text else text
-    for speech in speeches:
-        speech.vote = vote_outcome(speech.text)
+    for speech in speeches:  # the chair states the outcome; a member may only mention one
+        speech.vote = vote_outcome(speech.text) if speech.role == "voorzitter" else ""
     return speeches

@@ -133,3 +133,15 @@ def test_json_output_carries_the_structure(seed: tuple[Document, dict]) -> None:
     assert len(out["committee"]["members"]) == 24 and len(out["qa"]) == 6
     assert out["metadata"]["identifier"] == "kst-27925-AA"
     assert {r["target_id"] for r in out["references"]} >= {"kst-27925-694", "kst-27925-Y", "kst-28676-334"}
+
+
+def test_question_split_over_a_page_break_stays_one_question() -> None:
+    """A repeated question whose last words run onto the next page (a short block of their own)."""
+    doc = document_from_truth("kst-27925-AA", with_style=False)
+    body = doc.blocks
+    at = next(i for i, b in enumerate(body) if b.text.startswith("Voorts vragen") and b.page == 7)
+    head, tail = body[at].text.rsplit(" ", 2)[0], " ".join(body[at].text.rsplit(" ", 2)[1:])
+    body[at:at + 1] = [Block("paragraph", head, 7), Block("paragraph", tail, 8)]
+    pairs = enrich(doc).qa
+    assert [len(q.question.split("\n\n")) for q in pairs] == [4, 1, 1, 1, 2, 1]
+    assert pairs[4].question.split("\n\n")[1] == tail and pairs[4].answer.startswith("In fase 3")

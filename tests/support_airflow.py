@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TypeVar
 
@@ -107,24 +107,42 @@ class Services:
         return "\n".join(self.tail(name) for name in self.procs)
 
     def stop(self, grace: float = 20) -> None:
-        """SIGTERM every process group, then SIGKILL what is left after `grace` seconds."""
+        """SIGTERM every service, then SIGKILL whatever is left of its session after `grace` seconds.
+
+        A session (not only the process group) holds every descendant, also a task process that
+        made itself a group leader.
+        """
         for proc in self.procs.values():
-            _signal_group(proc, signal.SIGTERM)
+            session_signal(proc.pid, signal.SIGTERM)
         deadline = time.monotonic() + grace
         for proc in self.procs.values():
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-            _signal_group(proc, signal.SIGKILL)  # children that outlived their parent
+            session_signal(proc.pid, signal.SIGKILL)
             proc.wait()
 
+    def leftovers(self) -> list[int]:
+        """Processes still alive in any service's session (should be none after `stop`)."""
+        return [pid for proc in self.procs.values() for pid in session_members(proc.pid)]
 
-def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
-    try:
-        os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass
+
+def session_members(sid: int) -> list[int]:
+    """Live (not zombie) processes of session `sid`, from /proc."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended while we looked
+        if int(fields[3]) == sid and fields[0] != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def session_signal(sid: int, sig: int) -> None:
+    for pid in session_members(sid):
+        with suppress(ProcessLookupError):
+            os.kill(pid, sig)
 
 
 @contextmanager

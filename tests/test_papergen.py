@@ -43,7 +43,7 @@ def test_truth_matches_the_printed_pages(name: str) -> None:
     for margin in t["margin"]:
         assert margin.replace(" ", "") in printed.replace(" ", "")
     # Plain extraction still carries furniture, notes and broken words: close, never equal.
-    assert 0.85 < word_similarity(t["body_text"], printed) < 0.99
+    assert 0.7 < word_similarity(t["body_text"], printed) < 0.99
 
 
 def test_the_seed_paper_has_its_notes_questions_and_both_kinds_of_hyphen() -> None:

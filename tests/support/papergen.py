@@ -324,6 +324,12 @@ class Typesetter:
             function, _, name = para.text.rpartition(" | ")
             rows = self.breaker.lines(function, style, size, width) + [
                 [_parse_token(t, style) for t in name.split(" ")]]
+        elif para.kind == "list_item":  # hanging indent under the text, not the bullet
+            hang = pdfmetrics.stringWidth(para.text.split(" ")[0] + " ", self.face.font(style), size)
+            rows = self.breaker.lines(para.text, style, size, width - hang)
+            lines = [Line(r, indent + (hang if i else 0.0), index, size) for i, r in enumerate(rows)]
+            lines[0].first_of_para = True
+            return lines
         else:
             rows = self.breaker.lines(para.text, style, size, width)
         lines = [Line(r, indent, index, size) for r in rows]
@@ -659,12 +665,114 @@ LAYOUT_C = Layout(
 )
 
 
+LAYOUT_D = Layout(
+    face="times", margin_x=52.0, body_x=212.0, body_right=545.0, top=62.0, body_size=9.6,
+    leading=11.4, note_size=7.4, note_leading=8.8, note_hanging=10.0, footer_baseline=780.0,
+    margin_size=6.0, hyphen_min_gap=20.0,
+)
+
+
+def memorie_van_antwoord() -> PaperSpec:
+    """A composed memorie van antwoord: numbered headings, questions per fractie set in the
+    layout's question style with the answers after them, a list, notes and a signature."""
+    q, a = "question", "answer"
+    paras = [
+        Para("1. Inleiding", "heading"),
+        Para("De regering dankt de leden van de fracties van VVD, GroenLinks-PvdA en SP voor hun "
+             "inbreng in het voorlopig verslag[[1]] over het wetsvoorstel tot wijziging van de Wet "
+             "publieke gezondheid. In deze memorie van antwoord worden de vragen beantwoord in de "
+             "volgorde van het verslag; waar vragen samenhangen, worden zij gezamenlijk beantwoord."),
+        Para("2. Vragen van de fracties", "heading"),
+        Para("De leden van de VVD-fractie vragen hoe de regering de verhouding ziet tussen de "
+             "bevoegdheden van de burgemeester en die van de voorzitter van de veiligheidsregio bij "
+             "de bestrijding van een epidemie van een infectieziekte behorend tot groep A. Zij vragen "
+             "tevens of de beperktere reikwijdte van de noodbevoegdheden voldoende rechtszekerheid "
+             "biedt aan gemeenten en inwoners.", role=q, qa=1, asked_by="VVD"),
+        Para("De bevoegdheden van de burgemeester blijven ongewijzigd. Bij een epidemie van een "
+             "infectieziekte behorend tot groep A draagt de voorzitter van de veiligheidsregio zorg "
+             "voor de uitvoering van de maatregelen die bij ministeriële regeling worden vastgesteld. "
+             "De beperktere reikwijdte van de noodbevoegdheden is een bewuste keuze: maatregelen "
+             "worden vooraf in de wet genormeerd en de Kamers worden bij iedere verlenging betrokken[[2]].",
+             role=a, qa=1, asked_by="VVD"),
+        Para("De leden van de GroenLinks-PvdA-fractie vragen welke waarborgen de regering voorziet "
+             "voor de parlementaire betrokkenheid bij de inzet van maatregelen en of de "
+             "zogenoemde voorhangprocedure ook voor de Eerste Kamer geldt.", role=q, qa=2,
+             asked_by="GroenLinks-PvdA"),
+        Para("De wet voorziet in drie waarborgen voor de parlementaire betrokkenheid:", role=a, qa=2,
+             asked_by="GroenLinks-PvdA"),
+        Para("– een voorhangprocedure van een week voor iedere ministeriële regeling waarin een "
+             "maatregel wordt aangewezen, tegenover beide Kamers;", "list_item", role=a, qa=2,
+             asked_by="GroenLinks-PvdA"),
+        Para("– een vervaltermijn van drie maanden, waarna een maatregel alleen bij wet kan worden "
+             "verlengd;", "list_item", role=a, qa=2, asked_by="GroenLinks-PvdA"),
+        Para("– een rapportageverplichting van de Minister van Volksgezondheid, Welzijn en Sport over "
+             "de noodzaak en de proportionaliteit van de maatregelen[[3]].", "list_item", role=a, qa=2,
+             asked_by="GroenLinks-PvdA"),
+        Para("De leden van de SP-fractie vragen of de regering bereid is de Kamer periodiek te "
+             "informeren over de uitvoering door de GGD-regio’s, mede in het licht van de "
+             "NAVO-afspraken over civiele paraatheid en de anti-COVID-maatregelen van de afgelopen "
+             "jaren.", role=q, qa=3, asked_by="SP"),
+        Para("Ja. De regering informeert beide Kamers halfjaarlijks over de uitvoering door de "
+             "GGD-regio’s, over de civiele paraatheid in NAVO-verband en over de lessen uit de "
+             "bestrijding van de coronapandemie. De eerste voortgangsrapportage verschijnt in het "
+             "najaar; daarin wordt ook ingegaan op de samenwerking met de veiligheidsregio’s en op "
+             "de Wet publieke gezondheid als geheel.", role=a, qa=3, asked_by="SP"),
+        Para("De Minister van Volksgezondheid, Welzijn en Sport, | E.J. Kuipers", "signature"),
+    ]
+    notes = {
+        "1": "Kamerstukken I, 2022–2023, 36 112, B",
+        "2": "Zie ook het advies van de Afdeling advisering van de Raad van State, Kamerstukken II, "
+             "2021–2022, 36 112, nr. 4, en de nota naar aanleiding van het verslag aan de Tweede Kamer.",
+        "3": "Artikel 58s van de Wet publieke gezondheid",
+    }
+    return PaperSpec(
+        identifier="kst-36112-C", kamer="Eerste Kamer", chamber_number="1", vergaderjaar="2022–2023",
+        dossier="36 112", dossier_title="Wijziging van de Wet publieke gezondheid in verband met de "
+        "bestrijding van infectieziekten behorend tot groep A", ondernummer="C",
+        doc_title="MEMORIE VAN ANTWOORD", date_line="Ontvangen 14 maart 2023",
+        place_year="’s-Gravenhage 2023", paras=paras, notes=notes,
+    )
+
+
+def brief() -> PaperSpec:
+    """A composed letter from a minister to the Eerste Kamer."""
+    paras = [
+        Para("Aan de Voorzitter van de Eerste Kamer der Staten-Generaal"),
+        Para("Den Haag, 12 mei 2020"),
+        Para("Tijdens het schriftelijk overleg over de Nederlandse bijdrage aan de anti-ISIS coalitie[[1]] "
+             "heb ik toegezegd uw Kamer te informeren over de hervatting van de trainingsactiviteiten in "
+             "Irak. Met deze brief kom ik die toezegging na, mede namens de Minister van Defensie."),
+        Para("In verband met de COVID-19 uitbraak zijn de trainingsactiviteiten van de anti-ISIS coalitie "
+             "in de omgeving van Erbil en in Bagdad tijdelijk stilgelegd. Na het einde van de ramadan "
+             "zijn de activiteiten stapsgewijs hervat, met inachtneming van de maatregelen die de "
+             "Iraakse autoriteiten en de coalitie hebben getroffen ter bescherming van het personeel. "
+             "De NAVO-missie in Irak heeft haar trainingsactiviteiten eveneens hervat."),
+        Para("Het kabinet blijft de veiligheidssituatie nauwgezet volgen. De inschatting van de "
+             "commandant van de coalitie in Bagdad is daarbij leidend. Zodra er sprake is van "
+             "fundamentele wijzigingen in de inzet, worden beide Kamers nader geïnformeerd, zoals "
+             "toegezegd in de artikel 100-brief van 18 oktober 2019[[2]]."),
+        Para("De Minister van Buitenlandse Zaken, | S.A. Blok", "signature"),
+    ]
+    notes = {
+        "1": "Kamerstukken I, 2019–2020, 27 925, AA",
+        "2": "Kamerstukken II, 2019–2020, 27 925, nr. 662",
+    }
+    return PaperSpec(
+        identifier="kst-27925-AB", kamer="Eerste Kamer", chamber_number="1", vergaderjaar="2019–2020",
+        dossier="27 925", dossier_title="Bestrijding internationaal terrorisme", ondernummer="AB",
+        doc_title="BRIEF VAN DE MINISTER VAN BUITENLANDSE ZAKEN", date_line="Ontvangen 12 mei 2020",
+        place_year="’s-Gravenhage 2020", paras=paras, notes=notes,
+    )
+
+
 def build_fixtures(outdir: Path = FIXTURES) -> dict[str, dict[str, Any]]:
     """(Re)build every committed generated paper and its truth JSON."""
     outdir.mkdir(parents=True, exist_ok=True)
     papers = {
         "kst-27925-AA": (kst_27925_aa(), LAYOUT_A),
         "kst-27925-AA-variant": (replace(kst_27925_aa(), identifier="kst-27925-AA"), LAYOUT_B),
+        "kst-36112-C": (memorie_van_antwoord(), LAYOUT_C),
+        "kst-27925-AB": (brief(), LAYOUT_D),
     }
     truths = {}
     for name, (spec, layout) in papers.items():

@@ -28,6 +28,7 @@ import pipeline
 from pipeline.config import Settings
 from pipeline.errors import PipelineError
 from pipeline.normalise.schemas import SCHEMA_VERSION, TABLES
+from pipeline.normalise.stage import PART_FILE, write_table
 
 MANIFEST = "manifest.json"
 CURRENT = "current"
@@ -125,6 +126,9 @@ def create_release(settings: Settings, release_id: str, tables: dict[str, list[P
             target = tmp / path.relative_to(batch_root)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
+    for table, spec in TABLES.items():  # every release has every table, if only empty
+        if not any((tmp / table).rglob("*.parquet")):
+            write_table(tmp / table / PART_FILE, spec.schema.empty_table())
     write_json(tmp / MANIFEST, build_manifest(release_id, tmp, quality))
     os.replace(tmp, final)
     return load_release(final)

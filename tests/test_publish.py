@@ -1,0 +1,180 @@
+"""Publishing: releases, manifest, DuckDB catalog, PostgreSQL switch, quarantine, retention, lock."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import psycopg
+import pytest
+
+from pipeline.config import Settings
+from pipeline.errors import QualityGateFailed
+from pipeline.normalise.samples import sample_corpus, sample_paper
+from pipeline.normalise.stage import build_batch
+from pipeline.parse.store import ParsedStore
+from pipeline.publish.postgres import current_postgres_release
+from pipeline.publish.release import PublishLocked, publish_lock, sha256_of
+from pipeline.publish.stage import current_release, publish_batch
+from pipeline.quality.stage import QualityReport
+from pipeline.runner import run_offline_stages
+
+
+def _store(settings: Settings, papers) -> None:
+    store = ParsedStore(settings.layout.parsed)
+    for paper in papers:
+        store.save(paper)
+
+
+def _catalog(settings: Settings, sql: str) -> list[tuple]:
+    with duckdb.connect(str(settings.layout.catalog), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def _pg(dsn: str, sql: str) -> list[tuple]:
+    with psycopg.connect(dsn) as conn:
+        return conn.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory, pg_dsn: str) -> dict:
+    """Publish a corpus, then a broken run (quarantined), then the repaired run: the real runner."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("publish"), postgres_dsn=pg_dsn)
+    papers = [*sample_corpus(12, years=2), sample_paper("kst-36867-C")]
+    _store(settings, papers)
+    first = run_offline_stages(settings)
+    state = {"settings": settings, "first": first, "first_release": current_release(settings),
+             "watermark": max(p.record.changed_at for p in papers)}
+
+    broken = sample_paper("kst-36867-D", similarity=0.99)
+    broken.xml.blocks = []  # a text layer, but no text: a parser regression
+    _store(settings, [broken])
+    with pytest.raises(QualityGateFailed) as failed:
+        run_offline_stages(settings)
+    state["gate_error"] = str(failed.value)
+    state["after_broken"] = {
+        "release": current_release(settings).release_id,
+        "catalog": _catalog(settings, "SELECT release_id FROM release_info")[0][0],
+        "postgres": current_postgres_release(pg_dsn),
+        "documents": _pg(pg_dsn, "SELECT count(*) FROM eerstekamer.documents")[0][0],
+    }
+    _store(settings, [sample_paper("kst-36867-D")])
+    state["repaired"] = run_offline_stages(settings)
+    return state
+
+
+def test_a_run_publishes_every_table_with_a_manifest(scenario: dict) -> None:
+    settings, release = scenario["settings"], scenario["first_release"]
+    assert scenario["first"].outcome == "published"
+    manifest = json.loads((release.path / "manifest.json").read_text())
+    assert manifest["release_id"] == scenario["first"].run_id == release.release_id
+    assert manifest["schema_version"] == "1.0.0" and manifest["pipeline_version"] == "0.1.0"
+    assert manifest["source_watermark"] == scenario["watermark"]
+    assert manifest["quality"]["passed"] is True
+    assert manifest["tables"]["documents"]["rows"] == 15  # 13 papers, 2 with a second version
+    for table in manifest["tables"].values():
+        for entry in table["files"]:
+            assert sha256_of(release.path / entry["path"]) == entry["sha256"]
+    assert not (settings.layout.staging / release.release_id).exists()
+
+
+def test_catalog_has_a_view_per_table_and_dashboard_views(scenario: dict) -> None:
+    settings = scenario["settings"]
+    manifest = current_release(settings).manifest
+    views = {name for (name,) in _catalog(settings, "SELECT view_name FROM duckdb_views() WHERE NOT internal")}
+    assert set(manifest["tables"]) | {"documents_per_month", "answer_times", "dossier_timelines",
+                                      "most_active_fracties", "release_info"} <= views
+    for table, info in manifest["tables"].items():
+        assert _catalog(settings, f'SELECT count(*) FROM "{table}"')[0][0] == info["rows"], table
+    aanhangsel = _catalog(settings, "SELECT asked_on, answered_on, days FROM answer_times "
+                                    "WHERE question_id = 'kst-30000-D'")
+    assert [(str(a), str(b), d) for a, b, d in aanhangsel] == [("2024-09-15", "2024-10-06", 21)]
+    parties = dict(_catalog(settings, "SELECT party, speeches FROM most_active_fracties"))
+    assert parties["SP"] > 0 and parties["D66"] > 0
+    per_month = _catalog(settings, "SELECT sum(documents) FROM documents_per_month")[0][0]
+    assert per_month == 14  # current versions only
+
+
+def test_postgres_holds_the_same_release(scenario: dict, pg_dsn: str) -> None:
+    manifest = scenario["first_release"].manifest
+    # the repaired run published after; compare with the current release
+    current = current_release(scenario["settings"])
+    assert current_postgres_release(pg_dsn) == current.release_id
+    for table, info in current.manifest["tables"].items():
+        assert _pg(pg_dsn, f'SELECT count(*) FROM eerstekamer."{table}"')[0][0] == info["rows"], table
+    assert manifest["tables"]["documents"]["rows"] < current.manifest["tables"]["documents"]["rows"]
+    comment = _pg(pg_dsn, "SELECT col_description('eerstekamer.documents'::regclass, 1)")[0][0]
+    assert comment.startswith("The paper version")
+    assert _pg(pg_dsn, "SELECT count(*) FROM eerstekamer.answer_times")[0][0] > 0
+    schemas = {s for (s,) in _pg(pg_dsn, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'eerstekamer%'")}
+    assert schemas == {"eerstekamer"}
+
+
+def test_broken_batch_is_quarantined_and_the_previous_release_stays_current(scenario: dict) -> None:
+    settings, first = scenario["settings"], scenario["first_release"]
+    assert "failed 1 critical expectation(s) (documents[*] expect_column_values_to_be_between(word_count)" \
+        in scenario["gate_error"]
+    assert scenario["after_broken"] == {"release": first.release_id, "catalog": first.release_id,
+                                        "postgres": first.release_id, "documents": 15}
+    [quarantined] = sorted(settings.layout.quarantine.iterdir())
+    report = json.loads((quarantined / "report.json").read_text())
+    assert report["current_release"] == first.release_id and report["quality"]["passed"] is False
+    assert "word_count" in (quarantined / "report.md").read_text()
+    assert list((quarantined / "data" / "documents").rglob("*.parquet"))
+    summary = json.loads((settings.layout.runs / f"{quarantined.name}.json").read_text())
+    assert summary["outcome"] == "quarantined"
+
+
+def test_the_next_run_tries_again_and_publishes(scenario: dict) -> None:
+    settings = scenario["settings"]
+    assert scenario["repaired"].outcome == "published"
+    assert current_release(settings).release_id == scenario["repaired"].run_id
+    rows = _catalog(settings, "SELECT count(*) FROM documents WHERE identifier = 'kst-36867-D'")
+    assert rows == [(1,)]
+    history = _catalog(settings, "SELECT count(DISTINCT run_id) FROM quality_results")[0][0]
+    assert history == 2  # the first release's results are kept, the quarantined run is not published
+
+
+def _passed() -> QualityReport:
+    return QualityReport(passed=True, critical_failures=[], warnings=[], results=[], data_docs="")
+
+
+def test_retention_keeps_the_last_releases_and_readers_keep_their_catalog(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, keep_releases=2)
+    settings.layout.ensure()
+    _store(settings, [sample_paper()])
+    publish_batch(settings, build_batch(settings, "20261128T010000000Z"), _passed())
+    reader = duckdb.connect(str(settings.layout.catalog), read_only=True)
+    for run_id in ("20261128T020000000Z", "20261128T030000000Z"):
+        publish_batch(settings, build_batch(settings, run_id), _passed())
+
+    assert sorted(p.name for p in settings.layout.releases.iterdir()) == ["20261128T020000000Z", "20261128T030000000Z"]
+    assert current_release(settings).release_id == "20261128T030000000Z"
+    assert reader.execute("SELECT release_id FROM release_info").fetchone() == ("20261128T010000000Z",)
+    reader.close()
+    assert _catalog(settings, "SELECT release_id FROM release_info") == [("20261128T030000000Z",)]
+
+
+def test_a_second_publisher_is_refused_while_the_lock_is_held(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    with (publish_lock(settings), pytest.raises(PublishLocked, match="another publisher holds"),
+          publish_lock(settings, wait_seconds=0.3)):
+        pass
+    with publish_lock(settings, wait_seconds=0.3):  # released again
+        pass
+
+
+def test_a_failed_postgres_publish_leaves_the_previous_release_current(tmp_path: Path, pg_dsn: str) -> None:
+    settings = Settings(data_dir=tmp_path)
+    settings.layout.ensure()
+    _store(settings, [sample_paper()])
+    publish_batch(settings, build_batch(settings, "20261128T010000000Z"), _passed())
+    unreachable = replace(settings, postgres_dsn="postgresql://postgres@127.0.0.1:1/none?connect_timeout=2")
+    with pytest.raises(psycopg.OperationalError):
+        publish_batch(unreachable, build_batch(settings, "20261128T020000000Z"), _passed())
+
+    assert current_release(settings).release_id == "20261128T010000000Z"
+    assert [p.name for p in settings.layout.releases.iterdir()] == ["20261128T010000000Z"]
+    assert _catalog(settings, "SELECT release_id FROM release_info") == [("20261128T010000000Z",)]

@@ -27,8 +27,8 @@ from pipeline.parse.store import ParsedPaper, ParsedStore
 
 log = logging.getLogger(__name__)
 
-#: Rows buffered per table and partition before they are written as one row group.
-ROWS_PER_GROUP = 20_000
+#: Rows buffered (all tables and partitions together) before the buffers are written as row groups.
+MAX_BUFFERED_ROWS = 50_000
 PART_FILE = "part-0.parquet"
 
 
@@ -68,15 +68,21 @@ class TableWriter:
     buffers: dict[tuple[str, str | None], list[dict[str, Any]]] = field(default_factory=dict)
     writers: dict[tuple[str, str | None], pq.ParquetWriter] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    buffered: int = 0
 
     def add(self, table: str, rows: list[dict[str, Any]]) -> None:
         spec = TABLES[table]
         for row in rows:
             part = row[PARTITION_COLUMN] if spec.partitioned else None
-            buffer = self.buffers.setdefault((table, part), [])
-            buffer.append(row)
-            if len(buffer) >= ROWS_PER_GROUP:
-                self._flush(table, part)
+            self.buffers.setdefault((table, part), []).append(row)
+        self.buffered += len(rows)
+        if self.buffered >= MAX_BUFFERED_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        for table, part in list(self.buffers):
+            self._flush(table, part)
+        self.buffered = 0
 
     def _flush(self, table: str, part: str | None) -> None:
         rows = self.buffers.pop((table, part), [])
@@ -93,8 +99,7 @@ class TableWriter:
 
     def close(self) -> dict[str, list[Path]]:
         """Flush everything; every table gets at least one (possibly empty) file."""
-        for table, part in list(self.buffers):
-            self._flush(table, part)
+        self.flush()
         files: dict[str, list[Path]] = {name: [] for name in NORMALISED_TABLES}
         for (table, part), writer in sorted(self.writers.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
             writer.close()

@@ -1,0 +1,128 @@
+"""Benchmark the PDF layout engine against a bare `page.extract_text()` on the same pages.
+
+Prints, from one run:
+- pages per second of the full layout analysis and of bare extraction, and their ratio
+  (target: full analysis <= 1.5x the bare extraction time);
+- peak RSS of one process parsing a long paper (default 300 pages; target < 500 MB);
+- the speed-up of parsing a batch of papers in 2 worker processes (target >= 1.7x).
+
+Usage: python bench/parse.py [--pages 300] [--batch 6]
+The papers are generated (tests/support/papergen) into a temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.parse.pdf import parse_pdf  # noqa: E402
+from tests.support.papergen import LAYOUT_A, LAYOUT_B, kst_27925_aa, render  # noqa: E402
+
+
+def make_papers(workdir: Path, pages: int, batch: int) -> tuple[Path, list[Path]]:
+    """A long paper of about `pages` pages and a batch of normal ones (9 pages each)."""
+    spec = kst_27925_aa()
+    long_spec = replace(spec, paras=spec.paras * max(1, round(pages / 9)))
+    long_pdf = workdir / "long.pdf"
+    render(long_spec, LAYOUT_A, long_pdf)
+    papers = []
+    for i in range(batch):
+        path = workdir / f"paper-{i}.pdf"
+        render(spec, LAYOUT_A if i % 2 else LAYOUT_B, path)
+        papers.append(path)
+    return long_pdf, papers
+
+
+def bare_extract(path: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.close()
+        return len(pdf.pages)
+
+
+def layout_parse(path: Path) -> int:
+    return parse_pdf(path).pages
+
+
+def timed(fn, path: Path) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of this process, pages) for one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    pages = fn(path)
+    return time.perf_counter() - wall, time.process_time() - cpu, pages
+
+
+def worker_parse(path: Path) -> tuple[int, float]:
+    """In a worker: its process id and the CPU seconds spent parsing `path`."""
+    _, cpu, _ = timed(layout_parse, path)
+    return os.getpid(), cpu
+
+
+def warm_up(_: int) -> None:
+    import pdfplumber  # noqa: F401 - import cost is not parse cost
+
+
+def peak_rss_mb(path: Path) -> tuple[float, int]:
+    """Peak resident memory (MB) of a fresh process that parses `path`, and the pages it parsed."""
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pipeline.parse.pdf import parse_pdf; "
+            f"print(parse_pdf({str(path)!r}).pages)")
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0, int(done.stdout)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=300, help="length of the long paper (memory test)")
+    parser.add_argument("--batch", type=int, default=6, help="papers in the batch (speed and scaling)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        long_pdf, papers = make_papers(Path(tmp), args.pages, args.batch)
+
+        # Interleave the two measurements so both see the same machine load. CPU time is the
+        # fair measure on a shared machine; wall time is printed beside it.
+        totals = {"bare": [0.0, 0.0], "layout": [0.0, 0.0]}
+        pages = 0
+        for paper in papers:
+            for name, fn in (("bare", bare_extract), ("layout", layout_parse)):
+                wall, cpu, n = timed(fn, paper)
+                totals[name][0] += wall
+                totals[name][1] += cpu
+            pages += n
+        for name, (wall, cpu) in totals.items():
+            print(f"{name:7} : {pages / cpu:6.2f} pages/s CPU, {pages / wall:6.2f} pages/s wall ({pages} pages)")
+        ratio_cpu = totals["layout"][1] / totals["bare"][1]
+        ratio_wall = totals["layout"][0] / totals["bare"][0]
+        print(f"ratio layout/bare: {ratio_cpu:.2f}x CPU, {ratio_wall:.2f}x wall (target <= 1.5x)")
+
+        rss, n_long = peak_rss_mb(long_pdf)
+        print(f"peak RSS: {rss:.1f} MB parsing {n_long} pages in one process (target < 500 MB)")
+
+        serial_wall, serial_cpu = totals["layout"]
+        with ProcessPoolExecutor(max_workers=2) as pool:
+            list(pool.map(warm_up, range(2)))
+            start = time.perf_counter()
+            results = list(pool.map(worker_parse, papers))
+            parallel_wall = time.perf_counter() - start
+        per_worker: dict[int, float] = {}
+        for pid, cpu in results:
+            per_worker[pid] = per_worker.get(pid, 0.0) + cpu
+        print(f"2 workers: speed-up {serial_wall / parallel_wall:.2f}x wall (machine load included), "
+              f"{serial_cpu / max(per_worker.values()):.2f}x by the busiest worker's CPU time (target >= 1.7x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

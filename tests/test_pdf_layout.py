@@ -1,0 +1,57 @@
+"""Blocks with kind, page, bounding box and style; superscript markers in and out of words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.pdfgen.canvas import Canvas
+
+from pipeline.parse.pdf import parse_pdf
+from tests.support.papergen import FIXTURES
+
+
+def test_memorie_van_antwoord_blocks() -> None:
+    doc = parse_pdf(FIXTURES / "kst-36112-C.pdf")
+    body = doc.body_blocks
+    assert [b.text for b in body if b.kind == "heading"] == ["1. Inleiding", "2. Vragen van de fracties"]
+    items = [b for b in body if b.kind == "list_item"]
+    assert len(items) == 3 and all(b.text.startswith("– ") for b in items)
+    assert items[-1].footnote_refs == ["3"]
+    assert body[-1].kind == "signature" and body[-1].text.endswith("E.J. Kuipers")
+    questions = [b for b in body if b.text.startswith("De leden van de")]
+    assert len(questions) == 3 and all(b.style.italic for b in questions)
+    assert not any(b.style.italic for b in body if b.kind == "paragraph" and b not in questions)
+    for block in doc.blocks:
+        x0, top, x1, bottom = block.bbox
+        page = doc.page_info[block.page - 1]
+        assert 0 <= x0 < x1 <= page.width and 0 <= top < bottom <= page.height
+        assert "+" not in block.style.font and block.style.font.startswith("DejaVuSans")
+    assert all(b.style.bold for b in body if b.kind == "heading")
+    assert all(abs(b.style.indent) < 1 for b in body if b.kind == "paragraph")
+
+
+def test_a_superscript_without_a_note_stays_in_the_word(tmp_path: Path) -> None:
+    path = tmp_path / "m2.pdf"
+    canvas = Canvas(str(path))
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(72, 700, "Een kantoor van 20 m")
+    x = 72 + canvas.stringWidth("Een kantoor van 20 m", "Helvetica", 10)
+    canvas.setFont("Helvetica", 6)
+    canvas.drawString(x, 704, "2")
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(x + canvas.stringWidth("2", "Helvetica", 6), 700, " is klein.")
+    canvas.showPage()
+    canvas.save()
+    doc = parse_pdf(path)
+    assert doc.text == "Een kantoor van 20 m2 is klein." and doc.footnotes == []
+    assert doc.body_blocks[0].footnote_refs == []
+
+
+def test_markers_come_out_of_words_and_point_at_their_notes() -> None:
+    doc = parse_pdf(FIXTURES / "kst-27925-AB.pdf")
+    first = doc.body_blocks[2]
+    assert "anti-ISIS coalitie heb ik toegezegd" in first.text and first.footnote_refs == ["1"]
+    assert {f.number: f.text for f in doc.footnotes} == {
+        "1": "Kamerstukken I, 2019–2020, 27 925, AA", "2": "Kamerstukken II, 2019–2020, 27 925, nr. 662"}
+    assert [b.text for b in doc.blocks if b.kind == "header"][-2:] == [
+        "AB BRIEF VAN DE MINISTER VAN BUITENLANDSE ZAKEN", "Ontvangen 12 mei 2020"]

@@ -95,8 +95,8 @@ def configure(backfill: bool = False) -> dict[str, Any]:
     context = get_current_context()
     dag_run = context["dag_run"]
     base = _base_settings()
-    scheduled = str(dag_run.run_type).lower().endswith(("scheduled", "backfill"))
-    interval = (context.get("data_interval_start"), context.get("data_interval_end")) if scheduled else (None, None)
+    interval = orch.fetch_interval(getattr(dag_run.run_type, "value", str(dag_run.run_type)),
+                                   context.get("data_interval_start"), context.get("data_interval_end"))
 
     def build() -> dict[str, Any]:
         windows: list[dict[str, str]] = []
@@ -184,7 +184,7 @@ def normalise(run_json: dict[str, Any], planned: list[list[str]]) -> dict[str, A
 
 
 @task(retries=0)
-def validate(run_json: dict[str, Any], batch: dict[str, Any]) -> None:
+def validate(run_json: dict[str, Any], batch: dict[str, Any]) -> dict[str, Any]:
     """Run the expectations; a critical failure quarantines the batch and fails the run."""
     from pipeline.quality.stage import validate_batch
 
@@ -193,15 +193,16 @@ def validate(run_json: dict[str, Any], batch: dict[str, Any]) -> None:
     report = _stage(journal, "validate", lambda: validate_batch(run.settings, tables))
     if not report.passed:
         _stage(journal, "quarantine", lambda: orch.quarantine(run.settings, tables, report))
+    return orch.validated_result(tables, report)
 
 
 @task(outlets=PUBLISHED_ASSETS, max_active_tis_per_dag=1)
-def publish(run_json: dict[str, Any], batch: dict[str, Any]) -> None:
+def publish(run_json: dict[str, Any], validated: dict[str, Any]) -> None:
     """Publish the validated batch as the new release (one publisher at a time, across DAGs)."""
     run = orch.RunContext.from_json(run_json)
     if not run.settings.publish:
         raise AirflowSkipException("publish is off for this run: the batch stays in staging")
-    _stage(_journal(run), "publish", lambda: orch.publish(run.settings, batch))
+    _stage(_journal(run), "publish", lambda: orch.publish(run.settings, validated))
 
 
 @task
@@ -255,7 +256,7 @@ def parse_build_publish(run: XComArg, after: Any) -> None:
     parsed = parse.partial(run_json=run).expand(keys=planned)
     batch = normalise(run, planned)
     parsed >> batch
-    validate(run, batch) >> publish(run, batch)
+    publish(run, validate(run, batch))
 
 
 def finish_with_summary(dag: DAG) -> None:

@@ -8,21 +8,23 @@ run the notes and results become one `RunSummary`. Nothing here imports Airflow.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pipeline.config import DEFAULT_KINDS, DataLayout, Settings
 from pipeline.errors import InvalidParameter, PipelineError, QualityGateFailed
 from pipeline.runner import RunSummary, new_run_id
+
+if TYPE_CHECKING:
+    from pipeline.normalise.stage import Batch
+    from pipeline.quality.stage import QualityReport
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +143,12 @@ def settings_from_params(
         kinds=_kinds(p["kinds"]), reparse=_bool_param("reparse", p["reparse"]),
         publish=_bool_param("publish", p["publish"]),
     )
+
+
+def fetch_interval(run_type: str, start: datetime | None, end: datetime | None
+                   ) -> tuple[datetime | None, datetime | None]:
+    """The data interval a run fetches: a scheduled (or backfill) run's own; none for a manual run."""
+    return (start, end) if run_type in ("scheduled", "backfill") else (None, None)
 
 
 def base_settings(variables: Mapping[str, str | None], postgres_dsn: str | None = None) -> Settings:
@@ -317,33 +325,42 @@ def nothing_new(settings: Settings, pending: int) -> bool:
     return current_release(settings) is not None
 
 
-# --- Publishing one at a time -------------------------------------------------------------------------
+# --- Validate and publish: the batch and its quality report between tasks ---------------------------------
 
 
-@contextmanager
-def publish_lock(layout: DataLayout, timeout: float = 600, poll: float = 1.0) -> Iterator[None]:
-    """Hold an exclusive lock on the published directory, waiting at most `timeout` seconds.
+def batch_from_dict(data: Mapping[str, Any]) -> Batch:
+    """The Batch of `Batch.to_dict()` (a task result), with absolute table paths again."""
+    from pipeline.normalise.stage import Batch
 
-    Every DAG's publish task takes it, so two runs (of one DAG or of both) never publish at
-    once, also when they run on different Celery workers sharing the data volume.
+    root = Path(data["path"])
+    return Batch(run_id=data["run_id"], path=root, row_counts=dict(data["row_counts"]),
+                 tables={name: [root / p for p in paths] for name, paths in data["tables"].items()})
+
+
+def validated_result(batch: Batch, report: QualityReport) -> dict[str, Any]:
+    """What the validate task hands to publish: the batch (now with `quality_results`) and the report.
+
+    The report without its per-expectation results: those are in the batch's `quality_results`.
     """
-    layout.published.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + timeout
-    with (layout.published / ".publish.lock").open("w") as handle:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise PipelineError(
-                        f"another run has been publishing to {layout.published} for over {timeout:.0f}s; "
-                        "this run did not publish") from None
-                time.sleep(poll)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return {"batch": batch.to_dict(), "quality": {**report.to_dict(), "results": []}}
+
+
+def quarantine(settings: Settings, batch: Batch, report: QualityReport) -> None:
+    """Quarantine a batch that failed a critical expectation, then raise QualityGateFailed."""
+    from pipeline.publish.stage import quarantine_batch
+
+    where = quarantine_batch(settings, batch, report)
+    raise QualityGateFailed(
+        f"batch {batch.run_id} failed {len(report.critical_failures)} critical expectation(s) "
+        f"({'; '.join(report.critical_failures[:3])}); quarantined in {where}; the previous release stays current")
+
+
+def publish(settings: Settings, validated: Mapping[str, Any]) -> Any:
+    """Publish the validated batch (the publish stage holds the data directory's publish lock)."""
+    from pipeline.publish.stage import publish_batch
+    from pipeline.quality.stage import QualityReport
+
+    return publish_batch(settings, batch_from_dict(validated["batch"]), QualityReport(**validated["quality"]))
 
 
 # --- Vergaderjaren (backfill) -----------------------------------------------------------------------------
@@ -472,6 +489,8 @@ def _stage_report(stage: str, results: Sequence[Mapping[str, Any]]) -> Any:
         for result in results:
             merged.merge(ParseReport(**result["report"]))
         return merged.to_dict()
+    if stage == "validate":  # the counts are in the totals; every result is in quality_results
+        return {k: v for k, v in results[-1]["report"].items() if k != "results"}
     if len(results) == 1:
         return results[0]["report"]
     return {r["task"]: r["report"] for r in results}
@@ -500,14 +519,15 @@ def run_totals(by_stage: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
     found = reports("discover", "harvest")
     built = reports("normalise")
     validated = reports("validate")
+    outcomes = validated[0].get("results", []) if validated else []
     return {
         "new_papers": sum(r.get("new", 0) for r in found),
         "changed_papers": sum(r.get("changed", 0) for r in found),
         "failed_papers": sorted({f["identifier"] for r in reports("parse") for f in r.get("failed", [])}),
         "failed_downloads": sum(r.get("errors", 0) for r in reports("fetch", "harvest")),
         "rows": built[0].get("row_counts", {}) if built else {},
-        "expectations_passed": validated[0].get("expectations_passed") if validated else None,
-        "expectations_failed": validated[0].get("expectations_failed") if validated else None,
+        "expectations_passed": sum(r["success"] for r in outcomes) if validated else None,
+        "expectations_failed": sum(not r["success"] for r in outcomes) if validated else None,
     }
 
 

@@ -224,3 +224,19 @@ def test_backfill_runs_green_and_resumes_where_it_stopped(dagbag: Any, replay: P
     assert str(again.state) == "success", states
     assert states["harvest_vergaderjaar"] in (["skipped"], ["success"])  # at most the current vergaderjaar again
     assert _summary(replay, again)["outcome"] == "nothing-new"
+
+
+def test_an_unreachable_source_fails_the_run_and_the_summary_says_where(
+    dagbag: Any, replay: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EK_SRU_URL", f"http://127.0.0.1:{support_airflow.free_port()}/sru")  # nothing listens
+    monkeypatch.setenv("EK_HTTP_RETRIES", "0")
+    run = dagbag.dags["eerste_kamer_etl"].test(run_conf={**orch.PARAM_DEFAULTS})
+    states = _states(run)
+    assert str(run.state) == "failed"
+    assert states["discover"] == ["failed"] and states["fetch"] == ["upstream_failed"]
+    summary = _summary(replay, run)
+    assert summary["outcome"] == "failed" and summary["failed_stage"] == "discover"
+    assert summary["error"].startswith("stage discover failed: ")
+    note = json.loads((replay / "runs" / summary["run_id"] / "discover.failed.json").read_text())
+    assert note["error"] in summary["error"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -26,7 +27,7 @@ from airflow.sdk import (
 from airflow.sdk.exceptions import AirflowFailException, AirflowNotFoundException, AirflowSkipException
 
 from pipeline import orchestration as orch
-from pipeline.config import DEFAULT_KINDS
+from pipeline.config import DEFAULT_KINDS, Settings
 from pipeline.publish.datasets import ASSET_URIS
 
 log = logging.getLogger(__name__)
@@ -55,14 +56,17 @@ def _run_id() -> str:
     return orch.run_id_for(get_current_context()["dag_run"].run_after)
 
 
-def _base_settings() -> Any:
-    """Settings from `EK_*`, overridden by Airflow Variables and the `eerstekamer_postgres` Connection."""
-    variables = {name: Variable.get(name, default=None) for name in orch.VARIABLES}
+def _postgres_dsn() -> str | None:
+    """The `eerstekamer_postgres` Connection (or AIRFLOW_CONN_EERSTEKAMER_POSTGRES) as a DSN, if set."""
     try:
-        dsn = Connection.get(orch.POSTGRES_CONN_ID).get_uri()
+        return Connection.get(orch.POSTGRES_CONN_ID).get_uri()
     except AirflowNotFoundException:
-        dsn = None
-    return orch.base_settings(variables, dsn)
+        return None
+
+
+def _base_settings() -> Settings:
+    """Settings from `EK_*`, overridden by the Airflow Variables that are set."""
+    return orch.base_settings({name: Variable.get(name, default=None) for name in orch.VARIABLES})
 
 
 def _journal(run: orch.RunContext) -> orch.RunJournal:
@@ -202,7 +206,8 @@ def publish(run_json: dict[str, Any], validated: dict[str, Any]) -> None:
     run = orch.RunContext.from_json(run_json)
     if not run.settings.publish:
         raise AirflowSkipException("publish is off for this run: the batch stays in staging")
-    _stage(_journal(run), "publish", lambda: orch.publish(run.settings, validated))
+    settings = replace(run.settings, postgres_dsn=_postgres_dsn() or run.settings.postgres_dsn)
+    _stage(_journal(run), "publish", lambda: orch.publish(settings, validated))
 
 
 @task

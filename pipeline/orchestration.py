@@ -184,9 +184,13 @@ def stored_watermark(settings: Settings) -> date | None:
 # --- Settings and results as JSON ------------------------------------------------------------------
 
 
+#: Settings that never leave the process: XComs, the journal and logs are readable by many.
+SECRET_SETTINGS = ("postgres_dsn",)
+
+
 def settings_to_json(settings: Settings) -> dict[str, Any]:
-    """Settings as a JSON-able dict (an XCom value), read back by `settings_from_json`."""
-    data = asdict(settings)
+    """Settings as a JSON-able dict (an XCom value) without secrets, read back by `settings_from_json`."""
+    data = {k: v for k, v in asdict(settings).items() if k not in SECRET_SETTINGS}
     data["data_dir"] = str(settings.data_dir)
     for name in ("since", "until"):
         data[name] = data[name].isoformat() if data[name] else None
@@ -195,7 +199,8 @@ def settings_to_json(settings: Settings) -> dict[str, Any]:
 
 
 def settings_from_json(data: Mapping[str, Any]) -> Settings:
-    known = {f.name for f in fields(Settings)}
+    """The Settings of `settings_to_json`; secrets come from this process's environment again."""
+    known = {f.name for f in fields(Settings)} - set(SECRET_SETTINGS)
     values = {k: v for k, v in data.items() if k in known}
     values["data_dir"] = Path(values["data_dir"])
     for name in ("since", "until"):

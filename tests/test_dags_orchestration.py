@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -97,6 +98,13 @@ def test_settings_survive_a_round_trip_through_json(base: Settings) -> None:
     settings = orch.settings_from_params({"since": "2026-01-05", "identifiers": ["kst-36867-C"]}, base)
     run = orch.RunContext(run_id="20261128T131500000Z", settings=settings, airflow_run_id="manual__x")
     assert orch.RunContext.from_json(json.loads(json.dumps(run.to_json()))) == run
+
+
+def test_the_database_password_never_travels_between_tasks(base: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = dataclasses.replace(base, postgres_dsn="postgresql://u:s3cret@db/ek")
+    assert "s3cret" not in json.dumps(orch.settings_to_json(secret))
+    monkeypatch.setenv("EK_POSTGRES_DSN", "postgresql://worker@db/ek")
+    assert orch.settings_from_json(orch.settings_to_json(secret)).postgres_dsn == "postgresql://worker@db/ek"
 
 
 def test_every_task_of_a_run_gets_the_same_run_id() -> None:

@@ -56,3 +56,16 @@ def test_hyphenation_accuracy_on_the_generated_papers() -> None:
     print(f"hyphenation accuracy {right}/{total} = {accuracy:.3f}")
     assert kinds == {"soft", "hard"} and total >= 100
     assert accuracy >= 0.95
+
+
+def test_an_elliptical_hyphen_before_a_conjunction_stays_apart() -> None:
+    assert join_broken("Wet-", "en", Lexicon()) == "Wet- en"
+
+
+def test_a_corpus_adds_evidence_the_paper_lacks() -> None:
+    name = "kst-27925-AA"
+    decided = {(d.head, d.tail): d.joined for d in analyse(FIXTURES / f"{name}.pdf").hyphenations}
+    assert decided[("sector-", "ontwikkelingsprogramma’s,")] == "sectorontwikkelingsprogramma’s,"  # no evidence
+    corpus = Lexicon(["sector-ontwikkelingsprogramma’s"])  # seen in another paper
+    decided = {(d.head, d.tail): d.joined for d in analyse(FIXTURES / f"{name}.pdf", corpus).hyphenations}
+    assert decided[("sector-", "ontwikkelingsprogramma’s,")] == "sector-ontwikkelingsprogramma’s,"

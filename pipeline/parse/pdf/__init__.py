@@ -46,7 +46,8 @@ def parse_pdf(path: Path) -> Document:
     return analyse(path).document
 
 
-def analyse(path: Path) -> Analysis:
+def analyse(path: Path, corpus: Lexicon | None = None) -> Analysis:
+    """Parse `path`, keeping the engine's decisions; `corpus` adds word evidence from other papers."""
     path = Path(path)
     pages, info = _read_pages(path)
     doc = Document(source="pdf", source_path=str(path), pages=len(info), page_info=info)
@@ -56,7 +57,7 @@ def analyse(path: Path) -> Analysis:
     if len(without_text) == len(info):
         doc.has_text_layer = False
         return Analysis(doc)
-    return _layout(doc, pages)
+    return _layout(doc, pages, corpus)
 
 
 def _read_pages(path: Path) -> tuple[list[list[Line]], list[PageInfo]]:
@@ -120,7 +121,7 @@ def _geometry(pages: list[list[Line]]) -> Geometry:
     return Geometry(body_size, pitch, float(left), rights[int(0.95 * (len(rights) - 1))])
 
 
-def _layout(doc: Document, pages: list[list[Line]]) -> Analysis:
+def _layout(doc: Document, pages: list[list[Line]], corpus: Lexicon | None) -> Analysis:
     geo = _geometry(pages)
     running = running_lines(pages)
     margin = margin_lines(pages, geo.body_size)
@@ -129,6 +130,8 @@ def _layout(doc: Document, pages: list[list[Line]]) -> Analysis:
     furniture |= {id(ln) for item in header for ln in item}
 
     lexicon = Lexicon(w.text for lines in pages for ln in lines for w in ln.words)
+    if corpus is not None:
+        lexicon.counts.update(corpus.counts)
     notes: list[RawNote] = []
     page_drafts: list[list[Draft]] = []
     for lines in pages:

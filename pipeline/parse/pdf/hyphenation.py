@@ -10,7 +10,8 @@ Evidence, strongest first:
 4. an acronym before the hyphen ("NAVO-missie", "SP-fractie"), unless the whole word is in capitals;
 5. two vowels meeting at the break ("Coalitie-inzet", "zee-egel"): Dutch writes that hyphen.
 
-Otherwise the break is a soft hyphen and the parts are joined.
+Otherwise the break is a soft hyphen and the parts are joined. A corpus `Lexicon` (words of
+other papers) may be added to the document's own evidence.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 VOWELS = frozenset("aeiouyáéíóúäëïöüèàâêîôû")
 _EDGE = re.compile(r"^[^\w]+|[^\w]+$")
 _BREAKABLE = re.compile(r"\w-$")
+_CONJUNCTIONS = frozenset({"en", "of"})  # "land- en tuinbouw", "in- of uitvoer"
 
 
 def core(word: str) -> str:
@@ -77,5 +79,8 @@ def keeps_hyphen(head: str, tail: str, lexicon: Lexicon) -> bool:
 
 
 def join_broken(head: str, tail: str, lexicon: Lexicon) -> str:
-    """The word a reader sees in `head` + line break + `tail`."""
+    """The word a reader sees in `head` + line break + `tail`; an elliptical hyphen before a
+    conjunction ("Wet-" / "en regelgeving") stays a word of its own."""
+    if core(tail) in _CONJUNCTIONS:
+        return f"{head} {tail}"
     return head + tail if keeps_hyphen(head, tail, lexicon) else head[:-1] + tail

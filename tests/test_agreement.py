@@ -150,7 +150,9 @@ def test_longest_unmatched_run_counts_words_in_one_text_only() -> None:
     base = "de leden van de fractie vragen de minister om een reactie op de brief"
     assert longest_unmatched_run(base, base) == 0
     assert longest_unmatched_run(base + " Eerste Kamer, vergaderjaar 2019–2020, 27 925, AA 7", base) == 9
-    assert longest_unmatched_run("de leden van de frac- tie vragen", "de leden van de fractie vragen") == 2
+    split = "de leden van de frac- tie vragen de minister om een reactie"
+    assert longest_unmatched_run(split, "de leden van de fractie vragen de minister om een reactie") == 2
+    assert longest_unmatched_run("", base) == len(base.split()) and longest_unmatched_run("", "") == 0
 
 
 def test_agreement_is_plain_json() -> None:

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 WHOLE = "*"
 #: Tables up to this many rows are validated in one go.
-WHOLE_TABLE_ROWS = 500_000
+WHOLE_TABLE_ROWS = 250_000
 _CONDITION_COLUMN = re.compile(r'col\("([^"]+)"\)')
 
 

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pipeline.model import BLOCK_KINDS, FURNITURE_KINDS
 from pipeline.normalise.schemas import NORMALISED_TABLES, TABLES, TableSpec
 
 SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations" / "gx" / "expectations"
@@ -110,7 +111,7 @@ SPECIFIC: dict[str, list[dict[str, Any]]] = {
         expect("expect_column_value_lengths_to_be_between", WARNING, "body blocks are not empty", column="text",
                min_value=1),
         expect("expect_column_values_to_be_in_set", CRITICAL, "only body block kinds (no furniture)",
-               column="kind", value_set=["heading", "paragraph", "list_item", "signature", "label", "table"]),
+               column="kind", value_set=sorted(BLOCK_KINDS - FURNITURE_KINDS)),
     ],
     "footnotes": [
         expect("expect_column_value_lengths_to_be_between", WARNING, "footnotes are not empty", column="text",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -109,7 +111,7 @@ def test_postgres_holds_the_same_release(scenario: dict, pg_dsn: str) -> None:
     assert comment.startswith("The paper version")
     assert _pg(pg_dsn, "SELECT count(*) FROM eerstekamer.answer_times")[0][0] > 0
     schemas = {s for (s,) in _pg(pg_dsn, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'eerstekamer%'")}
-    assert schemas == {"eerstekamer"}
+    assert schemas == {"eerstekamer", "eerstekamer_previous"}
 
 
 def test_broken_batch_is_quarantined_and_the_previous_release_stays_current(scenario: dict) -> None:
@@ -178,3 +180,30 @@ def test_a_failed_postgres_publish_leaves_the_previous_release_current(tmp_path:
     assert current_release(settings).release_id == "20261128T010000000Z"
     assert [p.name for p in settings.layout.releases.iterdir()] == ["20261128T010000000Z"]
     assert _catalog(settings, "SELECT release_id FROM release_info") == [("20261128T010000000Z",)]
+
+
+def test_a_dashboard_on_postgres_never_sees_half_a_release(tmp_path: Path, pg_dsn: str) -> None:
+    settings = Settings(data_dir=tmp_path, postgres_dsn=pg_dsn)
+    settings.layout.ensure()
+    _store(settings, [sample_paper()])
+    publish_batch(settings, build_batch(settings, "20261128T040000000Z"), _passed())
+    _store(settings, list(sample_corpus(30)))
+    seen: set[tuple] = set()
+    done = threading.Event()
+
+    def dashboard() -> None:
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            while not done.is_set():
+                seen.add(conn.execute("SELECT (SELECT release_id FROM eerstekamer.release_info), "
+                                      "(SELECT count(*) FROM eerstekamer.documents), "
+                                      "(SELECT count(*) FROM eerstekamer.pages)").fetchone())
+
+    reader = threading.Thread(target=dashboard)
+    reader.start()
+    try:
+        publish_batch(settings, build_batch(settings, "20261128T050000000Z"), _passed())
+        time.sleep(0.3)
+    finally:
+        done.set()
+        reader.join()
+    assert seen == {("20261128T040000000Z", 1, 3), ("20261128T050000000Z", 34, 93)}

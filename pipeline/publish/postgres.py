@@ -1,8 +1,10 @@
 """Publish a release to PostgreSQL schema `eerstekamer`, switched in one transaction.
 
-The release is loaded into a loading schema first (tables, keys, column comments, dashboard views,
-a `release_info` table); one transaction then renames the old schema away and the loading schema
-into place, so a dashboard sees either the whole previous release or the whole new one.
+Within one transaction the release is loaded into a loading schema (tables, keys, column comments,
+dashboard views, a `release_info` table), the old schema is renamed to `eerstekamer_previous` and
+the loading schema to `eerstekamer`: a dashboard sees either the whole previous release or the
+whole new one. The previous schema is dropped only at the next publish, so queries still running
+on it finish undisturbed.
 """
 
 from __future__ import annotations
@@ -97,16 +99,13 @@ def publish_postgres(dsn: str, release: Release, party_codes: list[str]) -> dict
     """Load `release` and make it the content of schema `eerstekamer` in one transaction."""
     import psycopg
 
-    with psycopg.connect(dsn) as conn:
-        with conn.transaction(), conn.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
-            counts = _load(cur, release, party_codes)
-            cur.execute(f"DROP SCHEMA IF EXISTS {_ident(PREVIOUS_SCHEMA)} CASCADE")
-            if _schema_exists(cur, POSTGRES_SCHEMA):
-                cur.execute(f"ALTER SCHEMA {_ident(POSTGRES_SCHEMA)} RENAME TO {_ident(PREVIOUS_SCHEMA)}")
-            cur.execute(f"ALTER SCHEMA {_ident(LOADING_SCHEMA)} RENAME TO {_ident(POSTGRES_SCHEMA)}")
-        with conn.transaction():
-            conn.execute(f"DROP SCHEMA IF EXISTS {_ident(PREVIOUS_SCHEMA)} CASCADE")
+    with psycopg.connect(dsn) as conn, conn.transaction(), conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
+        counts = _load(cur, release, party_codes)
+        cur.execute(f"DROP SCHEMA IF EXISTS {_ident(PREVIOUS_SCHEMA)} CASCADE")
+        if _schema_exists(cur, POSTGRES_SCHEMA):
+            cur.execute(f"ALTER SCHEMA {_ident(POSTGRES_SCHEMA)} RENAME TO {_ident(PREVIOUS_SCHEMA)}")
+        cur.execute(f"ALTER SCHEMA {_ident(LOADING_SCHEMA)} RENAME TO {_ident(POSTGRES_SCHEMA)}")
     log.info("published release %s to PostgreSQL schema %s", release.release_id, POSTGRES_SCHEMA)
     return counts
 

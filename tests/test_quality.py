@@ -88,7 +88,8 @@ def test_broken_batch_fails_critical_expectations_naming_table_and_reason(broken
     failures = "\n".join(broken.critical_failures)
     assert "documents[*] expect_column_values_to_be_between(word_count): 1 of" in failures
     assert "parse_agreement[*] expect_column_median_to_be_between(text_similarity): observed 0.9" in failures
-    assert "pages[*] expect_column_values_to_be_in_set(document_version_id): 1 of 13 row(s) unexpected" in failures
+    assert ("pages[*] expect_column_values_to_be_in_set(document_version_id): 1 of 13 row(s) unexpected "
+            "(e.g. 'kst-99999-Z@1')") in failures
     assert "every document_version_id is present in documents" in failures
 
 

@@ -37,6 +37,7 @@ class ExpectationOutcome:
     observed_value: str
     kwargs: dict[str, Any]
     why: str
+    examples: list[str] = field(default_factory=list)  # a few unexpected values
     exception: str = ""
 
     def describe(self) -> str:
@@ -45,6 +46,8 @@ class ExpectationOutcome:
             how = f"raised {self.exception}"
         elif self.unexpected_count is not None:
             how = f"{self.unexpected_count} of {self.element_count} row(s) unexpected"
+            if self.examples:
+                how += f" (e.g. {', '.join(self.examples)})"
         else:
             how = f"observed {self.observed_value}"
         column = f"({self.column})" if self.column else ""
@@ -124,14 +127,15 @@ def _outcome(table: str, partition: str, er: Any) -> ExpectationOutcome:
     if "value_set" in kwargs and len(kwargs["value_set"]) > 50:  # parent keys: too many to store
         kwargs["value_set"] = f"<{len(kwargs['value_set'])} values>"
     result = er.result or {}
-    exception = _exception_message(er.exception_info or {})
     observed = result.get("observed_value")
     return ExpectationOutcome(
         table=table, partition=partition, type=config.type, column=str(kwargs.get("column", "")),
         severity=getattr(config.severity, "value", str(config.severity)), success=bool(er.success),
         element_count=result.get("element_count"), unexpected_count=result.get("unexpected_count"),
         observed_value="" if observed is None else json.dumps(observed, default=str),
-        kwargs=kwargs, why=(config.meta or {}).get("why", ""), exception=exception or "",
+        kwargs=kwargs, why=(config.meta or {}).get("why", ""),
+        examples=[repr(v) for v in (result.get("partial_unexpected_list") or [])[:3]],
+        exception=_exception_message(er.exception_info or {}),
     )
 
 

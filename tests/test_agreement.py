@@ -14,10 +14,13 @@ from pipeline.parse.agreement import (
     AGREEMENT_WARN_BELOW,
     agreement_for,
     choose_source,
+    chunk_cuts,
+    chunked_similarity,
     longest_unmatched_run,
     measure_agreement,
+    text_similarity,
 )
-from pipeline.parse.textsim import word_similarity
+from pipeline.parse.textsim import word_similarity, words
 from pipeline.parse.xml import parse_official_xml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "xml"
@@ -175,3 +178,35 @@ def test_agreement_is_only_measured_between_two_texts() -> None:
     scan = Document(source="pdf", source_path="scan.pdf", pages=1, has_text_layer=False)
     assert agreement_for(scan, xml) is None
     assert agreement_for(None, xml) is None and agreement_for(_as_pdf(xml), None) is None
+
+
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "kst-27925-AA.txt"
+
+
+def _damaged_words(text: str) -> list[str]:
+    """The words of `text` with a running footer every 400 words and a split word in every 'fractie'."""
+    out: list[str] = []
+    for i, word in enumerate(words(text)):
+        if i and i % 400 == 0:
+            out += words("Eerste Kamer, vergaderjaar 2019–2020, 27 925, AA")
+        out += ["frac", "tie"] if word == "fractie" else [word]
+    return out
+
+
+def test_long_texts_are_compared_in_anchored_chunks_with_the_same_result() -> None:
+    seed = SEED.read_text("utf-8")
+    damaged = _damaged_words(seed)
+    full = word_similarity(seed, " ".join(damaged))
+    assert full < 0.995
+    chunked = chunked_similarity(words(seed), damaged, chunk_words=400)
+    assert len(chunk_cuts(words(seed), damaged, 400)) > 5  # really cut into chunks
+    assert chunked == pytest.approx(full, abs=1e-9)
+    assert text_similarity(seed, " ".join(damaged)) == full  # short enough for one alignment
+
+
+def test_text_without_anchors_is_still_cut_into_bounded_chunks() -> None:
+    block = words(SEED.read_text("utf-8"))[:1000]
+    repeated = block * 4  # no run of words occurs once: no anchors
+    cuts = chunk_cuts(repeated, repeated, 400)
+    assert all(i1 - i0 <= 800 and j1 - j0 <= 800 for (i0, j0), (i1, j1) in zip(cuts, cuts[1:], strict=False))
+    assert chunked_similarity(repeated, repeated, 400) == 1.0

@@ -157,7 +157,7 @@ def measure_agreement(pdf: Document, xml: Document) -> dict[str, Any]:
     """
     similarity = text_similarity(pdf.text, xml.text)
     unmatched_run = longest_unmatched_run(pdf.text, xml.text)
-    note_similarity = word_similarity(_footnote_text(pdf.footnotes), _footnote_text(xml.footnotes))
+    note_similarity = text_similarity(_footnote_text(pdf.footnotes), _footnote_text(xml.footnotes))
     qa_matched = _qa_matched(pdf.qa, xml.qa)
     footnotes_agree = (
         [n.number for n in pdf.footnotes] == [n.number for n in xml.footnotes]

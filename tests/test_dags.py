@@ -111,6 +111,8 @@ def _summary(data_dir: Path, run: Any) -> dict[str, Any]:
 def test_dagbag_loads_both_dags_without_import_errors(dagbag: Any) -> None:
     assert dagbag.import_errors == {}
     assert set(dagbag.dags) == {"eerste_kamer_etl", "eerste_kamer_backfill"}
+    parsed = {Path(stat.file).name for stat in dagbag.dagbag_stats}
+    assert parsed == {"eerste_kamer_etl.py", "eerste_kamer_backfill.py"}, "the shared tasks module is .airflowignored"
 
 
 def test_dag_files_import_nothing_heavy(airflow_home: Path) -> None:

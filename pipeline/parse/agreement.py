@@ -3,7 +3,9 @@
 The official XML is the more faithful text, so it is chosen whenever it holds body text; the PDF
 is the fallback (unformatted papers, bijlagen, old papers, and XML without text). Where both
 exist, their agreement measures how well the PDF layout engine reads the typeset page: word-level
-similarity of the body text, the footnotes, and the question/answer pairs of the structure stage.
+similarity of the body text, the footnotes, and the question/answer pairs of the structure stage,
+plus the longest run of words only one of the two has (a footer left in, a lost paragraph).
+Long papers are compared in chunks cut at shared anchors, so a budget paper costs seconds.
 """
 
 from __future__ import annotations
@@ -141,8 +143,8 @@ def _qa_matched(pdf: list[QAPair], xml: list[QAPair]) -> int:
         other = by_seq.get(pair.seq)
         if (
             other is not None
-            and word_similarity(pair.question, other.question) >= AGREEMENT_WARN_BELOW
-            and word_similarity(pair.answer, other.answer) >= AGREEMENT_WARN_BELOW
+            and text_similarity(pair.question, other.question) >= AGREEMENT_WARN_BELOW
+            and text_similarity(pair.answer, other.answer) >= AGREEMENT_WARN_BELOW
         ):
             matched += 1
     return matched

@@ -151,7 +151,7 @@ def fetch_interval(run_type: str, start: datetime | None, end: datetime | None
     return (start, end) if run_type in ("scheduled", "backfill") else (None, None)
 
 
-def base_settings(variables: Mapping[str, str | None], postgres_dsn: str | None = None) -> Settings:
+def base_settings(variables: Mapping[str, str | None]) -> Settings:
     """Settings from the environment (`EK_*`), overridden by the Airflow Variables that are set."""
     settings = Settings()
     changes: dict[str, Any] = {}
@@ -166,8 +166,6 @@ def base_settings(variables: Mapping[str, str | None], postgres_dsn: str | None 
                 raise InvalidParameter(f"Airflow Variable {variable!r}: {value!r} is not a number") from None
         else:
             changes[attr] = Path(value) if attr == "data_dir" else value  # type: ignore[arg-type]
-    if postgres_dsn:
-        changes["postgres_dsn"] = postgres_dsn
     return replace(settings, **changes)
 
 

@@ -86,10 +86,9 @@ def test_params_win_over_the_data_interval(base: Settings) -> None:
 def test_airflow_variables_override_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("EK_DATA_DIR", str(tmp_path / "from-env"))
     monkeypatch.setenv("EK_MAX_RPS", "3")
-    settings = orch.base_settings({"ek_data_dir": str(tmp_path / "from-variable"), "ek_sru_url": None},
-                                  "postgresql://u@db/ek")
+    settings = orch.base_settings({"ek_data_dir": str(tmp_path / "from-variable"), "ek_sru_url": None})
     assert settings.data_dir == tmp_path / "from-variable"
-    assert settings.max_rps == 3.0 and settings.postgres_dsn == "postgresql://u@db/ek"
+    assert settings.max_rps == 3.0 and settings.sru_url == Settings().sru_url
     with pytest.raises(InvalidParameter, match="Airflow Variable 'ek_max_rps': 'fast' is not a number"):
         orch.base_settings({"ek_max_rps": "fast"})
 

@@ -87,7 +87,7 @@ def _parse_source(path: str, kind: str, errors: dict[str, str], record: Any) -> 
 def parse_version(settings: Settings, key: str) -> ParsedPaper:
     """Parse the PDF and the official XML of one archived version, choose the text, store it."""
     from pipeline.fetch.state import StateStore
-    from pipeline.parse.agreement import choose_source, measure_agreement
+    from pipeline.parse.agreement import agreement_for, choose_source
 
     identifier, number = split_key(key)
     version = StateStore(settings.layout.state_db).get_version(identifier, number)
@@ -101,7 +101,7 @@ def parse_version(settings: Settings, key: str) -> ParsedPaper:
     paper = ParsedPaper(
         record=version.record, version=number, fetched_at=version.fetched_at,
         parsed_at=datetime.now(UTC).isoformat(), chosen=chosen, choice_reason=reason, pdf=pdf, xml=xml,
-        agreement=measure_agreement(pdf, xml) if pdf and xml else None, errors=errors,
+        agreement=agreement_for(pdf, xml), errors=errors,
     )
     ParsedStore(settings.layout.parsed).save(paper)
     return paper

@@ -22,10 +22,10 @@ from pipeline.normalise.schemas import NORMALISED_TABLES, TABLES, TableSpec
 SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations" / "gx" / "expectations"
 
 CRITICAL, WARNING = "critical", "warning"
-IDENTIFIER_PATTERN = r"^[a-z]+(-[a-z]+)*-[0-9]+(-[0-9A-Za-z]+)*$"
+IDENTIFIER_PATTERN = r"^[a-z]+(?:-[a-z]+)*-[0-9]+(?:-[0-9A-Za-z]+)*$"
 VERSION_ID_PATTERN = IDENTIFIER_PATTERN[:-1] + r"@[1-9][0-9]*$"
-YEAR_PATTERN = r"^([0-9]{4}-[0-9]{4}|onbekend)$"
-DOSSIER_PATTERN = r"^[0-9]{4,6}(-[0-9A-Za-z]+)*$"
+YEAR_PATTERN = r"^(?:[0-9]{4}-[0-9]{4}|onbekend)$"
+DOSSIER_PATTERN = r"^[0-9]{4,6}(?:-[0-9A-Za-z]+)*$"
 EARLIEST_DATE = "1815-01-01"  # the first Eerste Kamer
 #: Suite `meta.scope`: validate each partition on its own, or the whole table at once.
 PER_PARTITION, WHOLE_TABLE = "partition", "table"

@@ -31,18 +31,23 @@ from pipeline.parse.pdf import parse_pdf  # noqa: E402
 from tests.support.papergen import LAYOUT_A, LAYOUT_B, kst_27925_aa, render  # noqa: E402
 
 
-def make_papers(workdir: Path, pages: int, batch: int) -> tuple[Path, list[Path]]:
-    """A long paper of about `pages` pages and a batch of normal ones (9 pages each)."""
+def make_long_paper(workdir: Path, pages: int) -> Path:
+    """The seed paper repeated to about `pages` pages."""
     spec = kst_27925_aa()
-    long_spec = replace(spec, paras=spec.paras * max(1, math.ceil(pages / 8)))  # ~8 pages a copy
-    long_pdf = workdir / "long.pdf"
-    render(long_spec, LAYOUT_A, long_pdf)
+    path = workdir / "long.pdf"
+    render(replace(spec, paras=spec.paras * max(1, math.ceil(pages / 8))), LAYOUT_A, path)  # ~8 pages a copy
+    return path
+
+
+def make_papers(workdir: Path, batch: int) -> list[Path]:
+    """A batch of normal papers (9 pages each), in two typesettings."""
+    spec = kst_27925_aa()
     papers = []
     for i in range(batch):
         path = workdir / f"paper-{i}.pdf"
         render(spec, LAYOUT_A if i % 2 else LAYOUT_B, path)
         papers.append(path)
-    return long_pdf, papers
+    return papers
 
 
 def bare_extract(path: Path) -> int:
@@ -91,7 +96,7 @@ def main() -> int:
     parser.add_argument("--skip-memory", action="store_true", help="leave out the long-paper memory run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        long_pdf, papers = make_papers(Path(tmp), args.pages, args.batch)
+        papers = make_papers(Path(tmp), args.batch)
 
         # Interleave the two measurements so both see the same machine load. CPU time is the
         # fair measure on a shared machine; wall time is printed beside it.
@@ -110,7 +115,7 @@ def main() -> int:
         print(f"ratio layout/bare: {ratio_cpu:.2f}x CPU, {ratio_wall:.2f}x wall (target <= 1.5x)")
 
         if not args.skip_memory:
-            rss, n_long = peak_rss_mb(long_pdf)
+            rss, n_long = peak_rss_mb(make_long_paper(Path(tmp), args.pages))
             print(f"peak RSS: {rss:.1f} MB parsing {n_long} pages in one process (target < 500 MB)")
 
         serial_wall, serial_cpu = totals["layout"]

@@ -56,10 +56,20 @@ FileSource = Path | bytes | Callable[[], bytes]
 
 @dataclass
 class Entry:
+    """One record: real XML, or fields rendered to XML when first served."""
+
     identifier: str
-    xml: str  # one <sru:record> element, file URLs as {BASE}/frbr/...
     index: dict[str, tuple[str, ...]]
     files: dict[str, str] = field(default_factory=dict)  # manifestation -> path served
+    fields: Mapping[str, Any] | None = None
+    raw_xml: str | None = None
+
+    @property
+    def xml(self) -> str:
+        """One <sru:record> element, file URLs as {BASE}/frbr/..."""
+        if self.raw_xml is None:
+            self.raw_xml = render_record(self.fields or {})
+        return self.raw_xml
 
 
 def _wrapped(xml: str) -> ET.Element:
@@ -67,15 +77,53 @@ def _wrapped(xml: str) -> ET.Element:
     return ET.fromstring(f"<wrap {ENVELOPE_NS}>{body}</wrap>")
 
 
+def _clark(path: str) -> str:
+    prefix, local = path.rsplit("/", 1)[-1].split(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+_INDEX_OF_TAG = {_clark(path): name for name, path in INDEX_PATHS.items()}
+
+
 def index_of(xml: str) -> dict[str, tuple[str, ...]]:
+    """CQL index -> values of a `<sru:record>`, read from its XML."""
     meta = _wrapped(xml).find(".//gzd:originalData/ow:meta", NS)
     if meta is None:
         raise ValueError("record XML has no gzd:originalData/overheidwetgeving:meta")
-    index = {name: tuple((e.text or "").strip() for e in meta.findall(path, NS)) for name, path in INDEX_PATHS.items()}
-    index["w.dossiernummer"] += tuple(normalise_dossier(d) for d in index["w.dossiernummer"])
-    if not index["dt.identifier"] or not index["dt.identifier"][0]:
-        raise ValueError("record XML has no dcterms:identifier")
-    return {k: v for k, v in index.items() if v}
+    found: dict[str, list[str]] = {}
+    for el in meta.iter():
+        name = _INDEX_OF_TAG.get(el.tag)
+        if name and el.text and el.text.strip():
+            found.setdefault(name, []).append(el.text.strip())
+    return _finish_index(found)
+
+
+def index_of_fields(fields: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The same index straight from the fields `render_record` renders (no XML parsing)."""
+    f = {**_DEFAULTS, **fields}
+    single = {
+        "dt.identifier": f["identifier"], "dt.title": f["title"], "dt.type": f["type"], "dt.creator": f["creator"],
+        "dt.modified": f["modified"], "dt.language": "nl", "dt.available": f["available"], "dt.date": f["date"],
+        "dt.issued": f["issued"] or f["date"], "dt.isReplacedBy": f["is_replaced_by"],
+        "c.product-area": "officielepublicaties", "c.content-area": f["content_area"],
+        "w.publicatienaam": f["publicatienaam"], "w.documentstatus": f["documentstatus"],
+        "w.organisatietype": "staten generaal", "w.ondernummer": f["ondernummer"],
+        "w.vergaderjaar": f["vergaderjaar"], "w.subrubriek": f["subrubriek"], "w.hoofddocument": f["hoofddocument"],
+        "w.documenttitel": f["documenttitel"], "w.dossiertitel": f["dossiertitel"],
+    }
+    found = {k: [v] for k, v in single.items() if v}
+    for name, values in (("w.dossiernummer", f["dossiers"]), ("w.bijlage", f["bijlagen"])):
+        if values:
+            found[name] = list(values)
+    return _finish_index(found)
+
+
+def _finish_index(found: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    if not found.get("dt.identifier"):
+        raise ValueError("record has no dcterms:identifier")
+    if "w.dossiernummer" in found:
+        found["w.dossiernummer"] += [normalise_dossier(d) for d in found["w.dossiernummer"]]
+    return {k: tuple(v) for k, v in found.items()}
 
 
 class Catalogue:
@@ -85,12 +133,13 @@ class Catalogue:
         self.entries: dict[str, Entry] = {}
         self.files: dict[str, tuple[str, str, FileSource]] = {}  # path -> (identifier, manifestation, source)
         self._sorted: list[str] = []
+        self._sorted_entries: list[Entry] | None = None
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def __iter__(self) -> Iterator[Entry]:
-        return (self.entries[i] for i in self._sorted)
+        return iter(self.sorted())
 
     def add(self, record: str | bytes | Mapping[str, Any] | SruRecord,
             files: Mapping[str, FileSource] | None = None) -> Entry:
@@ -103,10 +152,14 @@ class Catalogue:
             record = record.decode("utf-8")
         if isinstance(record, SruRecord):
             record = record.to_dict()
-        xml = _REAL_URL.sub(BASE + "/frbr/", record) if isinstance(record, str) else render_record(record)
-        entry = Entry(identifier="", xml=xml, index=index_of(xml))
+        if isinstance(record, str):
+            xml = _REAL_URL.sub(BASE + "/frbr/", record)
+            entry = Entry("", index_of(xml), raw_xml=xml)
+            urls = {m: path for m, path in _ITEM_URL.findall(xml)}
+        else:
+            entry = Entry("", index_of_fields(record), fields=dict(record))
+            urls = {m: url.removeprefix(BASE) for m, url in item_urls(record).items()}
         entry.identifier = entry.index["dt.identifier"][0]
-        urls = dict(_ITEM_URL.findall(xml))
         for manifestation, source in (files or {}).items():
             if manifestation not in urls:
                 raise ValueError(f"{entry.identifier} lists no {manifestation} itemUrl to serve a file at")
@@ -114,6 +167,7 @@ class Catalogue:
             self.files[urls[manifestation]] = (entry.identifier, manifestation, source)
         if entry.identifier not in self.entries:
             bisect.insort(self._sorted, entry.identifier)
+        self._sorted_entries = None
         self.entries[entry.identifier] = entry
         return entry
 
@@ -122,13 +176,18 @@ class Catalogue:
         entry = self.entries[identifier]
         xml = re.sub(r"(<dcterms:modified>)[^<]*", rf"\g<1>{modified}", entry.xml)
         xml = re.sub(r"(<cd:datumTijdstipWijziging(?:Work|Expression)>)[^<]*", rf"\g<1>{changed_at}", xml)
-        entry.xml = re.sub(r"(<gzd:timestamp>)[^<]*", rf"\g<1>{changed_at}", xml)
-        entry.index = index_of(entry.xml)
+        entry.raw_xml = re.sub(r"(<gzd:timestamp>)[^<]*", rf"\g<1>{changed_at}", xml)
+        entry.index = index_of(entry.raw_xml)
 
-    def after(self, identifier: str) -> Iterator[Entry]:
+    def sorted(self) -> list[Entry]:
+        """Every entry by identifier (cached until the next add)."""
+        if self._sorted_entries is None:
+            self._sorted_entries = [self.entries[i] for i in self._sorted]
+        return self._sorted_entries
+
+    def after(self, identifier: str) -> list[Entry]:
         """Entries with an identifier greater than `identifier`, in order."""
-        start = bisect.bisect_right(self._sorted, identifier)
-        return (self.entries[i] for i in self._sorted[start:])
+        return self.sorted()[bisect.bisect_right(self._sorted, identifier):]
 
     def read(self, path: str) -> tuple[str, str, bytes] | None:
         """(identifier, manifestation, content) of the file served at `path`, or None."""
@@ -197,13 +256,20 @@ def recorded_catalogue() -> Catalogue:
 
 # --- generated --------------------------------------------------------------------------------
 
-def render_record(fields: Mapping[str, Any]) -> str:
-    """A `<sru:record>` in the real layout from SruRecord-like fields."""
+def item_urls(fields: Mapping[str, Any]) -> dict[str, str]:
+    """manifestation -> `{BASE}/frbr/...` URL of a rendered record, in the real FRBR layout."""
     f = {**_DEFAULTS, **fields}
     ident = f["identifier"]
     folder = f["content_area"].removeprefix("officielepublicaties/")
     item = f"{BASE}/frbr/officielepublicaties/{folder}/{ident}/1"
-    files = {m: f"{item}/{m}/{_file_name(ident, m)}" for m in f["manifestations"]}
+    return {m: f"{item}/{m}/{_file_name(ident, m)}" for m in f["manifestations"]}
+
+
+def render_record(fields: Mapping[str, Any]) -> str:
+    """A `<sru:record>` in the real layout from SruRecord-like fields."""
+    f = {**_DEFAULTS, **fields}
+    ident = f["identifier"]
+    files = item_urls(f)
     main_url = files.get("xml") or files.get("pdf") or ""
 
     def el(tag: str, value: str, attrs: str = "") -> str:

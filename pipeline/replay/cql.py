@@ -8,6 +8,7 @@ service, an unknown index prefix is a diagnostic, and a date clause the service 
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -132,8 +133,14 @@ class _Parser:
         if rel == "=":
             needle = fold(term)
             return lambda idx: any(_contains(fold(v), needle) for v in idx.get(index, ()))
+        if rel == "==":
+            return lambda idx: term in idx.get(index, ())
         compare = _COMPARE[rel]
-        return lambda idx: any(compare(v, term) for v in idx.get(index, ()))
+
+        def test(idx: Index) -> bool:
+            values = idx.get(index, ())
+            return compare(values[0], term) if len(values) == 1 else any(compare(v, term) for v in values)
+        return test
 
     def sort(self) -> tuple[str | None, bool]:
         if self.keyword() != "sortby":
@@ -149,8 +156,7 @@ class _Parser:
 
 
 _COMPARE: dict[str, Callable[[str, str], bool]] = {
-    "==": lambda v, t: v == t, "<>": lambda v, t: v != t, ">": lambda v, t: v > t,
-    ">=": lambda v, t: v >= t, "<": lambda v, t: v < t, "<=": lambda v, t: v <= t,
+    "<>": operator.ne, ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
 }
 
 

@@ -14,12 +14,13 @@ import struct
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
 from pipeline.replay.catalogue import BASE, ENVELOPE_NS, Catalogue, Entry, recorded_catalogue
-from pipeline.replay.cql import Compiled, CqlError, compile_query
+from pipeline.replay.cql import Compiled, CqlError, Index, compile_query
 from pipeline.replay.faults import Faults
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 #: The real service answers 504 from this startRecord on (the deep-paging wall).
 DEEP_PAGING_WALL = 10_000
 MAX_RECORDS = 1000
+#: Counting a large result samples every this many records.
+SAMPLE_STEP = 10
 NGINX_504 = (b"<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 "
              b"Gateway Time-out</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
 NGINX_503 = (b"<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n"
@@ -63,11 +66,6 @@ class RequestLog:
             self.entries.clear()
 
 
-def estimate(count: int) -> int:
-    """numberOfRecords as the real service gives it: an estimate, here about 3% too high."""
-    return count + (count // 33 + 1 if count else 0)
-
-
 def _diagnostic_response(uri: str, message: str) -> bytes:
     """Exactly the shape of the real diagnostic (recorded/sru/sru_unknown_index_diagnostic.xml)."""
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><searchRetrieveResponse '
@@ -76,7 +74,15 @@ def _diagnostic_response(uri: str, message: str) -> bytes:
             'docs.oasis-open.org/ns/search-ws/facetedResults" xmlns:ns5="http://docs.oasis-open.org/ns/search-ws/'
             'searchResultAnalysis" xmlns:ns6="http://docs.oasis-open.org/ns/search-ws/scan"><version>2.0</version>'
             f"<diagnostics><ns3:diagnostic><ns3:uri>{escape(uri)}</ns3:uri><ns3:message>{escape(message)}"
-            "</ns3:message></ns3:diagnostic></diagnostics></searchRetrieveResponse>").encode()
+            "</ns3:message></ns3:diagnostic></diagnostics></searchRetrieveResponse>\n").encode()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        """A client that hangs up (timeouts, our own resets) is normal here, not a traceback."""
+        log.debug("connection from %s ended early", client_address, exc_info=True)
 
 
 class ReplayServer:
@@ -86,15 +92,14 @@ class ReplayServer:
         self.catalogue = catalogue
         self.faults = faults or Faults()
         self.requests = RequestLog()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.replay = self  # type: ignore[attr-defined]
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         self.sru_url = self.url + "/sru"
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> ReplayServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="replay-server", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="replay-server", daemon=True)
         self._thread.start()
         return self
 
@@ -120,22 +125,45 @@ class ReplayServer:
             compiled = compile_query(query)
         except CqlError as err:
             return 200, _diagnostic_response(err.uri, err.message)
-        matches = self._matches(compiled)
-        page = matches[max(start, 1) - 1 : max(start, 1) - 1 + maximum]
-        following = max(start, 1) - 1 + len(page)
-        return 200, self._results(query, start, maximum, len(matches), page,
-                                  following + 1 if following < len(matches) else None, compiled.ignored)
+        skip = max(start, 1) - 1
+        page, more, count = self._matches(compiled, skip, maximum)
+        return 200, self._results(query, start, maximum, count, page, skip + len(page) + 1 if more else None,
+                                  compiled.ignored)
 
-    def _matches(self, compiled: Compiled) -> list[Entry]:
-        source = self.catalogue.after(compiled.lower_bound[1]) if compiled.lower_bound else iter(self.catalogue)
-        found = [e for e in source if compiled.predicate(e.index)]
-        if compiled.sort_index and compiled.sort_index != "dt.identifier":
-            found.sort(key=lambda e: e.index.get(compiled.sort_index or "", ("",))[0])
-        if compiled.descending:
-            found.reverse()
-        return found
+    def _matches(self, compiled: Compiled, skip: int, maximum: int) -> tuple[list[Entry], bool, int]:
+        """The page after `skip` matches, whether more follow, and the (estimated) match count.
 
-    def _results(self, query: str, start: int, maximum: int, total: int, page: list[Entry],
+        Like the real backend, the count is estimated: the scan stops after the page, and the rest
+        of a large result is sampled (every `SAMPLE_STEP`-th record) rather than counted.
+        """
+        entries = self.catalogue.after(compiled.lower_bound[1]) if compiled.lower_bound else self.catalogue.sorted()
+        test = compiled.predicate
+        if compiled.descending or (compiled.sort_index or "dt.identifier") != "dt.identifier":
+            found = [e for e in entries if test(e.index)]
+            if compiled.sort_index != "dt.identifier":
+                found.sort(key=lambda e: e.index.get(compiled.sort_index or "", ("",))[0])
+            if compiled.descending:
+                found.reverse()
+            return found[skip : skip + maximum], len(found) > skip + maximum, len(found)
+        page: list[Entry] = []
+        seen = 0
+        for position, entry in enumerate(entries):
+            if not test(entry.index):
+                continue
+            seen += 1
+            if seen > skip + maximum:  # one more than the page: count the rest, from this one on
+                return page, True, seen - 1 + self._count(entries[position:], test)
+            if seen > skip:
+                page.append(entry)
+        return page, False, seen
+
+    @staticmethod
+    def _count(entries: list[Entry], test: Callable[[Index], bool]) -> int:
+        if len(entries) <= SAMPLE_STEP * 100:
+            return sum(1 for e in entries if test(e.index))
+        return SAMPLE_STEP * sum(1 for e in entries[::SAMPLE_STEP] if test(e.index))
+
+    def _results(self, query: str, start: int, maximum: int, estimated: int, page: list[Entry],
                  next_position: int | None, ignored: list[str]) -> bytes:
         records = "".join(_POSITION.sub(f"<sru:recordPosition>{start + n}</sru:recordPosition>", self._record(e))
                           for n, e in enumerate(page))
@@ -146,7 +174,7 @@ class ReplayServer:
             "</diag:diagnostic>" for clause in ignored)
         return (
             f'<?xml version="1.0" encoding="UTF-8"?><sru:searchRetrieveResponse {ENVELOPE_NS}>'
-            f"<sru:version>2.0</sru:version><sru:numberOfRecords>{estimate(total)}</sru:numberOfRecords>"
+            f"<sru:version>2.0</sru:version><sru:numberOfRecords>{estimated + estimated // 33}</sru:numberOfRecords>"
             + (f"<sru:records>{records}</sru:records>" if page else "")
             + (f"<sru:nextRecordPosition>{next_position}</sru:nextRecordPosition>" if next_position else "")
             + f"<sru:echoedSearchRetrieveRequest><sru:query>{escape(query)}</sru:query><sru:startRecord>{start}"
@@ -189,6 +217,7 @@ def _content_type(path: str) -> str:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in separate writes
     server_version = "nginx"
     sys_version = ""
     timeout = 30

@@ -20,6 +20,7 @@ from pipeline.normalise.schemas import NORMALISED_TABLES, TABLES
 from pipeline.normalise.stage import build_batch
 from pipeline.parse.store import ParsedStore
 from pipeline.publish.datasets import ASSET_URIS, PUBLISHED_TABLES
+from pipeline.publish.views import VIEW_DESCRIPTIONS, dashboard_views
 from pipeline.quality.suites import SUITES_DIR, load_suite
 from pipeline.quality.suites import render as render_suite
 
@@ -154,6 +155,10 @@ def test_data_dictionary_matches_the_schemas() -> None:
         for field in spec.schema:
             assert spec.description_of(field.name), f"{spec.name}.{field.name} has no description"
             assert f"| `{field.name}` |" in text
+
+
+def test_every_dashboard_view_is_described() -> None:
+    assert set(VIEW_DESCRIPTIONS) == {*dashboard_views("duckdb", ["SP"]), "release_info"}
 
 
 def test_committed_suites_match_their_rules_and_cover_keys_and_parents() -> None:

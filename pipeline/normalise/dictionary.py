@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from pipeline.normalise.schemas import PARTITION_COLUMN, SCHEMA_VERSION, TABLES, TableSpec
+from pipeline.publish.views import VIEW_DESCRIPTIONS
 
 DICTIONARY_PATH = Path(__file__).resolve().parents[2] / "docs" / "data-dictionary.md"
 
@@ -43,7 +44,11 @@ def render() -> str:
     ]
     for spec in TABLES.values():
         lines += _table_section(spec)
-    return "\n".join(lines)
+    lines += ["## Dashboard views", "",
+              "Views in `published/catalog.duckdb` and in PostgreSQL schema `eerstekamer` besides the tables.", "",
+              "| view | what it answers |", "|---|---|"]
+    lines += [f"| `{name}` | {_cell(text)} |" for name, text in VIEW_DESCRIPTIONS.items()]
+    return "\n".join([*lines, ""])
 
 
 def main() -> int:

@@ -15,6 +15,18 @@ QUESTION_TYPES = ("voorlopig verslag", "nader voorlopig verslag", "verslag",
 ANSWER_TYPES = ("memorie van antwoord", "nadere memorie van antwoord", "nota naar aanleiding van het verslag")
 
 
+#: What each dashboard view answers (shown in the data dictionary).
+VIEW_DESCRIPTIONS = {
+    "documents_per_month": "Current papers per month of their date and document type: `month`, `document_type`, `documents`.",
+    "answer_times": "Days from question to reply: a committee report (`voorlopig verslag`, ...) to the government's "
+                    "answer in the same dossier (`memorie van antwoord`, ...), and written questions "
+                    "(`aanhangsel`) from `ingezonden` to `ontvangen`.",
+    "dossier_timelines": "Every current paper of a dossier in date order (`step` 1, 2, ...), with the dossier title.",
+    "most_active_fracties": "Per fractie: speeches, words spoken and questions asked (`contributions` = speeches + questions).",
+    "release_info": "The release being served: id, creation time, schema and pipeline version, source watermark.",
+}
+
+
 def _in(values: tuple[str, ...] | list[str]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 

@@ -123,12 +123,7 @@ def _geometry(pages: list[list[Line]]) -> Geometry:
 
 def _layout(doc: Document, pages: list[list[Line]], corpus: Lexicon | None) -> Analysis:
     geo = _geometry(pages)
-    running = running_lines(pages)
-    margin = margin_lines(pages, geo.body_size)
-    furniture = set(running) | margin
-    header = page_one_header([ln for ln in pages[0] if id(ln) not in furniture], geo.body_size)
-    furniture |= {id(ln) for item in header for ln in item}
-
+    furniture = _furniture(pages, geo)
     lexicon = Lexicon(w.text for lines in pages for ln in lines for w in ln.words)
     if corpus is not None:
         lexicon.counts.update(corpus.counts)
@@ -139,21 +134,41 @@ def _layout(doc: Document, pages: list[list[Line]], corpus: Lexicon | None) -> A
                                        notes[-1] if notes else None)
         notes += [n for n in page_notes if not notes or n is not notes[-1]]
         page_drafts.append([Draft(kind_of(g, geo), g) for g in group_lines(body, geo)])
-
     joiner = TextJoiner(lexicon, {n.number for n in notes})
-    entries = [Draft("header", item) for item in header]
+    doc.blocks = [_block(draft, joiner, geo) for draft in _in_reading_order(pages, page_drafts, furniture, geo)]
+    doc.footnotes = [Footnote(n.number, n.page, _note_text(n, joiner)) for n in notes]
+    return Analysis(doc, joiner.decisions)
+
+
+def _furniture(pages: list[list[Line]], geo: Geometry) -> dict[int, str]:
+    """id(line) -> furniture kind, for the running lines, margin block and page-1 header."""
+    kinds = running_lines(pages)
+    kinds.update((key, "margin") for key in margin_lines(pages, geo.body_size))
+    header = page_one_header([ln for ln in pages[0] if id(ln) not in kinds], geo.body_size)
+    for number, item in enumerate(header):
+        kinds.update((id(ln), f"header:{number}") for ln in item)
+    return kinds
+
+
+def _in_reading_order(pages: list[list[Line]], page_drafts: list[list[Draft]], furniture: dict[int, str],
+                      geo: Geometry) -> list[Draft]:
+    """Page-1 header items, then per page its body blocks and one block per furniture kind;
+    a paragraph running on over a page break becomes one block."""
+    items: dict[str, list[Line]] = {}
+    for line in pages[0]:
+        if furniture.get(id(line), "").startswith("header:"):
+            items.setdefault(furniture[id(line)], []).append(line)
+    entries = [Draft("header", lines) for lines in items.values()]
     previous: Draft | None = None
     for lines, drafts in zip(pages, page_drafts, strict=True):
         if previous and drafts and continues(previous, drafts[0], geo):
             previous.lines += drafts.pop(0).lines
         entries += drafts
-        for kind in ("header", "margin", "footer"):  # one block of each per page
-            found = [ln for ln in lines if (running.get(id(ln)) or ("margin" if id(ln) in margin else "")) == kind]
+        for kind in ("header", "margin", "footer"):
+            found = [ln for ln in lines if furniture.get(id(ln)) == kind]
             entries += [Draft(kind, found)] if found else []
         previous = drafts[-1] if drafts else previous
-    doc.blocks = [_block(draft, joiner, geo) for draft in entries]
-    doc.footnotes = [Footnote(n.number, n.page, _note_text(n, joiner)) for n in notes]
-    return Analysis(doc, joiner.decisions)
+    return entries
 
 
 def _block(draft: Draft, joiner: TextJoiner, geo: Geometry) -> Block:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from pipeline.parse.pdf.lines import Line
 
@@ -22,12 +21,6 @@ _PAGE_NUMBER = re.compile(r"^(pagina|page|blz\.?)?\s*[-–]?\s*\d{1,4}\s*[-–]?
 _MARGIN = re.compile(r"^((kst|ah|ah-tk|ah-ek|h|h-tk|h-ek|blg|stb|stcrt|kv|kv-tk|kv-ek|nds)-[\w.-]+"
                      r"|ISSN\b.*|[’'‘]s-Gravenhage \d{4})$")
 _DIGITS = re.compile(r"\d+")
-
-
-@dataclass
-class FurnitureBlock:
-    kind: str  # header | footer | margin
-    lines: list[Line]
 
 
 def _masked(line: Line) -> str:

@@ -185,6 +185,10 @@ class StateStore:
             files={f["manifestation"]: self.path.parent / f["path"] for f in files},
             fetched_at=max((f["fetched_at"] for f in files), default=""), status=row["status"])
 
+    def identifiers(self) -> list[str]:
+        """Every publication with at least one recorded version, archived or not."""
+        return [r[0] for r in self._db.execute("SELECT DISTINCT identifier FROM versions ORDER BY identifier")]
+
     def archived_files(self, identifier: str, version: int) -> int:
         return self._db.execute("SELECT count(*) FROM manifest WHERE identifier = ? AND version = ? AND "
                                 "status = 'archived'", (identifier, version)).fetchone()[0]

@@ -47,10 +47,12 @@ class RequestLog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.entries: list[tuple[str, str, int]] = []  # (kind, path or query, status)
+        self.user_agents: Counter[str] = Counter()
 
-    def add(self, kind: str, what: str, status: int) -> None:
+    def add(self, kind: str, what: str, status: int, user_agent: str = "") -> None:
         with self._lock:
             self.entries.append((kind, what, status))
+            self.user_agents[user_agent] += 1
 
     def count(self, kind: str | None = None, status: int | None = None) -> int:
         with self._lock:
@@ -64,6 +66,7 @@ class RequestLog:
     def clear(self) -> None:
         with self._lock:
             self.entries.clear()
+            self.user_agents.clear()
 
 
 def _diagnostic_response(uri: str, message: str) -> bytes:
@@ -239,10 +242,10 @@ class _Handler(BaseHTTPRequestHandler):
         if fault:
             status = self._fault(fault, body, ctype, replay.faults.slow_seconds)
             if fault != "slow":
-                replay.requests.add(kind, what, status)
+                replay.requests.add(kind, what, status, self.headers.get("User-Agent", ""))
                 return
         self._send(status, body, ctype)
-        replay.requests.add(kind, what, status)
+        replay.requests.add(kind, what, status, self.headers.get("User-Agent", ""))
 
     def _fault(self, fault: str, body: bytes, ctype: str, slow_seconds: float) -> int:
         """Act out a transient fault; returns the status recorded (0 when no answer was given)."""

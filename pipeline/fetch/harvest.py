@@ -89,6 +89,7 @@ class HarvestReport:
     errors: int = 0  # bad records + failed files in this run
     open_errors: int = 0  # unresolved fetch_errors after the run
     requests: int = 0
+    retries: int = 0  # requests that were repeats after a transient failure
     seconds: float = 0.0
     watermark_before: str | None = None
     watermark_after: str | None = None
@@ -271,7 +272,8 @@ def harvest(settings: Settings) -> HarvestReport:
         discovered=found.discovered, new=found.new, changed=found.changed, unchanged=found.unchanged,
         files_downloaded=fetched.files_downloaded, files_already_archived=found.files_already_archived,
         bytes=fetched.bytes, errors=found.bad_records + fetched.errors, open_errors=open_errors,
-        requests=found.requests + fetched.requests, seconds=round(time.perf_counter() - started, 3),
+        requests=found.requests + fetched.requests, retries=client.retries,
+        seconds=round(time.perf_counter() - started, 3),
         watermark_before=found.watermark_before, watermark_after=found.watermark_after,
         discovery=found.to_dict(), download=fetched.to_dict(),
     )

@@ -97,7 +97,7 @@ def _status_failure(response: httpx.Response) -> Failure:
 
 
 class PoliteClient:
-    """GET with politeness. Counts requests (`requests`) and bytes received (`bytes`)."""
+    """GET with politeness. Counts requests, retries and bytes received."""
 
     def __init__(self, settings: Settings) -> None:
         self._retries = max(0, settings.retries)
@@ -113,6 +113,7 @@ class PoliteClient:
         self._random = random.Random()
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is too much
         self.requests = 0
+        self.retries = 0
         self.bytes = 0
 
     def __enter__(self) -> PoliteClient:
@@ -144,7 +145,7 @@ class PoliteClient:
                                     "check the network or --sru-url and try again")
         raise HttpError(url, failure, attempt)
 
-    def _attempt(self, url: str, params: dict[str, Any] | None, check: Callable[[bytes], T]) -> Any:
+    def _attempt(self, url: str, params: dict[str, Any] | None, check: Callable[[bytes], T]) -> _Success | Failure:
         self._limiter.wait()
         self.requests += 1
         try:
@@ -164,5 +165,6 @@ class PoliteClient:
         delay = delay / 2 + self._random.uniform(0, delay / 2)  # jitter
         if failure.retry_after is not None:
             delay = max(delay, min(failure.retry_after, self._max_delay))
-        log.info("retry %d of %s in %.2fs: %s", retry, url, delay, failure.message)
+        log.debug("retry %d of %s in %.2fs: %s", retry, url, delay, failure.message)
+        self.retries += 1
         time.sleep(delay)

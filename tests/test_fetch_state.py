@@ -1,0 +1,96 @@
+"""State store and raw archive on their own: versions, manifest, watermarks, errors; sha256 files."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline.fetch.archive import RawArchive
+from pipeline.fetch.state import RECORD, PendingFile, StateStore
+from pipeline.sources.sru import parse_response
+from tests.conftest import KST_PDF, KST_XML, REALDATA
+
+EK_PAGE = REALDATA / "lawgraph" / "sru_eerstekamer_kamerstukken_page.xml"
+
+
+@pytest.fixture
+def records():
+    return parse_response(EK_PAGE.read_bytes()).records
+
+
+def test_archive_is_content_addressed_and_atomic(tmp_path: Path) -> None:
+    archive = RawArchive(tmp_path / "raw")
+    content = KST_PDF.read_bytes()
+    stored = archive.put(content, "pdf")
+    sha = hashlib.sha256(content).hexdigest()
+    assert stored.sha256 == sha and stored.size == len(content)
+    assert stored.path == tmp_path / "raw" / sha[:2] / f"{sha}.pdf" and stored.path.read_bytes() == content
+    assert archive.put(content, "pdf") == stored and archive.has(sha, "pdf", len(content))
+    assert [p.name for p in (tmp_path / "raw").rglob("*")] == [sha[:2], f"{sha}.pdf"]  # no temp files
+
+
+def test_versions_by_change_stamp(tmp_path: Path, records) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+    first = store.record_versions(records)
+    assert [(r.record.identifier, r.version, r.status) for r in first] == [
+        ("kst-1259252", 1, "new"), ("kst-36867-A", 1, "new"), ("kst-36867-B", 1, "new"), ("kst-36867-C", 1, "new")]
+    assert [r.status for r in store.record_versions(records)] == ["unchanged"] * 4
+    changed = replace(records[3], changed_at="2026-10-01T10:00:00+02:00", modified="2026-10-01")
+    [again] = store.record_versions([changed])
+    assert (again.version, again.status) == (2, "changed")
+    pending = store.pending_files()
+    assert len(pending) == 2 + 3 * 3 + 3 and {p.manifestation for p in pending} == {"pdf", "xml", "metadata"}
+    assert store.archived_versions() == []  # nothing downloaded yet
+
+
+def test_archived_versions_need_every_file_and_survive_reopening(tmp_path: Path, records) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+    store.record_versions(records)
+    archive = RawArchive(tmp_path / "raw")
+    for item in store.pending_files():
+        if item.identifier != "kst-36867-A" or item.manifestation != "xml":
+            store.mark_archived(item, archive.put(KST_XML.read_bytes() if "xml" in item.url else KST_PDF.read_bytes(),
+                                                  "xml" if "xml" in item.url else "pdf"))
+    store.close()
+    reopened = StateStore(tmp_path / "state.sqlite")
+    assert [v.identifier for v in reopened.archived_versions()] == ["kst-1259252", "kst-36867-B", "kst-36867-C"]
+    assert [v.identifier for v in reopened.archived_versions(dossier="36867")] == [
+        "kst-1259252", "kst-36867-B", "kst-36867-C"]
+    assert [v.identifier for v in reopened.archived_versions(identifiers=["kst-36867-C"])] == ["kst-36867-C"]
+    version = reopened.get_version("kst-36867-C", 1)
+    assert version.files["pdf"].read_bytes() == KST_PDF.read_bytes() and version.fetched_at
+    assert version.record.documenttitel == "Verslag"
+    with pytest.raises(KeyError, match="no version 9 of kst-36867-C"):
+        reopened.get_version("kst-36867-C", 9)
+
+
+def test_errors_count_attempts_and_resolve(tmp_path: Path, records) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+    store.record_versions(records[:1])
+    [pdf] = [p for p in store.pending_files() if p.manifestation == "pdf"]
+    store.mark_failed(pdf, "http_404", "GET ... failed: HTTP 404")
+    store.mark_failed(pdf, "malformed", "an HTML page was served where a PDF was promised")
+    [error] = store.fetch_errors()
+    assert error["attempts"] == 2 and error["error_kind"] == "malformed" and error["resolved"] is False
+    assert error["first_failed_at"] <= error["last_failed_at"]
+    assert pdf in store.pending_files()  # failed files are tried again
+    store.mark_archived(PendingFile(pdf.identifier, 1, "pdf", pdf.url),
+                        RawArchive(tmp_path / "raw").put(KST_PDF.read_bytes(), "pdf"))
+    assert store.fetch_errors()[0]["resolved"] is True and store.open_errors() == 0
+    store.record_error("kst-9", 0, RECORD, "http://x/sru", "bad_record", "no tpmeta")
+    assert store.open_errors() == 1
+
+
+def test_watermark_is_the_oldest_of_the_kinds(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+    assert store.watermark(["Kamerstuk"]) is None
+    store.advance_watermark(["Kamerstuk", "Handelingen"], date(2026, 9, 16))
+    store.advance_watermark(["Kamerstuk"], date(2026, 10, 1))
+    store.advance_watermark(["Kamerstuk"], date(2026, 1, 1))  # never moves back
+    assert store.watermark(["Kamerstuk"]) == date(2026, 10, 1)
+    assert store.watermark(["Kamerstuk", "Handelingen"]) == date(2026, 9, 16)
+    assert store.watermark(["Kamerstuk", "Agenda"]) is None

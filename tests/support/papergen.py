@@ -672,6 +672,13 @@ LAYOUT_D = Layout(
 )
 
 
+LAYOUT_NARROW = Layout(
+    face="dejavu-serif", margin_x=40.0, body_x=250.0, body_right=500.0, top=54.0, body_size=8.8,
+    leading=11.0, note_size=7.0, note_leading=8.4, note_hanging=7.0, footer_baseline=800.0,
+    margin_size=5.6, question_style="indent", question_indent=12.0, hyphen_min_gap=8.0,
+)
+
+
 def memorie_van_antwoord() -> PaperSpec:
     """A composed memorie van antwoord: numbered headings, questions per fractie set in the
     layout's question style with the answers after them, a list, notes and a signature."""
@@ -771,6 +778,7 @@ def build_fixtures(outdir: Path = FIXTURES) -> dict[str, dict[str, Any]]:
     papers = {
         "kst-27925-AA": (kst_27925_aa(), LAYOUT_A),
         "kst-27925-AA-variant": (replace(kst_27925_aa(), identifier="kst-27925-AA"), LAYOUT_B),
+        "kst-27925-AA-narrow": (kst_27925_aa(), LAYOUT_NARROW),
         "kst-36112-C": (memorie_van_antwoord(), LAYOUT_C),
         "kst-27925-AB": (brief(), LAYOUT_D),
     }

@@ -13,6 +13,7 @@ from pipeline.parse.pdf.lines import Line
 LABEL = re.compile(r"^(Vraag|Antwoord|Vragen|Antwoorden)\s+\d+[a-z]?[.:]?$")
 BULLET = re.compile(r"^([•·▪◦–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])$")
 _ENDS_SENTENCE = re.compile(r"[.?!:;]['’”»)]?$")
+_ENDS_ITEM = re.compile(r"[.?!:;,]['’”»)]?$")
 PARAGRAPH_GAP = 1.45  # a baseline step above this many line pitches starts a new block
 FULL_LINE = 0.9  # a page's last line this full (of the column width) runs on to the next page
 
@@ -82,8 +83,10 @@ def _breaks(group: list[Line], line: Line, geo: Geometry) -> bool:
     prev = group[-1]
     if line.baseline - prev.baseline > PARAGRAPH_GAP * geo.pitch:
         return True
-    if LABEL.match(prev.text) or LABEL.match(line.text) or _starts_item(line):
+    if LABEL.match(prev.text) or LABEL.match(line.text):
         return True
+    if _starts_item(line) and (_ENDS_ITEM.search(prev.text) or _starts_item(group[0])):
+        return True  # a dash after an unfinished sentence is a dash, not a bullet
     if prev.bold != line.bold or prev.italic != line.italic or abs(prev.size - line.size) > 0.05 * line.size:
         return True
     shift = line.x0 - prev.x0
@@ -146,7 +149,8 @@ class Draft:
 
 def continues(prev: Draft, nxt: Draft, geo: Geometry) -> bool:
     """Whether the first block of a page is the run-on of the last block of the previous page."""
-    if prev.kind not in ("paragraph", "list_item") or nxt.kind not in ("paragraph", "signature"):
+    dash_run_on = nxt.kind == "list_item" and not _ENDS_ITEM.search(prev.lines[-1].text)
+    if prev.kind not in ("paragraph", "list_item") or not (nxt.kind in ("paragraph", "signature") or dash_run_on):
         return False
     a, b = style_of(prev.lines, geo), style_of(nxt.lines, geo)
     if a.bold != b.bold or a.italic != b.italic or abs(a.font_size - b.font_size) > 0.3:

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from pipeline.config import EERSTE_KAMER
-from pipeline.errors import MalformedResponse, SruDiagnostic
+from pipeline.errors import InvalidParameter, MalformedResponse, SruDiagnostic
 from pipeline.sources.records import SruRecord
 
 log = logging.getLogger(__name__)
@@ -241,7 +241,7 @@ class SruClient:
 
     def __init__(self, fetch: Fetcher, page_size: int = 100) -> None:
         if not 1 <= page_size <= 1000:
-            raise ValueError(f"page size {page_size} is outside 1..1000")
+            raise InvalidParameter(f"SRU page size {page_size} is outside 1..1000 (EK_SRU_PAGE_SIZE)")
         self._fetch = fetch
         self.page_size = page_size
 

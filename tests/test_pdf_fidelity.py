@@ -5,24 +5,22 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from functools import cache
 from pathlib import Path
 
 import pytest
 
 from pipeline.model import FURNITURE_KINDS, Document
-from pipeline.parse.pdf import parse_pdf as parse_uncached
 from pipeline.parse.textsim import word_similarity
 from tests.conftest import AH_PDF, AH_XML, KST_PDF, KST_XML
+from tests.support import analysed
 from tests.support.papergen import FIXTURES
 
 GENERATED = sorted(p.name.removesuffix(".truth.json") for p in FIXTURES.glob("*.truth.json"))
 FURNITURE_WORDS = ("ISSN", "’s-Gravenhage", "vergaderjaar 20")
 
 
-@cache
 def parse_pdf(path: Path) -> Document:
-    return parse_uncached(path)
+    return analysed(path).document
 
 
 def xml_body_text(path: Path) -> str:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
+from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.parse.pdf import analyse
 from pipeline.parse.pdf.hyphenation import Lexicon, join_broken, keeps_hyphen
+from tests.support import analysed
 from tests.support.papergen import FIXTURES
 
 GENERATED = sorted(p.name.removesuffix(".truth.json") for p in FIXTURES.glob("*.truth.json"))
@@ -46,7 +49,7 @@ def test_hyphenation_accuracy_on_the_generated_papers() -> None:
     kinds = set()
     for name in GENERATED:
         truth = json.loads((FIXTURES / f"{name}.truth.json").read_text(encoding="utf-8"))
-        decided = {(d.page, d.head, d.tail): d.joined for d in analyse(FIXTURES / f"{name}.pdf").hyphenations}
+        decided = {(d.page, d.head, d.tail): d.joined for d in analysed(FIXTURES / f"{name}.pdf").hyphenations}
         for case in truth["hyphenations"]:
             total += 1
             kinds.add(case["kind"])
@@ -62,10 +65,14 @@ def test_an_elliptical_hyphen_before_a_conjunction_stays_apart() -> None:
     assert join_broken("Wet-", "en", Lexicon()) == "Wet- en"
 
 
-def test_a_corpus_adds_evidence_the_paper_lacks() -> None:
-    name = "kst-27925-AA"
-    decided = {(d.head, d.tail): d.joined for d in analyse(FIXTURES / f"{name}.pdf").hyphenations}
-    assert decided[("sector-", "ontwikkelingsprogramma’s,")] == "sectorontwikkelingsprogramma’s,"  # no evidence
-    corpus = Lexicon(["sector-ontwikkelingsprogramma’s"])  # seen in another paper
-    decided = {(d.head, d.tail): d.joined for d in analyse(FIXTURES / f"{name}.pdf", corpus).hyphenations}
-    assert decided[("sector-", "ontwikkelingsprogramma’s,")] == "sector-ontwikkelingsprogramma’s,"
+def test_a_corpus_adds_evidence_the_paper_lacks(tmp_path: Path) -> None:
+    path = tmp_path / "generaal.pdf"
+    canvas = Canvas(str(path))
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(72, 700, "de liquidatie van de Iraanse generaal-")
+    canvas.drawString(72, 688, "majoor Soleimani en de gevolgen daarvan")
+    canvas.showPage()
+    canvas.save()
+    assert "Iraanse generaalmajoor Soleimani" in analyse(path).document.text  # no evidence: joined
+    corpus = Lexicon(["generaal-majoor"])  # seen in other papers
+    assert "Iraanse generaal-majoor Soleimani" in analyse(path, corpus).document.text

@@ -7,11 +7,12 @@ from pathlib import Path
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.parse.pdf import parse_pdf
+from tests.support import analysed
 from tests.support.papergen import FIXTURES
 
 
 def test_memorie_van_antwoord_blocks() -> None:
-    doc = parse_pdf(FIXTURES / "kst-36112-C.pdf")
+    doc = analysed(FIXTURES / "kst-36112-C.pdf").document
     body = doc.body_blocks
     assert [b.text for b in body if b.kind == "heading"] == ["1. Inleiding", "2. Vragen van de fracties"]
     items = [b for b in body if b.kind == "list_item"]
@@ -48,7 +49,7 @@ def test_a_superscript_without_a_note_stays_in_the_word(tmp_path: Path) -> None:
 
 
 def test_markers_come_out_of_words_and_point_at_their_notes() -> None:
-    doc = parse_pdf(FIXTURES / "kst-27925-AB.pdf")
+    doc = analysed(FIXTURES / "kst-27925-AB.pdf").document
     first = doc.body_blocks[2]
     assert "anti-ISIS coalitie heb ik toegezegd" in first.text and first.footnote_refs == ["1"]
     assert {f.number: f.text for f in doc.footnotes} == {

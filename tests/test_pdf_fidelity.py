@@ -4,7 +4,6 @@ official PDFs, and the generator's truth for realistic Eerste Kamer papers."""
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from pipeline.model import FURNITURE_KINDS, Document
 from pipeline.parse.textsim import word_similarity
 from tests.conftest import AH_PDF, AH_XML, KST_PDF, KST_XML
-from tests.support import analysed
+from tests.support import analysed, xml_body_text
 from tests.support.papergen import FIXTURES
 
 GENERATED = sorted(p.name.removesuffix(".truth.json") for p in FIXTURES.glob("*.truth.json"))
@@ -21,24 +20,6 @@ FURNITURE_WORDS = ("ISSN", "’s-Gravenhage", "vergaderjaar 20")
 
 def parse_pdf(path: Path) -> Document:
     return analysed(path).document
-
-
-def xml_body_text(path: Path) -> str:
-    """Body text by the shared convention: `stuk` minus stuknr/titel/datumtekst/noot; for
-    kamervragen everything after `kamervraagkop`."""
-    root = ET.parse(path).getroot()
-    stuk = root.find(".//stuk")
-    if stuk is not None:
-        parts = [c for c in stuk if c.tag not in ("stuknr", "titel", "datumtekst", "noot")]
-    else:
-        kamervragen = root.find(".//kamervragen")
-        assert kamervragen is not None
-        parts = [c for c in kamervragen if c.tag != "kamervraagkop"]
-    for part in parts:
-        for parent in part.iter():
-            for note in parent.findall("noot"):
-                parent.remove(note)
-    return "\n\n".join(" ".join(" ".join(p.itertext()).split()) for p in parts)
 
 
 @pytest.mark.parametrize(("pdf", "xml"), [(KST_PDF, KST_XML), (AH_PDF, AH_XML)], ids=["kst-32545-143", "ah-tk-3235"])

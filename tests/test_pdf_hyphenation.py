@@ -11,7 +11,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.parse.pdf import analyse
 from pipeline.parse.pdf.hyphenation import Lexicon, join_broken, keeps_hyphen
-from tests.support import analysed
+from pipeline.parse.textsim import words
+from tests.conftest import AH_PDF, AH_XML
+from tests.support import analysed, xml_body_text
 from tests.support.papergen import FIXTURES
 
 GENERATED = sorted(p.name.removesuffix(".truth.json") for p in FIXTURES.glob("*.truth.json"))
@@ -76,3 +78,12 @@ def test_a_corpus_adds_evidence_the_paper_lacks(tmp_path: Path) -> None:
     assert "Iraanse generaalmajoor Soleimani" in analyse(path).document.text  # no evidence: joined
     corpus = Lexicon(["generaal-majoor"])  # seen in other papers
     assert "Iraanse generaal-majoor Soleimani" in analyse(path, corpus).document.text
+
+
+def test_line_end_breaks_in_a_real_official_pdf_give_the_xml_words() -> None:
+    """ah-tk-20202021-3235: every word the engine rebuilt over a line end is a word of the XML."""
+    xml_words = set(words(xml_body_text(AH_XML)))
+    decisions = analysed(AH_PDF).hyphenations
+    assert len(decisions) >= 5
+    for decision in decisions:
+        assert set(words(decision.joined)) <= xml_words, decision

@@ -62,6 +62,8 @@ def test_archives_every_ek_publication_once_and_no_tk(server: ReplayServer, tmp_
     served = server.requests.served("file")
     assert report.files_downloaded == 20 == sum(served.values()) and set(served.values()) == {1}
     assert not [p for p in served if "32545" in p.split("/")[4] or "-tk-" in p or "blg-1007826" in p]
+    # kst-36867-B lists bijlage blg-1253259, which the recorded data lacks: asked for once, reported
+    assert report.discovery["bijlagen_missing"] == ["blg-1253259"] and server.requests.count("sru") == 2
     # no partial files left behind
     assert not list(settings.layout.raw.rglob(".tmp-*"))
 
@@ -116,6 +118,21 @@ def test_unformatted_paper_is_linked_to_its_formatted_id(catalogue: Catalogue, s
         {"from_id": "kst-36867-D", "to_id": "kst-36867-D-h1", "kind": "reprint"},
         {"from_id": "kst-36867-E", "to_id": "kst-36867-E-h1", "kind": "replaced_by"},
     ]
+
+
+def test_bijlagen_listed_by_a_paper_are_fetched_whoever_is_their_creator(catalogue: Catalogue,
+                                                                          server: ReplayServer,
+                                                                          tmp_path: Path) -> None:
+    catalogue.add({"identifier": "blg-1253259", "type": "Bijlage", "creator": "overige", "modified": "2026-06-11",
+                   "hoofddocument": "kst-36867-B", "documentstatus": "Onopgemaakt",
+                   "content_area": "officielepublicaties/blg/onopgemaakt", "manifestations": ("pdf",)},
+                  files={"pdf": KST_PDF})
+    settings = fast_settings(server, tmp_path)
+    report = harvest(settings)
+    assert report.discovery["bijlagen_followed"] == 1 and report.discovery["bijlagen_missing"] == []
+    assert "blg-1253259" in {v.identifier for v in state(settings).archived_versions()}
+    [follow_up] = [q for kind, q, _ in server.requests.entries if kind == "sru" and "blg-1253259" in q]
+    assert "dt.creator" not in follow_up
 
 
 @pytest.mark.parametrize("fault, kind", [("404", "http_404"), ("html", "malformed"), ("garbage", "malformed"),

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 OVERLAP = timedelta(days=1)
 #: At most this many identifiers per list in a report's dict form.
 REPORT_IDS = 100
+#: Bijlagen listed by a new paper but not found by the main query are asked for this many at a time.
+BIJLAGEN_PER_QUERY = 50
 EXTENSIONS = {"pdf": "pdf", "xml": "xml", "metadata": "xml"}
 
 
@@ -49,6 +51,8 @@ class DiscoveryReport:
     estimated_records: int | None = None  # the service's first numberOfRecords (an estimate)
     pages_add_up: bool = True
     links: int = 0
+    bijlagen_followed: int = 0  # listed by a new or changed paper, found by asking for them by id
+    bijlagen_missing: list[str] = field(default_factory=list)  # listed, but the service has no record
     requests: int = 0
     seconds: float = 0.0
     watermark_before: str | None = None
@@ -61,6 +65,7 @@ class DiscoveryReport:
         data = asdict(self)
         data["new_ids"] = self.new_ids[:REPORT_IDS]
         data["changed_ids"] = self.changed_ids[:REPORT_IDS]
+        data["bijlagen_missing"] = self.bijlagen_missing[:REPORT_IDS]
         return data
 
 
@@ -112,6 +117,10 @@ def _wanted(record: SruRecord, kinds: tuple[str, ...]) -> bool:
     return record.creator == EERSTE_KAMER and record.publicatienaam in kinds
 
 
+def _chunks(items: list[str], size: int) -> list[tuple[str, ...]]:
+    return [tuple(items[i : i + size]) for i in range(0, len(items), size)]
+
+
 class _Discovery:
     """One discovery run: pages in, versions recorded, counts kept."""
 
@@ -122,9 +131,12 @@ class _Discovery:
         self.report = DiscoveryReport(query=query.cql())
         self.max_modified: date | None = None
         self.progress = Progress("discovery")
+        self.seen: set[str] = set()
+        self.listed_bijlagen: set[str] = set()  # listed by new or changed papers
 
-    def take(self, page: SruPage, after: str | None) -> None:
-        wanted = [r for r in page.records if _wanted(r, self.query.kinds)]
+    def take(self, page: SruPage, after: str | None, asked_for: frozenset[str] = frozenset()) -> None:
+        """Record the wanted records of a page (EK, requested kinds, or asked for by identifier)."""
+        wanted = [r for r in page.records if r.identifier in asked_for or _wanted(r, self.query.kinds)]
         self.report.filtered_out += len(page.records) - len(wanted)
         for bad in page.bad_records:
             ident = bad.identifier or f"unidentified record after {after or 'the start'}"
@@ -138,6 +150,9 @@ class _Discovery:
     def _count(self, recorded: Recorded) -> None:
         record, report = recorded.record, self.report
         report.discovered += 1
+        self.seen.add(record.identifier)
+        if recorded.status != "unchanged":
+            self.listed_bijlagen.update(record.bijlagen)
         if record.modified:
             modified = date.fromisoformat(record.modified[:10])
             self.max_modified = max(self.max_modified or modified, modified)
@@ -162,6 +177,21 @@ class _Discovery:
         return self.max_modified or self.settings.since
 
 
+def _follow_bijlagen(run: _Discovery, sru: SruClient) -> None:
+    """Ask by identifier for bijlagen that new papers list but the main query did not return."""
+    missing = sorted(b for b in run.listed_bijlagen - run.seen if not run.store.known(b))
+    for batch in _chunks(missing, BIJLAGEN_PER_QUERY):
+        query = HarvestQuery(kinds=("Kamerstuk",), identifiers=batch, creator=None)
+        before = run.report.discovered
+        for page in sru.pages(query):
+            run.take(page, None, asked_for=frozenset(batch))
+        run.report.bijlagen_followed += run.report.discovered - before
+    run.report.bijlagen_missing = sorted(set(missing) - run.seen)
+    if run.report.bijlagen_missing:
+        log.info("%d listed bijlage(n) not in the service: %s", len(run.report.bijlagen_missing),
+                 ", ".join(run.report.bijlagen_missing[:10]))
+
+
 def discover(settings: Settings, http: PoliteClient | None = None) -> DiscoveryReport:
     """Query SRU completely and record every record version in the state DB (no file downloads)."""
     started = time.perf_counter()
@@ -176,6 +206,8 @@ def discover(settings: Settings, http: PoliteClient | None = None) -> DiscoveryR
         tally = PagingTally()
         for page in sru.pages(query, tally):
             run.take(page, tally.last_identifier)
+        if "Kamerstuk" in kinds:
+            _follow_bijlagen(run, sru)
         report = run.report
         report.pages, report.estimated_records, report.pages_add_up = tally.pages, tally.first_estimate, tally.adds_up
         after = run.new_watermark()

@@ -185,6 +185,9 @@ class StateStore:
             files={f["manifestation"]: self.path.parent / f["path"] for f in files},
             fetched_at=max((f["fetched_at"] for f in files), default=""), status=row["status"])
 
+    def known(self, identifier: str) -> bool:
+        return self._db.execute("SELECT 1 FROM versions WHERE identifier = ?", (identifier,)).fetchone() is not None
+
     def identifiers(self) -> list[str]:
         """Every publication with at least one recorded version, archived or not."""
         return [r[0] for r in self._db.execute("SELECT DISTINCT identifier FROM versions ORDER BY identifier")]

@@ -58,14 +58,16 @@ class HarvestQuery:
     modified_until: date | None = None
     dossier: str | None = None
     identifiers: tuple[str, ...] = ()
-    creator: str = EERSTE_KAMER
+    creator: str | None = EERSTE_KAMER  # None: any creator (bijlagen asked for by identifier)
 
     def cql(self, after: str | None = None) -> str:
         """The CQL, optionally only identifiers after `after` (keyset paging), sorted by identifier."""
         if not self.kinds:
             raise ValueError("a harvest query needs at least one publication kind")
-        clauses = ["c.product-area==officielepublicaties", f"dt.creator=={cql_term(self.creator)}",
-                   _any_of("w.publicatienaam", self.kinds)]
+        clauses = ["c.product-area==officielepublicaties"]
+        if self.creator:
+            clauses.append(f"dt.creator=={cql_term(self.creator)}")
+        clauses.append(_any_of("w.publicatienaam", self.kinds))
         if self.modified_from:
             clauses.append(f"dt.modified>={self.modified_from.isoformat()}")
         if self.modified_until:

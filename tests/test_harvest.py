@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.config import Settings
+from pipeline.config import DEFAULT_KINDS, Settings
+from pipeline.errors import SruDiagnostic
 from pipeline.fetch.harvest import discover, download_pending, harvest
 from pipeline.fetch.state import StateStore
 from pipeline.replay.catalogue import Catalogue, recorded_catalogue
@@ -168,6 +169,17 @@ def test_a_record_of_unexpected_shape_is_recorded_and_the_run_goes_on(server: Re
     server.faults.heal()
     again = harvest(replace(settings, since=None))
     assert again.new == 1 and again.open_errors == 0 and again.watermark_after == "2026-09-16"
+
+
+def test_a_silently_ignored_clause_fails_the_run_and_keeps_the_watermark(server: ReplayServer,
+                                                                         tmp_path: Path) -> None:
+    settings = fast_settings(server, tmp_path)
+    harvest(settings)
+    server.faults.unusable_indexes = frozenset({"dt.modified"})
+    with pytest.raises(SruDiagnostic, match="SEARCH-IGNOREDQTEXT.*dt.modified>=2026-09-15"):
+        harvest(replace(settings, since=None))
+    assert state(settings).watermark(DEFAULT_KINDS) == date(2026, 9, 16)
+    assert server.requests.count("sru", 200) == 3  # answered with results, refused by the client
 
 
 def test_transient_faults_are_retried_and_nothing_is_fetched_twice(catalogue: Catalogue, tmp_path: Path) -> None:

@@ -119,7 +119,7 @@ def test_generated_records_render_the_real_layout() -> None:
     assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
 
 
-def test_catalogue_add_real_xml_with_files(tmp_path) -> None:
+def test_catalogue_add_fields_with_files(tmp_path) -> None:
     """How the lead adds a paper: a record (real XML or fields) plus files per manifestation."""
     catalogue = recorded_catalogue()
     pdf = tmp_path / "kst-27925-AA.pdf"

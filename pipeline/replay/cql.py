@@ -70,8 +70,9 @@ def _tokens(query: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
-    def __init__(self, query: str) -> None:
+    def __init__(self, query: str, unusable: frozenset[str]) -> None:
         self.tokens = _tokens(query)
+        self.unusable = unusable
         self.pos = 0
         self.ignored: list[str] = []
         self.bounds: list[tuple[str, str]] = []  # `dt.identifier>x` clauses outside any group
@@ -124,12 +125,9 @@ class _Parser:
         prefix = index.split(".", 1)[0] if "." in index else ""
         if prefix not in PREFIXES:
             raise CqlError("info:srw/diagnostic/1/10", f"unknown prefix {prefix or index}")
-        if index in DATE_INDEXES:
-            try:
-                date.fromisoformat(term)
-            except ValueError:
-                self.ignored.append(f"{index}{rel}{term}")
-                return lambda idx: True
+        if index in self.unusable or (index in DATE_INDEXES and not _is_date(term)):
+            self.ignored.append(f"{index}{rel}{term}")
+            return lambda idx: True
         if rel == "=":
             needle = fold(term)
             return lambda idx: any(_contains(fold(v), needle) for v in idx.get(index, ()))
@@ -155,6 +153,14 @@ class _Parser:
         return index, modifier == "sort.descending"
 
 
+def _is_date(term: str) -> bool:
+    try:
+        date.fromisoformat(term)
+    except ValueError:
+        return False
+    return True
+
+
 _COMPARE: dict[str, Callable[[str, str], bool]] = {
     "<>": operator.ne, ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
 }
@@ -168,11 +174,14 @@ def _combine(op: str, left: Predicate, right: Predicate) -> Predicate:
     return lambda idx: left(idx) and not right(idx)
 
 
-def compile_query(query: str) -> Compiled:
-    """Compile a CQL query; raises CqlError for what the real service answers with a diagnostic."""
+def compile_query(query: str, unusable: frozenset[str] = frozenset()) -> Compiled:
+    """Compile a CQL query; raises CqlError for what the real service answers with a diagnostic.
+
+    Clauses on `unusable` indexes are dropped and reported, as the service does with clauses it
+    cannot use."""
     if not query.strip():
         raise CqlError("info:srw/diagnostic/1/7", "Mandatory parameter not supplied: query")
-    parser = _Parser(query)
+    parser = _Parser(query, unusable)
     predicate = parser.boolean(True)
     sort_index, descending = parser.sort()
     usable = parser.bounds if not parser.top_level_or else []

@@ -6,7 +6,8 @@ Transient faults hit a share (`rate`) of responses at random (seeded, so runs re
 (the answer comes after `slow_seconds`). Lasting faults break one file until removed:
 `404`, `html` (an HTML page where a PDF or XML was promised), `garbage` (random bytes),
 `cut` (a body cut in half, with a matching Content-Length: malformed, not a network error).
-`bad_records` serves those records in an unexpected shape (no tpmeta).
+`bad_records` serves those records in an unexpected shape (no tpmeta); clauses on
+`unusable_indexes` are silently dropped from queries, with a SEARCH-IGNOREDQTEXT diagnostic.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Faults:
     seed: int = 0
     files: dict[tuple[str, str], str] = field(default_factory=dict)  # (identifier, manifestation) -> LASTING
     bad_records: set[str] = field(default_factory=set)
+    unusable_indexes: frozenset[str] = frozenset()
     sru: bool = True  # transient faults also hit SRU responses
 
     def __post_init__(self) -> None:
@@ -57,3 +59,4 @@ class Faults:
         """Remove every lasting fault (the next run should then succeed)."""
         self.files.clear()
         self.bad_records.clear()
+        self.unusable_indexes = frozenset()

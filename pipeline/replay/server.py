@@ -125,7 +125,7 @@ class ReplayServer:
             return 504, NGINX_504
         query = params.get("query", "")
         try:
-            compiled = compile_query(query)
+            compiled = compile_query(query, self.faults.unusable_indexes)
         except CqlError as err:
             return 200, _diagnostic_response(err.uri, err.message)
         skip = max(start, 1) - 1

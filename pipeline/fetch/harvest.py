@@ -107,14 +107,23 @@ class HarvestReport:
 
 # --- discovery --------------------------------------------------------------------------------
 
-def _query(settings: Settings, watermark: date | None) -> HarvestQuery:
+def _query(settings: Settings, kinds: tuple[str, ...], watermark: date | None) -> HarvestQuery:
     since = settings.since or (watermark - OVERLAP if watermark else None)
-    return HarvestQuery(kinds=tuple(settings.kinds), modified_from=since, modified_until=settings.until,
+    return HarvestQuery(kinds=kinds, modified_from=since, modified_until=settings.until,
                         dossier=settings.dossier, identifiers=tuple(settings.identifiers))
 
 
 def _wanted(record: SruRecord, kinds: tuple[str, ...]) -> bool:
     return record.creator == EERSTE_KAMER and record.publicatienaam in kinds
+
+
+def _day(value: str) -> date | None:
+    """dcterms:modified as a date; None (and a warning) when it is not one."""
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        log.warning("ignoring dcterms:modified %r: not a date", value)
+        return None
 
 
 def _chunks(items: list[str], size: int) -> list[tuple[str, ...]]:
@@ -151,15 +160,15 @@ class _Discovery:
         record, report = recorded.record, self.report
         report.discovered += 1
         self.seen.add(record.identifier)
-        if recorded.status != "unchanged":
-            self.listed_bijlagen.update(record.bijlagen)
-        if record.modified:
-            modified = date.fromisoformat(record.modified[:10])
+        modified = _day(record.modified)
+        if modified:
             self.max_modified = max(self.max_modified or modified, modified)
         if recorded.status == "unchanged":
             report.unchanged += 1
             report.files_already_archived += self.store.archived_files(record.identifier, recorded.version)
-        elif recorded.status == "changed":
+            return
+        self.listed_bijlagen.update(record.bijlagen)
+        if recorded.status == "changed":
             report.changed += 1
             report.changed_ids.append(record.identifier)
         else:
@@ -198,7 +207,7 @@ def discover(settings: Settings, http: PoliteClient | None = None) -> DiscoveryR
     kinds = tuple(settings.kinds) or DEFAULT_KINDS
     with StateStore(settings.layout.state_db) as store, _client(settings, http) as client:
         before = store.watermark(kinds)
-        query = _query(settings, before)
+        query = _query(settings, kinds, before)
         run = _Discovery(settings, store, query)
         log.info("discovering: %s", query.cql())
         requests_before = client.requests

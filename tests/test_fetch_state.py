@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import logging
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.fetch.archive import RawArchive
+from pipeline.fetch.progress import Progress
 from pipeline.fetch.state import RECORD, PendingFile, StateStore
 from pipeline.sources.sru import parse_response
 from tests.conftest import KST_PDF, KST_XML, REALDATA
@@ -94,3 +97,14 @@ def test_watermark_is_the_oldest_of_the_kinds(tmp_path: Path) -> None:
     assert store.watermark(["Kamerstuk"]) == date(2026, 10, 1)
     assert store.watermark(["Kamerstuk", "Handelingen"]) == date(2026, 9, 16)
     assert store.watermark(["Kamerstuk", "Agenda"]) is None
+
+
+def test_progress_reports_counts_and_rates(caplog: pytest.LogCaptureFixture) -> None:
+    progress = Progress("download", interval=0.0, stream=io.StringIO())
+    with caplog.at_level(logging.INFO, logger="pipeline.fetch"):
+        progress.add(records=120)
+        progress.add(files=3, nbytes=2_500_000, errors=1)
+        progress.done()
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines and lines[-1].startswith("download: 120 records discovered (")
+    assert "3 files fetched (" in lines[-1] and "2.5 MB" in lines[-1] and "1 errors" in lines[-1]

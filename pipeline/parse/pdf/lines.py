@@ -124,6 +124,8 @@ def _baseline_rows(chars: list[dict[str, Any]], height: float) -> list[Row]:
             rows[-1][1].append((char, False))
         else:
             rows.append((baseline, [(char, False)]))
+    for _, row in rows:  # baselines within the tolerance may differ a little: order by x
+        row.sort(key=lambda item: item[0]["x0"])
     return rows
 
 
@@ -165,7 +167,7 @@ def _is_superscript_of(sup: Row, line: Row) -> bool:
 def _split_words(number: int, baseline: float, row: list[tuple[dict[str, Any], bool]]) -> list[Line]:
     """Cut a baseline row into words (on spaces and gaps) and lines (on very wide gaps)."""
     lines = [Line(number, baseline)]
-    size = max(c["size"] for c, sup in row if not sup) if any(not sup for _, sup in row) else row[0][0]["size"]
+    size = max((c["size"] for c, sup in row if not sup), default=row[0][0]["size"])
     word: list[tuple[dict[str, Any], bool]] = []
     last_x1 = None
     for char, sup in row:

@@ -125,10 +125,11 @@ def test_catalogue_add_fields_with_files(tmp_path) -> None:
     pdf = tmp_path / "kst-27925-AA.pdf"
     pdf.write_bytes(tiny_pdf("kst-27925-AA"))
     catalogue.add({"identifier": "kst-27925-AA", "dossiers": ("27925",), "ondernummer": "AA",
-                   "content_area": "officielepublicaties/kst/27925", "manifestations": ("pdf", "metadata")},
+                   "content_area": "officielepublicaties/kst/27925"},
                   files={"pdf": pdf, "metadata": b"<metadata_gegevens/>"})
     with ReplayServer(catalogue) as srv:
         record = parse_response(sru(srv, "dt.identifier==kst-27925-AA").content).records[0]
+        assert set(record.urls) == {"pdf", "metadata"} and record.creator == "Eerste Kamer der Staten-Generaal"
         assert hashlib.sha256(HTTP.get(record.urls["pdf"]).content).hexdigest() == \
             hashlib.sha256(pdf.read_bytes()).hexdigest()
 

@@ -146,12 +146,17 @@ class Catalogue:
         """Add a real `<sru:record>` XML (its URLs are pointed at the server) or fields to render.
 
         `files` maps manifestations ("pdf", "xml", "metadata", ...) to what to serve; each must
-        be listed in the record's itemUrls. Fields follow `SruRecord` (plus `manifestations`).
+        be listed in the record's itemUrls. Fields follow `SruRecord` (plus `manifestations`,
+        by default the manifestations in `files`), e.g.
+        `add({"identifier": "kst-27925-AA", "dossiers": ("27925",), "ondernummer": "AA",
+        "content_area": "officielepublicaties/kst/27925"}, files={"pdf": path})`.
         """
         if isinstance(record, bytes):
             record = record.decode("utf-8")
         if isinstance(record, SruRecord):
             record = record.to_dict()
+        if not isinstance(record, str) and files and "manifestations" not in record:
+            record = {**record, "manifestations": tuple(files)}
         if isinstance(record, str):
             xml = _REAL_URL.sub(BASE + "/frbr/", record)
             entry = Entry("", index_of(xml), raw_xml=xml)

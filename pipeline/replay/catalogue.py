@@ -229,23 +229,23 @@ STAND_INS = {
 }
 
 
-def real_files(identifier: str, only: tuple[str, ...] | None = None) -> dict[str, Path]:
-    """manifestation -> file of a publication in REAL_FILES (optionally only some)."""
-    root = REAL_FILES[identifier]
-    found = {d.name: next(d.iterdir()) for d in sorted(root.iterdir()) if d.is_dir()}
-    return {m: p for m, p in found.items() if only is None or m in only}
+def real_files(identifier: str) -> dict[str, Path]:
+    """manifestation -> file of a publication in REAL_FILES."""
+    return {d.name: next(d.iterdir()) for d in sorted(REAL_FILES[identifier].iterdir()) if d.is_dir()}
 
 
 def _recorded_files(entry_xml: str, index: Mapping[str, tuple[str, ...]]) -> dict[str, Path]:
+    """The files a recorded record serves: its own, a stand-in's, or none (only those it lists)."""
     identifier = index["dt.identifier"][0]
-    listed = set(m for m, _ in _ITEM_URL.findall(_REAL_URL.sub(BASE + "/frbr/", entry_xml)))
     if identifier in REAL_FILES:
-        return {m: p for m, p in real_files(identifier).items() if m in listed}
-    if index.get("dt.creator", ("",))[0] != EERSTE_KAMER:
-        return {}
-    onopgemaakt = index.get("w.documentstatus", ("",))[0] == "Onopgemaakt"
-    stand_in = STAND_INS.get((index.get("w.publicatienaam", ("",))[0], onopgemaakt))
-    return {m: p for m, p in real_files(stand_in).items() if m in listed} if stand_in else {}
+        source = identifier
+    elif index.get("dt.creator", ("",))[0] == EERSTE_KAMER:
+        onopgemaakt = index.get("w.documentstatus", ("",))[0] == "Onopgemaakt"
+        source = STAND_INS.get((index.get("w.publicatienaam", ("",))[0], onopgemaakt), "")
+    else:
+        source = ""
+    listed = {m for m, _ in _ITEM_URL.findall(_REAL_URL.sub(BASE + "/frbr/", entry_xml))}
+    return {m: p for m, p in real_files(source).items() if m in listed} if source else {}
 
 
 def recorded_catalogue() -> Catalogue:

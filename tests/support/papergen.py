@@ -88,6 +88,7 @@ class Layout:
     note_rule: bool = False
     footer_baseline: float = 773.0
     margin_size: float = 5.9
+    chamber_number_drop: float = 44.0  # baseline of the big chamber number below the page top margin
     question_style: str = "italic"  # "italic" or "indent": how the reply sets repeated questions
     question_indent: float = 0.0
     answer_indent: float = 0.0
@@ -411,7 +412,8 @@ class Typesetter:
         lay, spec = self.layout, self.spec
         title_width = lay.body_right - lay.body_x
         self._text(canvas, lay.margin_x, lay.top + 18.1 * 0.85, f"{spec.kamer} der Staten-Generaal", "bold", 18.1)
-        self._text(canvas, lay.page_width - lay.margin_x - 34, lay.top + 44, spec.chamber_number, "bold", 51.2)
+        self._text(canvas, lay.page_width - lay.margin_x - 34, lay.top + lay.chamber_number_drop,
+                   spec.chamber_number, "bold", 51.2)
         baseline = lay.top + 72
         self._text(canvas, lay.margin_x, baseline, f"Vergaderjaar {spec.vergaderjaar}", "regular", 9.6)
         lines = [f"{spec.kamer} der Staten-Generaal", spec.chamber_number, f"Vergaderjaar {spec.vergaderjaar}"]
@@ -668,7 +670,7 @@ LAYOUT_C = Layout(
 LAYOUT_D = Layout(
     face="times", margin_x=52.0, body_x=212.0, body_right=545.0, top=62.0, body_size=9.6,
     leading=11.4, note_size=7.4, note_leading=8.8, note_hanging=10.0, footer_baseline=780.0,
-    margin_size=6.0, hyphen_min_gap=20.0,
+    margin_size=6.0, hyphen_min_gap=20.0, chamber_number_drop=18.1 * 0.85,  # on the chamber name's baseline
 )
 
 

@@ -142,8 +142,9 @@ def _layout(doc: Document, pages: list[list[Line]], corpus: Lexicon | None) -> A
 
 def _furniture(pages: list[list[Line]], geo: Geometry) -> dict[int, str]:
     """id(line) -> furniture kind, for the running lines, margin block and page-1 header."""
-    kinds = running_lines(pages)
-    kinds.update((key, "margin") for key in margin_lines(pages, geo.body_size))
+    margin = margin_lines(pages, geo.body_size)
+    kinds = running_lines([[ln for ln in lines if id(ln) not in margin] for lines in pages], geo.body_size)
+    kinds.update((key, "margin") for key in margin)
     header = page_one_header([ln for ln in pages[0] if id(ln) not in kinds], geo.body_size)
     for number, item in enumerate(header):
         kinds.update((id(ln), f"header:{number}") for ln in item)

@@ -16,7 +16,7 @@ from pipeline.parse.pdf.lines import Line
 _FOOTER = re.compile(
     r"^((Eerste|Tweede) Kamer|Verenigde Vergadering|Handelingen (I|II|Eerste|Tweede))\b.*"
     r"vergaderjaar \d{4}\s*[–-]\s*\d{4}", re.IGNORECASE)
-_PAGE_NUMBER = re.compile(r"^(pagina|page|blz\.?)?\s*[-–]?\s*\d{1,4}\s*[-–]?(\s*(van|of|/)\s*\d{1,4})?$",
+_PAGE_NUMBER = re.compile(r"^(pagina|page|blz\.?)?\s*[-–]?\s*\d{1,3}\s*[-–]?(\s*(van|of|/)\s*\d{1,3})?$",
                           re.IGNORECASE)
 _MARGIN = re.compile(r"^((kst|ah|ah-tk|ah-ek|h|h-tk|h-ek|blg|stb|stcrt|kv|kv-tk|kv-ek|nds)-[\w.-]+"
                      r"|ISSN\b.*|[’'‘]s-Gravenhage \d{4})$")
@@ -34,8 +34,9 @@ def _band(lines: list[Line], lowest: bool) -> list[Line]:
     return [ln for ln in lines if abs(ln.baseline - edge.baseline) <= reach]
 
 
-def running_lines(pages: list[list[Line]]) -> dict[int, str]:
-    """id(line) -> "footer"/"header" for running footers and headers (pattern or repetition)."""
+def running_lines(pages: list[list[Line]], body_size: float) -> dict[int, str]:
+    """id(line) -> "footer"/"header" for running footers and headers (pattern or repetition).
+    A page number is set no larger than the text (the big chamber number on page 1 is none)."""
     kinds: dict[int, str] = {}
     with_text = [p for p in pages if p]
     for lowest, kind in ((True, "footer"), (False, "header")):
@@ -46,7 +47,8 @@ def running_lines(pages: list[list[Line]]) -> dict[int, str]:
             for line in band:
                 text = line.text
                 official = lowest and bool(_FOOTER.match(text))
-                if official or _PAGE_NUMBER.match(text) or repeats[_masked(line)] >= needed:
+                page_number = bool(_PAGE_NUMBER.match(text)) and line.size <= 1.2 * body_size
+                if official or page_number or repeats[_masked(line)] >= needed:
                     kinds[id(line)] = kind
     return kinds
 
@@ -110,12 +112,29 @@ def _rows(lines: list[Line]) -> list[list[Line]]:
     return rows
 
 
+def _rule_name(row: list[Line], body_size: float) -> str:
+    return next((name for name, rule in HEADER_RULES if rule(row, body_size)), "")
+
+
+def _split_rows(rows: list[list[Line]], body_size: float) -> list[list[Line]]:
+    """A row whose runs of text are header items each (the chamber name with the big chamber
+    number on its baseline) becomes one row per run."""
+    out: list[list[Line]] = []
+    for row in rows:
+        single = len(row) > 1 and not _rule_name(row, body_size)
+        if single and all(_rule_name([ln], body_size) for ln in row):
+            out += [[ln] for ln in row]
+        else:
+            out.append(row)
+    return out
+
+
 def page_one_header(lines: list[Line], body_size: float) -> list[list[Line]]:
     """The leading header items of page 1 (each a list of lines), empty when the page does not
     open with a chamber name: then the paper is not an official publication."""
     items: list[tuple[str, list[Line]]] = []
-    for row in _rows(lines):
-        name = next((n for n, rule in HEADER_RULES if rule(row, body_size)), "")
+    for row in _split_rows(_rows(lines), body_size):
+        name = _rule_name(row, body_size)
         if not items and name not in ("chamber", "number"):
             return []
         if name:

@@ -58,3 +58,27 @@ def test_markers_come_out_of_words_and_point_at_their_notes() -> None:
         "Eerste Kamer der Staten-Generaal", "1",  # set on one baseline in this typesetting
         "Vergaderjaar 2019–2020", "27 925 Bestrijding internationaal terrorisme",
         "AB BRIEF VAN DE MINISTER VAN BUITENLANDSE ZAKEN", "Ontvangen 12 mei 2020"]
+
+
+def test_a_note_numbered_in_superscript_is_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "note.pdf"
+    canvas = Canvas(str(path))
+
+    def text(x: float, y: float, words: str, size: float) -> float:
+        canvas.setFont("Helvetica", size)
+        canvas.drawString(x, y, words)
+        return x + canvas.stringWidth(words, "Helvetica", size)
+
+    for i in range(6):
+        text(72, 700 - 12 * i, "Een regel lopende tekst van de brief aan de Kamer zonder verwijzing.", 10)
+    x = text(72, 628, "Zoals eerder gemeld aan de Tweede Kamer", 10)
+    x = text(x, 632, "1", 6)
+    text(x, 628, ", is de inzet ongewijzigd.", 10)
+    x = text(72, 120, "1", 5)
+    text(x, 117, "Kamerstukken II, 2019–2020, 27 925, nr. 694", 8)
+    canvas.showPage()
+    canvas.save()
+    doc = parse_pdf(path)
+    assert [(f.number, f.text) for f in doc.footnotes] == [("1", "Kamerstukken II, 2019–2020, 27 925, nr. 694")]
+    assert doc.body_blocks[-1].footnote_refs == ["1"]
+    assert doc.text.endswith("aan de Tweede Kamer, is de inzet ongewijzigd.")

@@ -181,5 +181,6 @@ def _block(draft: Draft, joiner: TextJoiner, geo: Geometry) -> Block:
 
 def _note_text(note: RawNote, joiner: TextJoiner) -> str:
     first, *rest = note.lines
-    text, _ = joiner.join([Line(first.page, first.baseline, first.words[1:]), *rest])
+    words = first.words[1:] if first.words[0].text == note.number else first.words
+    text, _ = joiner.join([Line(first.page, first.baseline, words), *rest])
     return text

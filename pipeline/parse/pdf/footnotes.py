@@ -25,8 +25,14 @@ class RawNote:
 
 
 def _number_of(line: Line) -> str:
+    """The note number a line starts with: a number word ("2 Kamerstukken") or a superscript
+    number set against the first word ("²Kamerstukken")."""
     first = line.words[0]
-    return first.text if _NUMBER.match(first.text) and len(line.words) > 1 else ""
+    if _NUMBER.match(first.text) and len(line.words) > 1:
+        return first.text
+    if first.markers and first.raw.startswith(first.markers[0]):
+        return first.markers[0]
+    return ""
 
 
 def split_notes(lines: list[Line], body_size: float, open_note: RawNote | None) -> tuple[list[Line], list[RawNote]]:
@@ -49,7 +55,7 @@ def split_notes(lines: list[Line], body_size: float, open_note: RawNote | None) 
     for index, line in enumerate(zone):
         number = _number_of(line)
         if number and (index == 0 or _starts_note(number, line, current)):
-            current = RawNote(number, line.page, [line], line.words[1].x0)
+            current = RawNote(number, line.page, [line], line.words[1 if line.words[0].text == number else 0].x0)
             notes.append(current)
         elif current is not None:
             current.lines.append(line)

@@ -51,7 +51,7 @@ def analyse(path: Path, corpus: Lexicon | None = None) -> Analysis:
     path = Path(path)
     pages, info = _read_pages(path)
     doc = Document(source="pdf", source_path=str(path), pages=len(info), page_info=info)
-    without_text = [p.number for p in info if not p.has_text]
+    without_text = [p for p in info if not p.has_text]
     if without_text:
         doc.no_text_reason = _no_text_reason(without_text, len(info))
     if len(without_text) == len(info):
@@ -95,11 +95,13 @@ def _broken_reason(exc: BaseException) -> str:
     return f"unreadable PDF, corrupt or truncated ({name}: {exc})"
 
 
-def _no_text_reason(pages: list[int], total: int) -> str:
-    listed = ", ".join(map(str, pages[:10])) + (" …" if len(pages) > 10 else "")
-    if len(pages) == total:
-        return f"no text layer on any of the {total} page(s): scanned images, text needs OCR"
-    return f"no text layer on page(s) {listed} of {total}: scanned images, text needs OCR"
+def _no_text_reason(pages: list[PageInfo], total: int) -> str:
+    numbers = [p.number for p in pages]
+    where = (f"any of the {total} page(s)" if len(pages) == total else
+             "page(s) " + ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else "") + f" of {total}")
+    if any(p.chars for p in pages):
+        return f"no text layer on {where}: glyphs without a text mapping, text needs OCR"
+    return f"no text layer on {where}: scanned images, text needs OCR"
 
 
 def _geometry(pages: list[list[Line]]) -> Geometry:

@@ -97,10 +97,12 @@ def _char_text(char: dict[str, Any]) -> str:
 
 def read_lines(page: Any, number: int) -> tuple[list[Line], int]:
     """All text lines of a pdfplumber page in reading order (top to bottom, left to right),
-    and the number of characters seen. The page's characters are read exactly once."""
-    chars = [c for c in page.chars if c.get("upright", True)]
+    and the number of characters seen. The page's characters are read exactly once; glyphs
+    without a text mapping ("(cid:12)") and rotated text are left out."""
+    seen = page.chars
+    chars = [c for c in seen if c.get("upright", True) and not c["text"].startswith("(cid:")]
     if not chars:
-        return [], 0
+        return [], len(seen)
     height = float(page.height) + float(page.bbox[1])
     rows = _baseline_rows(chars, height)
     rows = _attach_superscripts(rows)
@@ -108,7 +110,7 @@ def read_lines(page: Any, number: int) -> tuple[list[Line], int]:
     for baseline, row in rows:
         lines += _split_words(number, baseline, row)
     lines.sort(key=lambda ln: (round(ln.baseline, 0), ln.x0))
-    return lines, len(chars)
+    return lines, len(seen)
 
 
 Row = tuple[float, list[tuple[dict[str, Any], bool]]]  # (baseline, [(char, is_superscript)])

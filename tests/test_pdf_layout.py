@@ -82,3 +82,45 @@ def test_a_note_numbered_in_superscript_is_a_note(tmp_path: Path) -> None:
     assert [(f.number, f.text) for f in doc.footnotes] == [("1", "Kamerstukken II, 2019–2020, 27 925, nr. 694")]
     assert doc.body_blocks[-1].footnote_refs == ["1"]
     assert doc.text.endswith("aan de Tweede Kamer, is de inzet ongewijzigd.")
+
+
+def _wrap(text: str, width: float, font: str, size: float) -> list[str]:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    rows: list[str] = []
+    for word in text.split():
+        if rows and stringWidth(f"{rows[-1]} {word}", font, size) <= width:
+            rows[-1] += f" {word}"
+        else:
+            rows.append(word)
+    return rows
+
+
+def test_two_column_pages_are_read_column_by_column(tmp_path: Path) -> None:
+    """A Handelingen-like page: a title across, then two columns of running text."""
+    from pipeline.parse.textsim import word_similarity
+    from tests.support.papergen import clean, kst_27925_aa
+
+    paragraphs = [clean(p.text) for p in kst_27925_aa().paras if p.role == "answer"][:9]
+    path = tmp_path / "columns.pdf"
+    canvas = Canvas(str(path))
+    canvas.setFont("Times-Bold", 13)
+    canvas.drawString(50, 790, "Bijdrage aan de anti-ISIS coalitie en de brede veiligheidsinzet in Irak")
+    columns, y, x = [], 760.0, 50.0
+    for text in paragraphs:
+        for row in [*_wrap(text, 235, "Times-Roman", 9), ""]:
+            if y < 80:
+                y, x = 760.0, 310.0
+            canvas.setFont("Times-Roman", 9)
+            canvas.drawString(x, y, row)
+            columns.append(row)
+            y -= 11
+    canvas.setFont("Times-Roman", 9)
+    canvas.drawString(295, 50, "1")
+    canvas.showPage()
+    canvas.save()
+    doc = parse_pdf(path)
+    assert x == 310.0  # the text did run into the second column
+    expected = "Bijdrage aan de anti-ISIS coalitie en de brede veiligheidsinzet in Irak " + " ".join(columns)
+    assert word_similarity(doc.text, expected) >= 0.99
+    assert [b.text for b in doc.blocks if b.kind == "footer"] == ["1"]

@@ -25,6 +25,7 @@ from pipeline.parse.pdf.blocks import (
     kind_of,
     style_of,
 )
+from pipeline.parse.pdf.columns import column_order
 from pipeline.parse.pdf.footnotes import RawNote, split_notes
 from pipeline.parse.pdf.furniture import margin_lines, page_one_header, running_lines
 from pipeline.parse.pdf.hyphenation import Decision, Lexicon
@@ -73,6 +74,7 @@ def _read_pages(path: Path) -> tuple[list[list[Line]], list[PageInfo]]:
         with pdfplumber.open(path) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 lines, chars = read_lines(page, number)
+                lines = column_order(lines)
                 words = sum(len(ln.words) for ln in lines)
                 info.append(PageInfo(number, float(page.width), float(page.height), chars, words, words > 0))
                 pages.append(lines)

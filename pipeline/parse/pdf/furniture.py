@@ -29,7 +29,7 @@ def _masked(line: Line) -> str:
 
 def _band(lines: list[Line], lowest: bool) -> list[Line]:
     """The lines on the page's lowest (or highest) baseline, within half a line."""
-    edge = lines[-1] if lowest else lines[0]
+    edge = max(lines, key=lambda ln: ln.baseline) if lowest else min(lines, key=lambda ln: ln.baseline)
     reach = 0.5 * edge.size
     return [ln for ln in lines if abs(ln.baseline - edge.baseline) <= reach]
 

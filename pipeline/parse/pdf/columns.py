@@ -1,0 +1,97 @@
+"""Reading order for pages set in two columns of running text.
+
+A gutter is a vertical strip, in the middle half of the text, that no line of body text crosses
+while both sides are filled with lines that run up to it (text columns, not a column of short
+labels beside their values, as in a decision list, which keeps its row order). Lines are then
+read column by column, section by section: a line crossing the gutter (a title, a footer)
+closes a section.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from statistics import median
+
+from pipeline.parse.pdf.lines import Line
+
+MIN_LINES = 12  # fewer body lines than this on a page: nothing to decide
+SIDE_SHARE = 0.3  # each column holds at least this share of the page's body lines
+FILLED = 0.15  # half the lines of a column end within this share of its width from its edge
+
+
+def column_order(lines: list[Line]) -> list[Line]:
+    """`lines` (sorted by baseline) in reading order: unchanged on a one-column page."""
+    gutter = _gutter(lines)
+    if gutter is None:
+        return lines
+    start, end = gutter
+    ordered: list[Line] = []
+    left: list[Line] = []
+    right: list[Line] = []
+    for line in lines:
+        parts = _split(line, start, end)
+        if parts is None:  # crosses the gutter: the section above ends here
+            ordered += left + right + [line]
+            left, right = [], []
+            continue
+        head, tail = parts
+        left += [head] if head.words else []
+        right += [tail] if tail.words else []
+    return ordered + left + right
+
+
+def _split(line: Line, start: float, end: float) -> tuple[Line, Line] | None:
+    if any(w.x0 < end and w.x1 > start for w in line.words):
+        return None
+    return (Line(line.page, line.baseline, [w for w in line.words if w.x1 <= start]),
+            Line(line.page, line.baseline, [w for w in line.words if w.x0 >= end]))
+
+
+def _gutter(lines: list[Line]) -> tuple[float, float] | None:
+    sizes = Counter(ln.size for ln in lines)
+    if not sizes:
+        return None
+    size = sizes.most_common(1)[0][0]
+    body = [ln for ln in lines if abs(ln.size - size) <= 0.1 * size]
+    if len(body) < MIN_LINES:
+        return None
+    low, high = min(ln.x0 for ln in body), max(ln.x1 for ln in body)
+    strip = _empty_strip(body, low, high, size)
+    if strip is None or not _both_sides_filled(body, low, high, *strip):
+        return None
+    return strip
+
+
+def _empty_strip(body: list[Line], low: float, high: float, size: float) -> tuple[float, float] | None:
+    """The widest strip in the middle half of the text that (almost) no body line crosses."""
+    origin = int(low)
+    cover = [0] * (int(high) - origin + 2)
+    for line in body:
+        for word in line.words:
+            cover[int(word.x0) - origin] += 1
+            cover[int(word.x1) - origin + 1] -= 1
+    allowed = 0.02 * len(body)
+    best: tuple[int, int] | None = None
+    run_start, level = None, 0
+    quarter = (high - low) / 4
+    for x in range(len(cover)):
+        level += cover[x]
+        inside = low + quarter <= origin + x <= high - quarter
+        if inside and level <= allowed:
+            run_start = x if run_start is None else run_start
+            if best is None or x - run_start > best[1] - best[0]:
+                best = (run_start, x)
+        else:
+            run_start = None
+    if best is None or best[1] - best[0] < 0.6 * size:
+        return None
+    return float(origin + best[0]), float(origin + best[1] + 1)
+
+
+def _both_sides_filled(body: list[Line], low: float, high: float, start: float, end: float) -> bool:
+    lefts = [max(w.x1 for w in ln.words if w.x1 <= start) for ln in body if any(w.x1 <= start for w in ln.words)]
+    rights = [max(w.x1 for w in ln.words if w.x0 >= end) for ln in body if any(w.x0 >= end for w in ln.words)]
+    if min(len(lefts), len(rights)) < SIDE_SHARE * len(body):
+        return False
+    return (median(start - x for x in lefts) <= FILLED * (start - low)
+            and median(high - x for x in rights) <= FILLED * (high - end))

@@ -124,3 +124,32 @@ def test_two_column_pages_are_read_column_by_column(tmp_path: Path) -> None:
     expected = "Bijdrage aan de anti-ISIS coalitie en de brede veiligheidsinzet in Irak " + " ".join(columns)
     assert word_similarity(doc.text, expected) >= 0.99
     assert [b.text for b in doc.blocks if b.kind == "footer"] == ["1"]
+
+
+def test_a_note_running_on_at_the_foot_of_the_next_page(tmp_path: Path) -> None:
+    path = tmp_path / "runon.pdf"
+    canvas = Canvas(str(path))
+    body = "De leden van de commissie hebben kennisgenomen van de brief en stellen enkele vragen."
+    for page in (1, 2):
+        canvas.setFont("Helvetica", 10)
+        for i in range(8):
+            canvas.drawString(72, 720 - 12 * i, body)
+        if page == 1:
+            canvas.drawString(72, 624, "Zie het verslag van het overleg")
+            canvas.setFont("Helvetica", 6)
+            canvas.drawString(72 + canvas.stringWidth("Zie het verslag van het overleg", "Helvetica", 10), 628, "1")
+            canvas.setFont("Helvetica", 8)
+            canvas.drawString(72, 110, "1")
+            canvas.drawString(82, 110, "Kamerstukken II, 2019–2020, 27 925, nr. 694; zie ook het verslag van het")
+            canvas.drawString(82, 100, "schriftelijk overleg over de artikel 100-brief en de brief van de Minister")
+        else:
+            canvas.setFont("Helvetica", 8)
+            canvas.drawString(82, 110, "van Buitenlandse Zaken van 30 maart 2020.")
+        canvas.setFont("Helvetica", 10)
+        canvas.drawString(72, 60, f"Eerste Kamer, vergaderjaar 2019–2020, 27 925, AA {page}")
+        canvas.showPage()
+    canvas.save()
+    doc = parse_pdf(path)
+    assert [(f.number, f.page) for f in doc.footnotes] == [("1", 1)]
+    assert doc.footnotes[0].text.endswith("van de Minister van Buitenlandse Zaken van 30 maart 2020.")
+    assert "Buitenlandse Zaken van 30 maart" not in doc.text

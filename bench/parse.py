@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import argparse
 import math
+import multiprocessing
 import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -77,10 +77,6 @@ def worker_parse(path: Path) -> tuple[int, float]:
     return os.getpid(), cpu
 
 
-def warm_up(_: int) -> None:
-    import pdfplumber  # noqa: F401 - import cost is not parse cost
-
-
 def peak_rss_mb(path: Path) -> tuple[float, int]:
     """Peak resident memory (MB) of a fresh process that parses `path`, and the pages it parsed."""
     code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pipeline.parse.pdf import parse_pdf; "
@@ -119,10 +115,11 @@ def main() -> int:
             print(f"peak RSS: {rss:.1f} MB parsing {n_long} pages in one process (target < 500 MB)")
 
         serial_wall, serial_cpu = totals["layout"]
-        with ProcessPoolExecutor(max_workers=2) as pool:
-            list(pool.map(warm_up, range(2)))
+        # Both workers start before the clock does (a fork pool starts its processes eagerly) and
+        # take one paper at a time, so the batch is shared out as it goes.
+        with multiprocessing.get_context("fork").Pool(2) as pool:
             start = time.perf_counter()
-            results = list(pool.map(worker_parse, papers))
+            results = list(pool.imap_unordered(worker_parse, papers, chunksize=1))
             parallel_wall = time.perf_counter() - start
         per_worker: dict[int, float] = {}
         for pid, cpu in results:

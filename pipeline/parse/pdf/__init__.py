@@ -1,7 +1,8 @@
 """The PDF layout engine: from a PDF to clean text blocks with their layout (pdfplumber).
 
 `parse_pdf(path)` reads every page's characters once, groups them into lines and words with
-font, size and position (`lines`), sets aside the page furniture (`furniture`) and the notes at
+font, size and position (`lines`), puts two-column pages in reading order (`columns`), sets
+aside the page furniture (`furniture`) and the notes at
 the foot of the page (`footnotes`), rebuilds paragraphs and blocks (`blocks`) and undoes
 line-end hyphenation on evidence (`hyphenation`). Official papers and any other PDF go through
 the same steps; a paper without the official header simply has no header blocks.

@@ -46,10 +46,7 @@ def _batch_file(settings: Settings) -> Path:
 
 
 def _load_batch(settings: Settings) -> Batch:
-    data = json.loads(_batch_file(settings).read_text())
-    path = Path(data["path"])
-    return Batch(run_id=data["run_id"], path=path, row_counts=data["row_counts"],
-                 tables={t: [path / p for p in paths] for t, paths in data["tables"].items()})
+    return Batch.from_dict(json.loads(_batch_file(settings).read_text()))
 
 
 def _save_batch(settings: Settings, batch: Batch) -> None:

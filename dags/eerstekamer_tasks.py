@@ -190,10 +190,11 @@ def normalise(run_json: dict[str, Any], planned: list[list[str]]) -> dict[str, A
 @task(retries=0)
 def validate(run_json: dict[str, Any], batch: dict[str, Any]) -> dict[str, Any]:
     """Run the expectations; a critical failure quarantines the batch and fails the run."""
+    from pipeline.normalise.stage import Batch
     from pipeline.quality.stage import validate_batch
 
     run = orch.RunContext.from_json(run_json)
-    journal, tables = _journal(run), orch.batch_from_dict(batch)
+    journal, tables = _journal(run), Batch.from_dict(batch)
     report = _stage(journal, "validate", lambda: validate_batch(run.settings, tables))
     if not report.passed:
         _stage(journal, "quarantine", lambda: orch.quarantine(run.settings, tables, report))

@@ -331,15 +331,6 @@ def nothing_new(settings: Settings, pending: int) -> bool:
 # --- Validate and publish: the batch and its quality report between tasks ---------------------------------
 
 
-def batch_from_dict(data: Mapping[str, Any]) -> Batch:
-    """The Batch of `Batch.to_dict()` (a task result), with absolute table paths again."""
-    from pipeline.normalise.stage import Batch
-
-    root = Path(data["path"])
-    return Batch(run_id=data["run_id"], path=root, row_counts=dict(data["row_counts"]),
-                 tables={name: [root / p for p in paths] for name, paths in data["tables"].items()})
-
-
 def validated_result(batch: Batch, report: QualityReport) -> dict[str, Any]:
     """What the validate task hands to publish: the batch (now with `quality_results`) and the report.
 
@@ -360,10 +351,11 @@ def quarantine(settings: Settings, batch: Batch, report: QualityReport) -> None:
 
 def publish(settings: Settings, validated: Mapping[str, Any]) -> Any:
     """Publish the validated batch (the publish stage holds the data directory's publish lock)."""
+    from pipeline.normalise.stage import Batch
     from pipeline.publish.stage import publish_batch
     from pipeline.quality.stage import QualityReport
 
-    return publish_batch(settings, batch_from_dict(validated["batch"]), QualityReport(**validated["quality"]))
+    return publish_batch(settings, Batch.from_dict(validated["batch"]), QualityReport(**validated["quality"]))
 
 
 # --- Vergaderjaren (backfill) -----------------------------------------------------------------------------

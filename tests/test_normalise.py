@@ -17,7 +17,7 @@ from pipeline.model import Block
 from pipeline.normalise.dictionary import DICTIONARY_PATH, render
 from pipeline.normalise.samples import sample_paper
 from pipeline.normalise.schemas import NORMALISED_TABLES, TABLES
-from pipeline.normalise.stage import build_batch
+from pipeline.normalise.stage import Batch, build_batch
 from pipeline.parse.store import ParsedStore
 from pipeline.publish.datasets import ASSET_URIS, PUBLISHED_TABLES
 from pipeline.publish.views import VIEW_DESCRIPTIONS, dashboard_views
@@ -114,6 +114,14 @@ def test_processing_a_paper_again_replaces_its_rows(settings: Settings) -> None:
     assert len(before) == 7 and len(after) == 3
     assert after[-1]["paragraph_id"] == "kst-36867-C@1#b3"
     assert after[-1]["text"] == "Een nieuwe alinea na herparsen."
+
+
+def test_a_batch_survives_its_dict_form(settings: Settings) -> None:
+    save(settings, sample_paper())
+    batch = build_batch(settings, "r1")
+    data = json.loads(json.dumps(batch.to_dict()))  # as a task result travels
+    assert Batch.from_dict(data) == batch
+    assert all(p.is_absolute() and p.exists() for paths in Batch.from_dict(data).tables.values() for p in paths)
 
 
 def test_a_scan_without_text_layer_has_pages_but_no_text(settings: Settings) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -46,6 +46,13 @@ class Batch:
             "run_id": self.run_id, "path": str(self.path), "row_counts": dict(self.row_counts),
             "tables": {name: [str(p.relative_to(self.path)) for p in paths] for name, paths in self.tables.items()},
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Batch:
+        """Inverse of `to_dict` (a task result or a file), with absolute table paths again."""
+        root = Path(data["path"])
+        return cls(run_id=data["run_id"], path=root, row_counts=dict(data["row_counts"]),
+                   tables={name: [root / p for p in paths] for name, paths in data["tables"].items()})
 
 
 def partition_dir(table: str, value: str | None) -> str:

@@ -256,7 +256,37 @@ def recorded_catalogue() -> Catalogue:
             index = index_of(xml)
             if index["dt.identifier"][0] not in catalogue.entries:
                 catalogue.add(xml, _recorded_files(xml, index))
+    for fields in TYPESET_EK_PAPERS:
+        catalogue.add(fields, files={"pdf": TYPESET / f"{fields['identifier']}.pdf"})
     return catalogue
+
+
+#: Eerste Kamer papers typeset by the test-paper generator (tests/support/papergen.py) in the
+#: official layout, with their ground truth beside them: the seed paper kst-27925-AA and two
+#: composed ones. They give the demo committees, questions and answers and references.
+TYPESET = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "generated"
+_BDO = "Bestrijding internationaal terrorisme"
+TYPESET_EK_PAPERS: tuple[dict[str, Any], ...] = (
+    {"identifier": "kst-27925-AA", "title": f"{_BDO}; Verslag van een schriftelijk overleg",
+     "modified": "2020-04-21", "available": "2020-04-21", "date": "2020-04-20",
+     "changed_at": "2020-04-21T10:02:11.5120000+02:00", "content_area": "officielepublicaties/kst/27925",
+     "vergaderjaar": "2019-2020", "dossiers": ("27925",), "ondernummer": "AA", "subrubriek": "Verslag",
+     "documenttitel": "Verslag van een schriftelijk overleg", "dossiertitel": _BDO},
+    {"identifier": "kst-27925-AB", "title": f"{_BDO}; Brief van de minister van Buitenlandse Zaken",
+     "modified": "2020-05-13", "available": "2020-05-13", "date": "2020-05-12",
+     "changed_at": "2020-05-13T09:41:37.0230000+02:00", "content_area": "officielepublicaties/kst/27925",
+     "vergaderjaar": "2019-2020", "dossiers": ("27925",), "ondernummer": "AB", "subrubriek": "Brief",
+     "documenttitel": "Brief van de minister van Buitenlandse Zaken", "dossiertitel": _BDO},
+    {"identifier": "kst-36112-C",
+     "title": "Wijziging van de Wet publieke gezondheid in verband met de bestrijding van infectieziekten "
+              "behorend tot groep A; Memorie van antwoord",
+     "modified": "2023-03-15", "available": "2023-03-15", "date": "2023-03-14",
+     "changed_at": "2023-03-15T11:20:05.7780000+01:00", "content_area": "officielepublicaties/kst/36112",
+     "vergaderjaar": "2022-2023", "dossiers": ("36112",), "ondernummer": "C",
+     "subrubriek": "Memorie van antwoord", "documenttitel": "Memorie van antwoord",
+     "dossiertitel": "Wijziging van de Wet publieke gezondheid in verband met de bestrijding van "
+                     "infectieziekten behorend tot groep A"},
+)
 
 
 # --- generated --------------------------------------------------------------------------------

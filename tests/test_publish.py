@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 from dataclasses import replace
@@ -17,6 +18,7 @@ from pipeline.errors import QualityGateFailed
 from pipeline.normalise.samples import sample_corpus, sample_paper
 from pipeline.normalise.stage import build_batch
 from pipeline.parse.store import ParsedStore
+from pipeline.publish.catalog import main as catalog_main
 from pipeline.publish.postgres import current_postgres_release
 from pipeline.publish.release import PublishLocked, publish_lock, sha256_of
 from pipeline.publish.stage import current_release, publish_batch
@@ -125,6 +127,7 @@ def test_broken_batch_is_quarantined_and_the_previous_release_stays_current(scen
     assert report["current_release"] == first.release_id and report["quality"]["passed"] is False
     assert "word_count" in (quarantined / "report.md").read_text()
     assert list((quarantined / "data" / "documents").rglob("*.parquet"))
+    assert not (settings.layout.staging / quarantined.name).exists()  # moved, not copied
     summary = json.loads((settings.layout.runs / f"{quarantined.name}.json").read_text())
     assert summary["outcome"] == "quarantined"
 
@@ -207,3 +210,76 @@ def test_a_dashboard_on_postgres_never_sees_half_a_release(tmp_path: Path, pg_ds
         done.set()
         reader.join()
     assert seen == {("20261128T040000000Z", 1, 3), ("20261128T050000000Z", 34, 93)}
+
+
+def test_a_failure_after_the_postgres_switch_switches_postgres_back(
+        tmp_path: Path, pg_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(data_dir=tmp_path, postgres_dsn=pg_dsn)
+    settings.layout.ensure()
+    _store(settings, [sample_paper()])
+    publish_batch(settings, build_batch(settings, "20261128T060000000Z"), _passed())
+    _store(settings, list(sample_corpus(5)))
+
+    def disk_full(tmp: Path, target: Path) -> None:
+        raise OSError(28, "No space left on device", str(target))
+
+    monkeypatch.setattr("pipeline.publish.stage.install_catalog", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        publish_batch(settings, build_batch(settings, "20261128T070000000Z"), _passed())
+
+    served = {"current": current_release(settings).release_id, "postgres": current_postgres_release(pg_dsn),
+              "catalog": _catalog(settings, "SELECT release_id FROM release_info")[0][0]}
+    assert served == dict.fromkeys(served, "20261128T060000000Z")
+    assert _pg(pg_dsn, "SELECT count(*) FROM eerstekamer.documents") == [(1,)]
+    assert [p.name for p in settings.layout.releases.iterdir()] == ["20261128T060000000Z"]
+    assert not list(settings.layout.published.glob(".tmp-*"))
+
+
+def test_a_first_publish_failing_after_the_postgres_switch_leaves_nothing_published(
+        tmp_path: Path, pg_dsn: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(data_dir=tmp_path, postgres_dsn=pg_dsn)
+    settings.layout.ensure()
+    _store(settings, [sample_paper()])
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:  # another test's release may be there
+        conn.execute("DROP SCHEMA IF EXISTS eerstekamer CASCADE")
+        conn.execute("DROP SCHEMA IF EXISTS eerstekamer_previous CASCADE")
+
+    def broken_link(settings: Settings, release) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr("pipeline.publish.stage.switch_current", broken_link)
+    with pytest.raises(OSError, match="Read-only"):
+        publish_batch(settings, build_batch(settings, "20261128T080000000Z"), _passed())
+    assert current_release(settings) is None and current_postgres_release(pg_dsn) is None
+    assert not settings.layout.catalog.exists()
+
+
+def test_staging_holds_no_batch_after_publish_and_stale_ones_are_pruned(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    settings.layout.ensure()
+    _store(settings, [sample_paper()])
+    crashed = build_batch(settings, "20261128T010000000Z")  # a run that died before publishing
+    publish_batch(settings, build_batch(settings, "20261128T020000000Z"), _passed())
+    assert not crashed.path.exists()
+    assert list(settings.layout.staging.iterdir()) == []
+
+    later = build_batch(settings, "20261128T040000000Z")  # a newer run still in progress stays
+    publish_batch(settings, build_batch(settings, "20261128T030000000Z"), _passed())
+    assert [p.name for p in settings.layout.staging.iterdir()] == [later.path.name]
+
+
+def test_the_catalog_works_where_the_data_directory_was_moved_to(tmp_path: Path, monkeypatch) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    settings.layout.ensure()
+    _store(settings, list(sample_corpus(3)))
+    publish_batch(settings, build_batch(settings, "20261128T010000000Z"), _passed())
+    counts = _catalog(settings, "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM pages)")
+
+    moved = Settings(data_dir=tmp_path / "elsewhere" / "data")
+    shutil.copytree(settings.layout.root, moved.layout.root, symlinks=True)
+    shutil.rmtree(settings.layout.root)
+    assert catalog_main(["--data-dir", str(moved.layout.root)]) == 0
+
+    monkeypatch.chdir(tmp_path)  # a BI tool: any working directory
+    assert _catalog(moved, "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM pages)") == counts
+    assert _catalog(moved, "SELECT release_id FROM release_info") == [("20261128T010000000Z",)]

@@ -2,15 +2,26 @@
 
 Built into a new file and renamed over the old one, so a reader never sees half a catalog (an open
 connection keeps reading the old file until it reconnects).
+
+The views name the release's Parquet files by absolute path: DuckDB resolves a relative path
+against the reader's working directory (not the catalog file's), which a BI tool does not control.
+After moving or copying the data directory, rebuild the catalog for its new place:
+
+    python -m pipeline.publish.catalog --data-dir DIR
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+from pipeline.config import Settings
+from pipeline.errors import PipelineError
 from pipeline.publish.datasets import PUBLISHED_TABLES
-from pipeline.publish.release import Release
+from pipeline.publish.release import Release, publish_lock, read_current
 from pipeline.publish.views import dashboard_views
 
 #: Manifest fields shown in the `release_info` view.
@@ -45,3 +56,38 @@ def build_catalog(release: Release, target: Path, party_codes: list[str]) -> Pat
 def install_catalog(tmp: Path, target: Path) -> None:
     """Atomically replace the catalog with a built one."""
     os.replace(tmp, target)
+
+
+def known_party_codes() -> list[str]:
+    from pipeline.parse.structure.parties import KNOWN_PARTY_CODES
+
+    return sorted(KNOWN_PARTY_CODES)
+
+
+def rebuild_catalog(settings: Settings) -> Release:
+    """Rebuild `published/catalog.duckdb` for the current release where the data directory is now."""
+    with publish_lock(settings):
+        release = read_current(settings)
+        if release is None:
+            raise PipelineError(f"no current release in {settings.layout.published}: nothing to catalog")
+        install_catalog(build_catalog(release, settings.layout.catalog, known_party_codes()), settings.layout.catalog)
+    return release
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.publish.catalog",
+                                     description="Rebuild the DuckDB catalog, e.g. after moving the data directory.")
+    parser.add_argument("--data-dir", type=Path, required=True, help="the data directory (as it is now)")
+    args = parser.parse_args(argv)
+    settings = Settings(data_dir=args.data_dir)
+    try:
+        release = rebuild_catalog(settings)
+    except PipelineError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"{settings.layout.catalog}: release {release.release_id}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -110,6 +110,19 @@ def publish_postgres(dsn: str, release: Release, party_codes: list[str]) -> dict
     return counts
 
 
+def restore_postgres(dsn: str) -> None:
+    """Undo `publish_postgres`: drop the release it switched in and serve `eerstekamer_previous` again
+    (nothing at all when there was no previous release), in one transaction."""
+    import psycopg
+
+    with psycopg.connect(dsn) as conn, conn.transaction(), conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
+        cur.execute(f"DROP SCHEMA IF EXISTS {_ident(POSTGRES_SCHEMA)} CASCADE")
+        if _schema_exists(cur, PREVIOUS_SCHEMA):
+            cur.execute(f"ALTER SCHEMA {_ident(PREVIOUS_SCHEMA)} RENAME TO {_ident(POSTGRES_SCHEMA)}")
+    log.warning("PostgreSQL schema %s rolled back to the previous release", POSTGRES_SCHEMA)
+
+
 def _schema_exists(cur: Any, name: str) -> bool:
     cur.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (name,))
     return cur.fetchone() is not None

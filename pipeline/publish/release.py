@@ -147,6 +147,14 @@ def switch_current(settings: Settings, release: Release) -> None:
     os.replace(tmp, link)
 
 
+def restore_current(settings: Settings, previous: Release | None) -> None:
+    """Point `published/current` back at `previous` (remove it when there was none)."""
+    if previous is None:
+        (settings.layout.published / CURRENT).unlink(missing_ok=True)
+    else:
+        switch_current(settings, previous)
+
+
 def read_current(settings: Settings) -> Release | None:
     link = settings.layout.published / CURRENT
     if not link.is_symlink() or not (link / MANIFEST).exists():
@@ -162,4 +170,13 @@ def prune_releases(settings: Settings, keep: int) -> list[str]:
               if current is None or p.name != current.release_id]
     for path in doomed:
         shutil.rmtree(path)
+    return [p.name for p in doomed]
+
+
+def prune_staging(settings: Settings, newest_release: str) -> list[str]:
+    """Delete staging directories of runs older than `newest_release` (crashed runs, `validate`)."""
+    root = settings.layout.staging
+    doomed = sorted(p for p in root.iterdir() if p.is_dir() and p.name < newest_release) if root.exists() else []
+    for path in doomed:
+        shutil.rmtree(path, ignore_errors=True)
     return [p.name for p in doomed]

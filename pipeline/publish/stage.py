@@ -2,9 +2,10 @@
 
 Publishing, under the data directory's publish lock: move the batch into an immutable release
 directory, build the DuckDB catalog beside the current one, switch PostgreSQL (when
-`Settings.postgres_dsn` is set) in one transaction, then rename the catalog into place and point
-`published/current` at the release; finally prune old releases. If any step fails before the
-switch, the new release is removed and the previous one stays current everywhere.
+`Settings.postgres_dsn` is set) in one transaction, then point `published/current` at the release
+and rename the catalog into place; finally prune old releases and stale staging directories. If
+any step fails, the new release is removed and the previous one stays (or again becomes) current
+everywhere: a failure after the PostgreSQL switch rolls PostgreSQL back to its previous schema.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from typing import TYPE_CHECKING
 
 from pipeline.config import Settings
 from pipeline.normalise.stage import Batch
-from pipeline.publish.catalog import build_catalog, install_catalog
+from pipeline.publish.catalog import build_catalog, install_catalog, known_party_codes
 from pipeline.publish.release import (
     Release,
     create_release,
     prune_releases,
+    prune_staging,
     publish_lock,
     read_current,
+    restore_current,
     switch_current,
     write_json,
 )
@@ -41,37 +44,48 @@ def _quality_summary(report: QualityReport) -> dict[str, object]:
             "warnings": len(report.warnings), "data_docs": report.data_docs}
 
 
-def _party_codes() -> list[str]:
-    from pipeline.parse.structure.parties import KNOWN_PARTY_CODES
-
-    return sorted(KNOWN_PARTY_CODES)
-
-
 def publish_batch(settings: Settings, batch: Batch, report: QualityReport) -> Release:
     """Make `batch` the current release (DuckDB catalog, PostgreSQL, `published/current`)."""
     if not report.passed:
         raise ValueError(f"batch {batch.run_id} failed its critical expectations; quarantine it instead")
-    layout = settings.layout
     with publish_lock(settings):
+        previous = read_current(settings)
         release = create_release(settings, batch.run_id, batch.tables, batch.path, _quality_summary(report))
         catalog_tmp = None
         try:
-            catalog_tmp = build_catalog(release, layout.catalog, _party_codes())
-            if settings.postgres_dsn:
-                from pipeline.publish.postgres import publish_postgres
-
-                publish_postgres(settings.postgres_dsn, release, _party_codes())
+            catalog_tmp = build_catalog(release, settings.layout.catalog, known_party_codes())
+            _switch(settings, release, previous, catalog_tmp)
         except BaseException:
             shutil.rmtree(release.path, ignore_errors=True)
             if catalog_tmp is not None:
                 catalog_tmp.unlink(missing_ok=True)
             raise
-        install_catalog(catalog_tmp, layout.catalog)
-        switch_current(settings, release)
         pruned = prune_releases(settings, settings.keep_releases)
+        stale = prune_staging(settings, release.release_id)
     shutil.rmtree(batch.path, ignore_errors=True)
-    log.info("published release %s (pruned %d old release(s))", release.release_id, len(pruned))
+    log.info("published release %s (pruned %d old release(s), %d stale staging dir(s))",
+             release.release_id, len(pruned), len(stale))
     return release
+
+
+def _switch(settings: Settings, release: Release, previous: Release | None, catalog_tmp: Path) -> None:
+    """Make `release` current in PostgreSQL, `published/current` and the catalog, or in none of them:
+    a failure after the PostgreSQL switch switches PostgreSQL and `current` back to `previous`."""
+    dsn = settings.postgres_dsn
+    if dsn:
+        from pipeline.publish.postgres import publish_postgres
+
+        publish_postgres(dsn, release, known_party_codes())
+    try:
+        switch_current(settings, release)
+        install_catalog(catalog_tmp, settings.layout.catalog)  # last: nothing can fail after it
+    except BaseException:
+        restore_current(settings, previous)
+        if dsn:
+            from pipeline.publish.postgres import restore_postgres
+
+            restore_postgres(dsn)
+        raise
 
 
 def _report_markdown(batch: Batch, report: QualityReport, previous: Release | None) -> str:

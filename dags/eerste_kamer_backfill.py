@@ -1,10 +1,12 @@
 """`eerste_kamer_backfill`: the history, one vergaderjaar at a time, resumable.
 
-Triggered by hand with a range of vergaderjaren (Params). Each vergaderjaar (Prinsjesdag to the
-day before the next) is one mapped harvest task of the records modified in it, run one at a
-time to stay polite to the source; a vergaderjaar harvested without errors is recorded in
-`DIR/backfill.json` and skipped by the next backfill (unless `redo`), and downloads resume file by
-file. Then the same parse → normalise → validate → publish tail as `eerste_kamer_etl`.
+Triggered by hand with a range of vergaderjaren (Params). Each vergaderjaar is one mapped harvest
+task of the papers of that vergaderjaar (SRU `w.vergaderjaar==2019-2020`, whenever they were
+modified), run one at a time to stay polite to the source; such a narrowed harvest never moves the
+watermark of the scheduled DAG. A vergaderjaar harvested without errors is recorded in
+`DIR/backfill.json` and skipped by the next backfill (unless `redo`; the current vergaderjaar is
+harvested again while it grows), and downloads resume file by file. Then the same parse →
+normalise → validate → publish tail as `eerste_kamer_etl`.
 """
 
 from __future__ import annotations

@@ -146,7 +146,7 @@ def plan_backfill(run_json: dict[str, Any]) -> list[dict[str, str]]:
 
 @task(max_active_tis_per_dag=1, max_active_tis_per_dagrun=1)
 def harvest_vergaderjaar(run_json: dict[str, Any], window: dict[str, str]) -> None:
-    """Discover and download one vergaderjaar; record it as done when nothing failed."""
+    """Discover and download the papers of one vergaderjaar; record it as done when nothing failed."""
     from pipeline.fetch.harvest import harvest
 
     run = orch.RunContext.from_json(run_json)

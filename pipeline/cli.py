@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline.config import DEFAULT_KINDS, DEFAULT_MAX_RPS, LIVE_SRU_URL, Settings
 from pipeline.errors import InvalidParameter, PipelineError
+from pipeline.sources import vergaderjaar
 
 
 def _date(value: str) -> date:
@@ -30,6 +31,13 @@ def _rps(value: str) -> float:
     if rps < 0:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of requests per second >= 0")
     return rps
+
+
+def _vergaderjaar(value: str) -> str:
+    try:
+        return vergaderjaar.name(vergaderjaar.parse(value))
+    except InvalidParameter as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _add_data_dir(p: argparse.ArgumentParser) -> None:
@@ -50,6 +58,8 @@ def _add_source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dossier", help="only this dossier, e.g. 36867 or 36600-VII")
     p.add_argument("--id", action="append", dest="identifiers", default=[],
                    help="only this publication identifier, e.g. kst-36867-C (repeatable)")
+    p.add_argument("--vergaderjaar", type=_vergaderjaar,
+                   help="only the papers of this vergaderjaar, e.g. 2019-2020 (whenever modified)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,7 +104,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(
         data_dir=args.data_dir, sru_url=args.sru_url, max_rps=args.max_rps, since=args.since,
         until=args.until, kinds=tuple(args.kinds or DEFAULT_KINDS), dossier=args.dossier,
-        identifiers=tuple(args.identifiers), reparse=getattr(args, "reparse", False),
+        identifiers=tuple(args.identifiers), vergaderjaar=args.vergaderjaar, reparse=getattr(args, "reparse", False),
         publish=not getattr(args, "no_publish", False),
     )
 
@@ -141,12 +151,18 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    import shutil
+
     from pipeline.normalise.stage import build_batch
     from pipeline.quality.stage import validate_batch
     from pipeline.runner import new_run_id
 
     settings = Settings(data_dir=args.data_dir)
-    report = validate_batch(settings, build_batch(settings, new_run_id()))
+    batch = build_batch(settings, new_run_id())  # in staging; nothing is published
+    try:
+        report = validate_batch(settings, batch)
+    finally:
+        shutil.rmtree(batch.path, ignore_errors=True)
     _print(report.to_dict())
     return 0 if report.passed else 1
 

@@ -106,6 +106,9 @@ class Settings:
     keep_releases: int = field(default_factory=lambda: int(_env("KEEP_RELEASES", "5")))
     postgres_dsn: str | None = field(default_factory=lambda: os.environ.get("EK_POSTGRES_DSN"))
     workers: int = field(default_factory=lambda: int(_env("PARSE_WORKERS", "0")))  # 0 = cores
+    #: With no watermark and no `since`: harvest the records modified in the last this many days (0 = all).
+    first_run_days: int = field(default_factory=lambda: int(_env("FIRST_RUN_DAYS", "30")))
+    vergaderjaar: str | None = None  # only papers of this vergaderjaar ("2019-2020"); never moves the watermark
 
     @property
     def layout(self) -> DataLayout:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pipeline.config import DEFAULT_KINDS, DataLayout, Settings
 from pipeline.errors import InvalidParameter, PipelineError, QualityGateFailed
 from pipeline.runner import RunSummary, new_run_id
+from pipeline.sources import vergaderjaar
 
 if TYPE_CHECKING:
     from pipeline.normalise.stage import Batch
@@ -52,7 +53,6 @@ POSTGRES_CONN_ID = "eerstekamer_postgres"
 
 _IDENTIFIER = re.compile(r"^(?=.*\d)[a-z]+(?:-[a-z]+)*-[0-9A-Za-z][0-9A-Za-z-]*$")
 _DOSSIER = re.compile(r"^\d{4,6}(?:-[0-9A-Z]+)*$")
-_VERGADERJAAR = re.compile(r"^(\d{4})-(\d{4})$")
 
 
 # --- Params -> Settings --------------------------------------------------------------------------
@@ -361,35 +361,22 @@ def publish(settings: Settings, validated: Mapping[str, Any]) -> Any:
 # --- Vergaderjaren (backfill) -----------------------------------------------------------------------------
 
 
-def prinsjesdag(year: int) -> date:
-    """The third Tuesday of September: the first day of the vergaderjaar `year`-`year+1`."""
-    first = date(year, 9, 1)
-    return first + timedelta(days=(1 - first.weekday()) % 7 + 14)
-
-
-def parse_vergaderjaar(name: str, value: Any) -> int:
-    """`"2024-2025"` -> 2024, with a clear error for anything else."""
-    match = _VERGADERJAAR.match(str(value or "").strip())
-    if not match or int(match.group(2)) != int(match.group(1)) + 1:
-        raise InvalidParameter(f"param {name!r}: {value!r} is not a vergaderjaar such as 2024-2025")
-    return int(match.group(1))
-
-
-def vergaderjaar_of(day: date) -> int:
-    return day.year if day >= prinsjesdag(day.year) else day.year - 1
-
-
 def vergaderjaar_windows(first: int, last: int, today: date | None = None) -> list[dict[str, str]]:
-    """One window per vergaderjaar from `first` to `last` (start years), capped at today."""
+    """One window per vergaderjaar from `first` to `last` (start years) that has begun.
+
+    `since`..`until` is its span (Prinsjesdag to the day before the next, capped at today): not a
+    filter, but what tells a complete vergaderjaar from the current one, which grows.
+    """
     if first > last:
-        raise InvalidParameter(f"first vergaderjaar {first}-{first + 1} is after the last, {last}-{last + 1}")
+        raise InvalidParameter(f"first vergaderjaar {vergaderjaar.name(first)} is after the last, "
+                               f"{vergaderjaar.name(last)}")
     today = today or datetime.now(UTC).date()
     windows = []
     for year in range(first, last + 1):
-        start, end = prinsjesdag(year), prinsjesdag(year + 1) - timedelta(days=1)
+        start, end = vergaderjaar.prinsjesdag(year), vergaderjaar.prinsjesdag(year + 1) - timedelta(days=1)
         if start > today:
             break
-        windows.append({"vergaderjaar": f"{year}-{year + 1}", "since": start.isoformat(),
+        windows.append({"vergaderjaar": vergaderjaar.name(year), "since": start.isoformat(),
                         "until": min(end, today).isoformat()})
     return windows
 
@@ -412,25 +399,30 @@ def backfill_from_params(params: Mapping[str, Any], base: Settings, today: date 
         raise InvalidParameter(f"unknown param(s) {unknown}; the DAG takes {sorted(BACKFILL_PARAM_DEFAULTS)}")
     p = {**BACKFILL_PARAM_DEFAULTS, **params}
     today = today or datetime.now(UTC).date()
-    first = parse_vergaderjaar("first_vergaderjaar", p["first_vergaderjaar"])
-    last = parse_vergaderjaar("last_vergaderjaar", p["last_vergaderjaar"]) if p["last_vergaderjaar"] \
-        else vergaderjaar_of(today)
+    first = vergaderjaar.parse(p["first_vergaderjaar"], "param 'first_vergaderjaar'")
+    last = vergaderjaar.parse(p["last_vergaderjaar"], "param 'last_vergaderjaar'") if p["last_vergaderjaar"] \
+        else vergaderjaar.start_year_of(today)
     settings = replace(base, kinds=_kinds(p["kinds"]), publish=_bool_param("publish", p["publish"]))
     windows = vergaderjaar_windows(first, last, today)
     return settings, windows_to_harvest(settings.layout, windows, _bool_param("redo", p["redo"]))
 
 
 def window_settings(settings: Settings, window: Mapping[str, str]) -> Settings:
-    """The settings to harvest one vergaderjaar window (records modified inside it)."""
-    return replace(settings, since=date.fromisoformat(window["since"]), until=date.fromisoformat(window["until"]))
+    """The settings to harvest one vergaderjaar: its papers (`w.vergaderjaar`), whenever modified."""
+    return replace(settings, vergaderjaar=window["vergaderjaar"], since=None, until=None)
 
 
 def backfill_state_path(layout: DataLayout) -> Path:
     return layout.root / "backfill.json"
 
 
+#: How backfill.json marks a vergaderjaar harvested by its papers' own vergaderjaar (earlier
+#: backfills harvested dt.modified windows, which do not hold a vergaderjaar's papers: those count as not done).
+BACKFILLED_BY = "w.vergaderjaar"
+
+
 def backfilled(layout: DataLayout) -> dict[str, dict[str, Any]]:
-    """Vergaderjaren whose harvest completed: vergaderjaar -> {since, until, finished_at}."""
+    """Vergaderjaren whose harvest completed: vergaderjaar -> {since, until, by, finished_at}."""
     path = backfill_state_path(layout)
     return json.loads(path.read_text()) if path.exists() else {}
 
@@ -438,14 +430,19 @@ def backfilled(layout: DataLayout) -> dict[str, dict[str, Any]]:
 def mark_backfilled(layout: DataLayout, window: Mapping[str, str]) -> None:
     """Record a vergaderjaar window as harvested; a later, longer window of it is harvested again."""
     done = backfilled(layout)
-    done[window["vergaderjaar"]] = {**window, "finished_at": datetime.now(UTC).isoformat()}
+    done[window["vergaderjaar"]] = {**window, "by": BACKFILLED_BY, "finished_at": datetime.now(UTC).isoformat()}
     _write_json(backfill_state_path(layout), dict(sorted(done.items())))
 
 
 def windows_to_harvest(layout: DataLayout, windows: Sequence[Mapping[str, str]], redo: bool) -> list[dict[str, str]]:
     """The windows not harvested completely yet (all with `redo`): what makes a backfill resumable."""
     done = {} if redo else backfilled(layout)
-    return [dict(w) for w in windows if done.get(w["vergaderjaar"], {}).get("until") != w["until"]]
+
+    def complete(window: Mapping[str, str]) -> bool:
+        entry = done.get(window["vergaderjaar"], {})
+        return entry.get("by") == BACKFILLED_BY and entry.get("until") == window["until"]
+
+    return [dict(w) for w in windows if not complete(w)]
 
 
 # --- The run summary -------------------------------------------------------------------------------------

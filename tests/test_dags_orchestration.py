@@ -12,6 +12,7 @@ import pytest
 from pipeline import orchestration as orch
 from pipeline.config import DEFAULT_KINDS, Settings
 from pipeline.errors import InvalidParameter, PipelineError
+from pipeline.sources import vergaderjaar
 
 
 @pytest.fixture
@@ -191,7 +192,7 @@ def _parse_report(parsed: int, failed: str = "") -> dict:
 @pytest.mark.parametrize(("year", "day"), [(2024, date(2024, 9, 17)), (2025, date(2025, 9, 16)),
                                            (2026, date(2026, 9, 15)), (2020, date(2020, 9, 15))])
 def test_prinsjesdag_is_the_third_tuesday_of_september(year: int, day: date) -> None:
-    assert orch.prinsjesdag(year) == day
+    assert vergaderjaar.prinsjesdag(year) == day
 
 
 def test_vergaderjaar_windows_run_from_prinsjesdag_to_the_day_before_the_next() -> None:
@@ -201,7 +202,25 @@ def test_vergaderjaar_windows_run_from_prinsjesdag_to_the_day_before_the_next() 
         {"vergaderjaar": "2025-2026", "since": "2025-09-16", "until": "2026-09-14"},
         {"vergaderjaar": "2026-2027", "since": "2026-09-15", "until": "2026-11-28"},
     ]
-    assert orch.vergaderjaar_of(date(2026, 9, 14)) == 2025 and orch.vergaderjaar_of(date(2026, 9, 15)) == 2026
+    assert vergaderjaar.start_year_of(date(2026, 9, 14)) == 2025 and vergaderjaar.start_year_of(date(2026, 9, 15)) == 2026
+
+
+def test_a_vergaderjaar_is_harvested_by_its_papers_not_by_a_modified_window(base: Settings) -> None:
+    settings, [window] = orch.backfill_from_params({"first_vergaderjaar": "2019-2020",
+                                                    "last_vergaderjaar": "2019-2020"}, base)
+    narrowed = orch.window_settings(dataclasses.replace(settings, since=date(2026, 1, 1)), window)
+    assert (narrowed.vergaderjaar, narrowed.since, narrowed.until) == ("2019-2020", None, None)
+    assert orch.settings_from_json(orch.settings_to_json(narrowed)).vergaderjaar == "2019-2020"  # an XCom trip
+
+
+def test_a_vergaderjaar_backfilled_by_a_modified_window_is_harvested_again(base: Settings) -> None:
+    today = date(2026, 11, 28)
+    settings, windows = orch.backfill_from_params({"first_vergaderjaar": "2024-2025"}, base, today=today)
+    base.layout.root.mkdir(parents=True)
+    old = {w["vergaderjaar"]: {**w, "finished_at": "2026-01-01T00:00:00+00:00"} for w in windows}  # no "by"
+    orch.backfill_state_path(settings.layout).write_text(json.dumps(old))
+    _, todo = orch.backfill_from_params({"first_vergaderjaar": "2024-2025"}, base, today=today)
+    assert todo == windows
 
 
 def test_a_backfill_resumes_with_the_vergaderjaren_not_done(base: Settings) -> None:

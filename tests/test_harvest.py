@@ -22,6 +22,8 @@ from tests.conftest import KST_PDF
 
 EK_RECORDED = {"h-ek-20202021-1-1", "h-ek-20212022-2-1", "h-ek-20212022-2-7", "kst-1259252",
                "kst-36867-A", "kst-36867-B", "kst-36867-C"}
+EK_TYPESET = {"kst-27925-AA", "kst-27925-AB", "kst-36112-C"}  # typeset papers, their PDF only
+EK_ALL = EK_RECORDED | EK_TYPESET
 
 
 def fast_settings(server: ReplayServer, data_dir: Path, **kw: Any) -> Settings:
@@ -49,9 +51,9 @@ def state(settings: Settings) -> StateStore:
 def test_archives_every_ek_publication_once_and_no_tk(server: ReplayServer, tmp_path: Path) -> None:
     settings = fast_settings(server, tmp_path)
     report = harvest(settings)
-    assert (report.discovered, report.new, report.changed, report.errors) == (7, 7, 0, 0)
+    assert (report.discovered, report.new, report.changed, report.errors) == (10, 10, 0, 0)
     versions = state(settings).archived_versions()
-    assert {v.identifier for v in versions} == EK_RECORDED
+    assert {v.identifier for v in versions} == EK_ALL
     assert all(v.version == 1 and v.status == "new" for v in versions)
     onopgemaakt = state(settings).get_version("kst-1259252", 1)
     assert set(onopgemaakt.files) == {"pdf", "metadata"}
@@ -61,7 +63,7 @@ def test_archives_every_ek_publication_once_and_no_tk(server: ReplayServer, tmp_
     assert kst_c.files["pdf"].name == hashlib.sha256(KST_PDF.read_bytes()).hexdigest() + ".pdf"
     assert kst_c.record.available == "2026-06-30"
     served = server.requests.served("file")
-    assert report.files_downloaded == 20 == sum(served.values()) and set(served.values()) == {1}
+    assert report.files_downloaded == 20 + 3 == sum(served.values()) and set(served.values()) == {1}
     assert not [p for p in served if "32545" in p.split("/")[4] or "-tk-" in p or "blg-1007826" in p]
     # kst-36867-B lists bijlage blg-1253259, which the recorded data lacks: asked for once, reported
     assert report.discovery["bijlagen_missing"] == ["blg-1253259"] and server.requests.count("sru") == 2
@@ -144,8 +146,8 @@ def test_a_bad_file_is_recorded_and_retried_next_run(server: ReplayServer, tmp_p
     server.faults.break_file("kst-36867-A", manifestation, fault)
     settings = fast_settings(server, tmp_path, retries=1)
     report = harvest(settings)
-    assert report.errors == 1 and report.files_downloaded == 19
-    assert {v.identifier for v in state(settings).archived_versions()} == EK_RECORDED - {"kst-36867-A"}
+    assert report.errors == 1 and report.files_downloaded == 22
+    assert {v.identifier for v in state(settings).archived_versions()} == EK_ALL - {"kst-36867-A"}
     [error] = state(settings).fetch_errors()
     assert (error["identifier"], error["version"], error["manifestation"]) == ("kst-36867-A", 1, manifestation)
     assert error["error_kind"] == kind and error["attempts"] == 1 and not error["resolved"]
@@ -153,7 +155,7 @@ def test_a_bad_file_is_recorded_and_retried_next_run(server: ReplayServer, tmp_p
     server.faults.heal()
     again = harvest(replace(settings, since=None))
     assert again.files_downloaded == 1 and again.open_errors == 0
-    assert {v.identifier for v in state(settings).archived_versions()} == EK_RECORDED
+    assert {v.identifier for v in state(settings).archived_versions()} == EK_ALL
     assert state(settings).fetch_errors()[0]["resolved"] is True
 
 
@@ -161,11 +163,11 @@ def test_a_record_of_unexpected_shape_is_recorded_and_the_run_goes_on(server: Re
     server.faults.bad_records.add("kst-36867-B")
     settings = fast_settings(server, tmp_path)
     report = harvest(settings)
-    assert report.discovered == 6 and report.errors == 1
+    assert report.discovered == 9 and report.errors == 1
     [error] = state(settings).fetch_errors()
     assert error["identifier"] == "kst-36867-B" and error["error_kind"] == "bad_record"
     assert "tpmeta" in error["message"]
-    assert report.watermark_after is None  # the next run must see the record again
+    assert report.watermark_after == "2000-01-01"  # no further than the window's start: the next run sees it again
     server.faults.heal()
     again = harvest(replace(settings, since=None))
     assert again.new == 1 and again.open_errors == 0 and again.watermark_after == "2026-09-16"
@@ -187,8 +189,8 @@ def test_transient_faults_are_retried_and_nothing_is_fetched_twice(catalogue: Ca
     with ReplayServer(catalogue, faults) as server:
         settings = fast_settings(server, tmp_path, timeout=0.3, retries=10)
         report = harvest(settings)
-        assert report.errors == 0 and report.discovered == 7
-        assert {v.identifier for v in state(settings).archived_versions()} == EK_RECORDED
+        assert report.errors == 0 and report.discovered == 10
+        assert {v.identifier for v in state(settings).archived_versions()} == EK_ALL
         assert set(server.requests.served("file").values()) == {1}
         failed = server.requests.count() - server.requests.count(status=200)
         assert failed > 0 and report.requests > report.files_downloaded + 1 and report.retries > 0

@@ -42,7 +42,7 @@ def ek_paths(catalogue: Catalogue) -> set[str]:
 def test_discovery_pages_past_the_wall_and_keeps_only_the_eerste_kamer(big: Catalogue, tmp_path: Path) -> None:
     faults = Faults(rate=0.2, kinds=("503", "reset", "truncate"), seed=11)
     with ReplayServer(big, faults) as server:
-        settings = Settings(data_dir=tmp_path, sru_url=server.sru_url, max_rps=0, since=None, page_size=100,
+        settings = Settings(data_dir=tmp_path, sru_url=server.sru_url, max_rps=0, first_run_days=0, page_size=100,
                             retry_base_delay=0.002, retry_max_delay=0.02, retries=10)
         report = discover(settings)
         queries = [parse_qs(q) for kind, q, status in server.requests.entries if kind == "sru"]
@@ -57,8 +57,8 @@ def test_discovery_pages_past_the_wall_and_keeps_only_the_eerste_kamer(big: Cata
 
 def test_kinds_and_tk_never_leak(big: Catalogue, tmp_path: Path) -> None:
     with ReplayServer(big) as server:
-        settings = Settings(data_dir=tmp_path, sru_url=server.sru_url, max_rps=0, kinds=("Handelingen",),
-                            page_size=500)
+        settings = Settings(data_dir=tmp_path, sru_url=server.sru_url, max_rps=0, first_run_days=0,
+                            kinds=("Handelingen",), page_size=500)
         report = discover(settings)
     expected = {e.identifier for e in big if e.index["dt.creator"] == (EERSTE_KAMER,)
                 and e.index["w.publicatienaam"] == ("Handelingen",)}

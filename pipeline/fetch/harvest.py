@@ -14,15 +14,16 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pipeline.config import DEFAULT_KINDS, EERSTE_KAMER, Settings
-from pipeline.errors import MalformedResponse
+from pipeline.errors import InvalidParameter, MalformedResponse
 from pipeline.fetch.archive import RawArchive
 from pipeline.fetch.http import HttpError, PoliteClient
 from pipeline.fetch.progress import Progress
 from pipeline.fetch.state import RECORD, Recorded, StateStore
+from pipeline.sources import vergaderjaar
 from pipeline.sources.records import SruRecord
 from pipeline.sources.sru import HarvestQuery, PagingTally, SruClient, SruPage
 
@@ -40,6 +41,7 @@ EXTENSIONS = {"pdf": "pdf", "xml": "xml", "metadata": "xml"}
 @dataclass
 class DiscoveryReport:
     query: str = ""
+    window: dict[str, Any] = field(default_factory=dict)  # since, until, vergaderjaar and why (`reason`)
     discovered: int = 0  # records of the requested kinds by the Eerste Kamer
     new: int = 0  # identifiers never seen before
     changed: int = 0  # a known identifier with a new change stamp: a new version
@@ -98,6 +100,7 @@ class HarvestReport:
     seconds: float = 0.0
     watermark_before: str | None = None
     watermark_after: str | None = None
+    window: dict[str, Any] = field(default_factory=dict)  # what discovery asked for and why
     discovery: dict[str, Any] = field(default_factory=dict)
     download: dict[str, Any] = field(default_factory=dict)
 
@@ -107,10 +110,47 @@ class HarvestReport:
 
 # --- discovery --------------------------------------------------------------------------------
 
-def _query(settings: Settings, kinds: tuple[str, ...], watermark: date | None) -> HarvestQuery:
-    since = settings.since or (watermark - OVERLAP if watermark else None)
-    return HarvestQuery(kinds=kinds, modified_from=since, modified_until=settings.until,
-                        dossier=settings.dossier, identifiers=tuple(settings.identifiers))
+def _narrowed(settings: Settings) -> bool:
+    """A run for some papers only (a dossier, identifiers, a vergaderjaar): it never moves the watermark."""
+    return bool(settings.dossier or settings.identifiers or settings.vergaderjaar)
+
+
+def _start(settings: Settings, watermark: date | None) -> tuple[date | None, str]:
+    """The first dt.modified day to ask for, and why.
+
+    An explicit `since` wins; a narrowed run asks for everything it names; otherwise poll from
+    the watermark. A first run (no watermark, no `since`, no `until`) takes the last
+    `first_run_days` days (0: the whole history): the backfill DAG or `--since` fetch older papers.
+    """
+    if settings.since:
+        return settings.since, "since"
+    if _narrowed(settings):
+        return None, "narrowed"
+    if watermark:
+        return watermark - OVERLAP, "watermark"
+    if settings.until:
+        return None, "until"
+    if settings.first_run_days < 0:
+        raise InvalidParameter(f"first_run_days (EK_FIRST_RUN_DAYS) is {settings.first_run_days}; "
+                               "it must be a number of days >= 0 (0 = the whole history)")
+    if settings.first_run_days == 0:
+        log.info("first run: harvesting the whole history (EK_FIRST_RUN_DAYS=0)")
+        return None, "full_history"
+    since = datetime.now(UTC).date() - timedelta(days=settings.first_run_days)
+    log.info("first run (no watermark, no --since): harvesting records modified since %s, the last %d days "
+             "(EK_FIRST_RUN_DAYS); for older papers use --since YYYY-MM-DD or the eerste_kamer_backfill DAG",
+             since, settings.first_run_days)
+    return since, "first_run"
+
+
+def _query(settings: Settings, kinds: tuple[str, ...], watermark: date | None) -> tuple[HarvestQuery, str]:
+    """The discovery query of a run, and why its dt.modified window starts where it does."""
+    if settings.vergaderjaar:
+        vergaderjaar.parse(settings.vergaderjaar, "vergaderjaar")
+    since, reason = _start(settings, watermark)
+    query = HarvestQuery(kinds=kinds, modified_from=since, modified_until=settings.until, dossier=settings.dossier,
+                         vergaderjaar=settings.vergaderjaar, identifiers=tuple(settings.identifiers))
+    return query, reason
 
 
 def _wanted(record: SruRecord, kinds: tuple[str, ...]) -> bool:
@@ -126,6 +166,10 @@ def _day(value: str) -> date | None:
         return None
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def _chunks(items: list[str], size: int) -> list[tuple[str, ...]]:
     return [tuple(items[i : i + size]) for i in range(0, len(items), size)]
 
@@ -133,11 +177,13 @@ def _chunks(items: list[str], size: int) -> list[tuple[str, ...]]:
 class _Discovery:
     """One discovery run: pages in, versions recorded, counts kept."""
 
-    def __init__(self, settings: Settings, store: StateStore, query: HarvestQuery) -> None:
+    def __init__(self, settings: Settings, store: StateStore, query: HarvestQuery, reason: str) -> None:
         self.settings = settings
         self.store = store
         self.query = query
-        self.report = DiscoveryReport(query=query.cql())
+        window = {"since": _iso(query.modified_from), "until": _iso(query.modified_until),
+                  "vergaderjaar": query.vergaderjaar, "reason": reason}
+        self.report = DiscoveryReport(query=query.cql(), window=window)
         self.max_modified: date | None = None
         self.progress = Progress("discovery")
         self.seen: set[str] = set()
@@ -179,11 +225,15 @@ class _Discovery:
                 report.published_in_window += 1
 
     def new_watermark(self) -> date | None:
-        """How far this run covered the source, or None when it must not move the watermark."""
-        narrowed = bool(self.settings.dossier or self.settings.identifiers)
-        if narrowed or self.report.bad_records:
+        """How far this run covered the source, or None when it must not move the watermark.
+
+        With unreadable records, no further than the start of the window: the next run asks again.
+        """
+        if _narrowed(self.settings):
             return None
-        return self.max_modified or self.settings.since
+        if self.report.bad_records:
+            return self.query.modified_from
+        return self.max_modified or self.query.modified_from
 
 
 def _follow_bijlagen(run: _Discovery, sru: SruClient) -> None:
@@ -207,9 +257,9 @@ def discover(settings: Settings, http: PoliteClient | None = None) -> DiscoveryR
     kinds = tuple(settings.kinds) or DEFAULT_KINDS
     with StateStore(settings.layout.state_db) as store, _client(settings, http) as client:
         before = store.watermark(kinds)
-        query = _query(settings, kinds, before)
-        run = _Discovery(settings, store, query)
-        log.info("discovering: %s", query.cql())
+        query, reason = _query(settings, kinds, before)
+        run = _Discovery(settings, store, query, reason)
+        log.info("discovering (%s): %s", reason, query.cql())
         requests_before = client.requests
         sru = SruClient(lambda params, check: client.get(settings.sru_url, check, params), settings.page_size)
         tally = PagingTally()
@@ -222,9 +272,7 @@ def discover(settings: Settings, http: PoliteClient | None = None) -> DiscoveryR
         after = run.new_watermark()
         if after is not None:
             store.advance_watermark(kinds, after)
-        report.watermark_before = before.isoformat() if before else None
-        wm = store.watermark(kinds)
-        report.watermark_after = wm.isoformat() if wm else None
+        report.watermark_before, report.watermark_after = _iso(before), _iso(store.watermark(kinds))
         report.links = store.refresh_links()
         report.requests = client.requests - requests_before
     run.progress.done()
@@ -316,7 +364,7 @@ def harvest(settings: Settings) -> HarvestReport:
         requests=found.requests + fetched.requests, retries=client.retries,
         seconds=round(time.perf_counter() - started, 3),
         watermark_before=found.watermark_before, watermark_after=found.watermark_after,
-        discovery=found.to_dict(), download=fetched.to_dict(),
+        window=found.window, discovery=found.to_dict(), download=fetched.to_dict(),
     )
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from pipeline.config import EERSTE_KAMER
+from pipeline.sources import vergaderjaar
 from pipeline.sources.records import SruRecord
 from pipeline.sources.sru import NS, normalise_dossier
 
@@ -428,7 +429,7 @@ class _Generator:
         num = n + self.offset
         available = self.FIRST_DAY + timedelta(days=rng.randrange(self.DAYS))
         modified = available + timedelta(days=rng.choice((0, 0, 0, 1, 3, 40)))
-        vj = f"{available.year}-{available.year + 1}"
+        vj = vergaderjaar.name(vergaderjaar.start_year_of(available))
         base = {"creator": EERSTE_KAMER if self.ek else TWEEDE_KAMER, "available": available.isoformat(),
                 "date": (available - timedelta(days=1)).isoformat(), "modified": modified.isoformat(),
                 "changed_at": f"{modified.isoformat()}T10:{n % 60:02d}:00.{n:06d}+01:00", "vergaderjaar": vj}

@@ -57,6 +57,7 @@ class HarvestQuery:
     modified_from: date | None = None
     modified_until: date | None = None
     dossier: str | None = None
+    vergaderjaar: str | None = None  # "2019-2020": the papers' own parliamentary year
     identifiers: tuple[str, ...] = ()
     creator: str | None = EERSTE_KAMER  # None: any creator (bijlagen asked for by identifier)
 
@@ -74,6 +75,8 @@ class HarvestQuery:
             clauses.append(f"dt.modified<={self.modified_until.isoformat()}")
         if self.dossier:
             clauses.append(f"w.dossiernummer=={cql_term(self.dossier)}")
+        if self.vergaderjaar:
+            clauses.append(f"w.vergaderjaar=={cql_term(self.vergaderjaar)}")
         if self.identifiers:
             clauses.append(_any_of("dt.identifier", self.identifiers))
         if after is not None:

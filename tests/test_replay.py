@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from datetime import date
 
 import httpx
 import pytest
@@ -12,6 +13,7 @@ from pipeline.errors import SruDiagnostic
 from pipeline.replay.catalogue import generated_catalogue, index_of, recorded_catalogue, tiny_pdf
 from pipeline.replay.faults import Faults
 from pipeline.replay.server import ReplayServer
+from pipeline.sources import vergaderjaar
 from pipeline.sources.sru import parse_response
 from tests.conftest import FRBR, KST_PDF, REALDATA
 
@@ -115,8 +117,21 @@ def test_generated_records_render_the_real_layout() -> None:
     assert creators == {"Eerste Kamer der Staten-Generaal", "Tweede Kamer der Staten-Generaal"}
     kinds = {e.index["w.publicatienaam"][0] for e in catalogue}
     assert {"Kamerstuk", "Handelingen"} <= kinds
+    for entry in catalogue:  # the vergaderjaar of its publication date, which begins on Prinsjesdag
+        available = date.fromisoformat(entry.index["dt.available"][0])
+        assert entry.index["w.vergaderjaar"] == (vergaderjaar.name(vergaderjaar.start_year_of(available)),)
     pdf = tiny_pdf("kst-36000-A Verslag")
     assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
+
+
+def test_a_vergaderjaar_clause_finds_exactly_the_papers_of_that_year() -> None:
+    catalogue = generated_catalogue(ek=250, tk=100, seed=3)
+    with ReplayServer(catalogue) as srv:
+        page = parse_response(sru(srv, f"{EK} AND w.vergaderjaar==2024-2025", maximum=1000).content)
+    expected = {e.identifier for e in catalogue if e.index["dt.creator"] == ("Eerste Kamer der Staten-Generaal",)
+                and e.index["w.vergaderjaar"] == ("2024-2025",)}
+    assert {r.identifier for r in page.records} == expected and len(expected) > 50
+    assert {r.vergaderjaar for r in page.records} == {"2024-2025"}
 
 
 def test_catalogue_add_fields_with_files(tmp_path) -> None:

@@ -90,6 +90,9 @@ def test_harvest_query_cql() -> None:
     assert keyset.endswith('w.publicatienaam==Kamerstuk AND dt.identifier==kst-36867-C AND '
                            'dt.identifier>"kst-36867-B" sortBy dt.identifier/sort.ascending')
     assert "dcterms." not in keyset
+    one_year = HarvestQuery(kinds=("Handelingen",), vergaderjaar="2019-2020").cql()
+    assert one_year == ('c.product-area==officielepublicaties AND dt.creator=="Eerste Kamer der Staten-Generaal" AND '
+                        "w.publicatienaam==Handelingen AND w.vergaderjaar==2019-2020 sortBy dt.identifier/sort.ascending")
 
 
 def test_dossier_numbers_are_normalised() -> None:

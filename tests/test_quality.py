@@ -16,7 +16,8 @@ from pipeline.normalise.samples import sample_corpus, sample_paper
 from pipeline.normalise.schemas import NORMALISED_TABLES
 from pipeline.normalise.stage import build_batch
 from pipeline.parse.store import ParsedStore
-from pipeline.quality.stage import QualityReport, suite_columns, validate_batch
+from pipeline.publish.stage import publish_batch
+from pipeline.quality.stage import QualityReport, split_suite, suite_columns, validate_batch
 from pipeline.quality.suites import load_suite
 
 
@@ -49,6 +50,9 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> QualityReport:
     rows = pq.read_table(pages).to_pylist()
     rows.append({**rows[0], "page_id": "kst-99999-Z@1#p1", "document_version_id": "kst-99999-Z@1"})
     pq.write_table(pa.Table.from_pylist(rows, schema=pq.read_schema(pages)), pages, compression="zstd")
+    [paragraphs] = batch.tables["paragraphs"]
+    rows = pq.read_table(paragraphs).to_pylist()
+    pq.write_table(pa.Table.from_pylist([*rows, rows[0]], schema=pq.read_schema(paragraphs)), paragraphs)
     return validate_batch(settings, batch)
 
 
@@ -56,7 +60,7 @@ def test_good_batch_passes_with_its_warnings_reported(good) -> None:
     _, _, report = good
     assert report.passed, report.critical_failures
     assert report.critical_failures == []
-    assert any(w.startswith("committee_members[*] expect_column_values_to_be_in_set(party): 1 of")
+    assert any(w.startswith("committee_members[vergaderjaar=2025-2026] expect_column_values_to_be_in_set(party): 1 of")
                for w in report.warnings), report.warnings
     assert any(w.startswith("parse_agreement[*] expect_column_values_to_be_between(text_similarity): 1 of")
                for w in report.warnings), report.warnings
@@ -67,8 +71,14 @@ def test_every_table_is_validated_and_every_result_has_a_severity(good) -> None:
     validated = {r["table"] for r in report.results}
     assert validated == {t for t in NORMALISED_TABLES if t not in ("letters", "fetch_errors", "links")}
     assert {r["severity"] for r in report.results} == {"critical", "warning"}
-    expected = sum(len(load_suite(t)["expectations"]) for t in validated)
+    partitions = {t: len({r["partition"] for r in report.results if r["table"] == t} - {"*"}) or 1 for t in validated}
+    assert partitions["documents"] == 2 and partitions["parse_agreement"] == 1  # per year; a whole-table suite
+    local = {t: split_suite(load_suite(t)) for t in validated}
+    expected = sum(len(cross) + len(suite["expectations"]) * partitions[t] for t, (suite, cross) in local.items())
     assert len(report.results) == expected
+    keys = {(r["table"], r["type"], r["column"]) for r in report.results if r["partition"] == "*"}
+    assert {("pages", "expect_column_values_to_be_unique", "page_id"),
+            ("pages", "expect_column_values_to_be_in_set", "document_version_id")} <= keys
 
 
 def test_results_land_in_quality_results_and_data_docs_in_the_data_dir(good) -> None:
@@ -86,11 +96,12 @@ def test_results_land_in_quality_results_and_data_docs_in_the_data_dir(good) -> 
 def test_broken_batch_fails_critical_expectations_naming_table_and_reason(broken: QualityReport) -> None:
     assert not broken.passed
     failures = "\n".join(broken.critical_failures)
-    assert "documents[*] expect_column_values_to_be_between(word_count): 1 of" in failures
+    assert "documents[vergaderjaar=2025-2026] expect_column_values_to_be_between(word_count): 1 of" in failures
     assert "parse_agreement[*] expect_column_median_to_be_between(text_similarity): observed 0.9" in failures
     assert ("pages[*] expect_column_values_to_be_in_set(document_version_id): 1 of 13 row(s) unexpected "
             "(e.g. 'kst-99999-Z@1')") in failures
     assert "every document_version_id is present in documents" in failures
+    assert "paragraphs[*] expect_column_values_to_be_unique(paragraph_id): 2 of" in failures
 
 
 def test_only_the_columns_a_suite_uses_are_read() -> None:
@@ -107,3 +118,18 @@ def test_dates_out_of_range_are_critical(tmp_path: Path) -> None:
     report = validate_batch(settings, build_batch(settings, "r1"))
     assert not report.passed
     assert any("expect_column_values_to_be_between(document_date): 2 of 2" in f for f in report.critical_failures)
+
+
+def test_quality_results_keep_the_retained_releases_and_this_batch(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, keep_releases=2)
+    _store(settings, [sample_paper()])
+    for run_id in ("20261128T010000000Z", "20261128T020000000Z"):
+        batch = build_batch(settings, run_id)
+        publish_batch(settings, batch, validate_batch(settings, batch))
+    batch = build_batch(settings, "20261128T030000000Z")
+    validate_batch(settings, batch)
+
+    [path] = batch.tables["quality_results"]
+    runs = pq.read_table(path, columns=["run_id"]).column("run_id").to_pylist()
+    assert sorted(set(runs)) == ["20261128T020000000Z", "20261128T030000000Z"]  # the oldest went with its release
+    assert len(runs) == batch.row_counts["quality_results"] == 2 * runs.count("20261128T030000000Z")

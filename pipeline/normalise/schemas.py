@@ -244,12 +244,15 @@ LINKS = TableSpec(
 )
 
 QUALITY_RESULTS = TableSpec(
-    "quality_results", "Result of every expectation in every validated batch (published runs, newest last).",
+    "quality_results", "Result of every expectation on the batches of the retained releases, newest last: "
+    "a release keeps the results of the newest `keep_releases` (`EK_KEEP_RELEASES`, default 5) published "
+    "runs, itself included; older results go with their release. Quarantined runs are not published.",
     pa.schema([
         col("result_id", pa.string(), "`<run_id>/<table>/<partition>/<n>`."),
         col("run_id", pa.string(), "Run that validated the batch."),
         col("table_name", pa.string(), "Table (and suite) validated."),
-        col("partition", pa.string(), "Partition validated (`vergaderjaar=2025-2026`), `*` for the whole table."),
+        col("partition", pa.string(), "Partition validated (`vergaderjaar=2025-2026`), `*` for the whole table "
+            "(whole-table suites, and keys and foreign keys, which are checked across partitions)."),
         col("expectation_type", pa.string(), "GX expectation, e.g. `expect_column_values_to_be_unique`."),
         col("column", pa.string(), "Column checked, empty for table-level expectations."),
         col("severity", pa.string(), "`critical` blocks publishing; `warning` is reported."),

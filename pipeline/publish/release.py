@@ -165,12 +165,17 @@ def read_current(settings: Settings) -> Release | None:
 def prune_releases(settings: Settings, keep: int) -> list[str]:
     """Delete all but the newest `keep` releases (never the current one); returns the deleted ids."""
     current = read_current(settings)
-    releases = sorted(p for p in settings.layout.releases.iterdir() if p.is_dir() and not p.name.startswith("."))
-    doomed = [p for p in releases[: max(0, len(releases) - max(keep, 1))]
-              if current is None or p.name != current.release_id]
-    for path in doomed:
-        shutil.rmtree(path)
-    return [p.name for p in doomed]
+    releases = release_ids(settings)
+    doomed = [r for r in releases[: max(0, len(releases) - max(keep, 1))] if current is None or r != current.release_id]
+    for release_id in doomed:
+        shutil.rmtree(settings.layout.releases / release_id)
+    return doomed
+
+
+def release_ids(settings: Settings) -> list[str]:
+    """Ids of the releases in the data directory, oldest first."""
+    root = settings.layout.releases
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")) if root.exists() else []
 
 
 def prune_staging(settings: Settings, newest_release: str) -> list[str]:

@@ -10,6 +10,7 @@ GX is imported here only, and this module only from `validate_batch`: importing 
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,13 +67,25 @@ class GxRunner:
 
     def __post_init__(self) -> None:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)  # INFO chatter from its import on
         import great_expectations as gx
 
         self.gx = gx
         self.context = gx.get_context(mode="file", project_root_dir=str(self.settings.layout.root))
+        self._quiet()
         self._empty_config_variables()
         self._configure_docs_site()
         self.source = self.context.data_sources.add_or_update_pandas(DATA_SOURCE)
+
+    def _quiet(self) -> None:
+        """No tqdm progress bars ("Calculating Metrics") on stderr: noise in the CLI and task logs."""
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        off = ProgressBarsConfig(globally=False, metric_calculations=False)
+        current = self.context.variables.progress_bars
+        if current is None or bool(current["globally"]) or bool(current["metric_calculations"]):
+            self.context.variables.progress_bars = off
+            self.context.variables.save()
 
     def _empty_config_variables(self) -> None:
         """We use no config variables; GX re-reads this file on nearly every call, and parsing its

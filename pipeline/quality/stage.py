@@ -1,10 +1,11 @@
 """The quality stage: validate every table of a batch against its suite; critical failures block.
 
-Only the columns a suite refers to are read. A table is validated as a whole when its suite needs
-that (`meta.scope == "table"`: corpus-level statistics) or when it is small (every GX run costs
-about a second, whatever its size); a large partitioned table is validated a partition at a time,
-which keeps memory bounded. Results go to the batch as the `quality_results` table (with the history of
-the current release) and into the report the runner puts in the run summary.
+Memory stays bounded whatever the corpus size: row-local expectations run in GX a partition
+(vergaderjaar) at a time, on only the columns the suite refers to; cross-table expectations (key
+uniqueness, foreign keys) run in DuckDB over the Parquet files (`pipeline.quality.keys`). Only a
+suite that needs the whole table (`meta.scope == "table"`: corpus-level statistics, unpartitioned
+tables) gets it in one frame. Results go to the batch as the `quality_results` table (with the
+results of the releases still retained) and into the report the runner puts in the run summary.
 """
 
 from __future__ import annotations
@@ -25,13 +26,11 @@ import pyarrow.parquet as pq
 from pipeline.config import Settings
 from pipeline.normalise.schemas import NORMALISED_TABLES, PARTITION_COLUMN, TABLES
 from pipeline.normalise.stage import PART_FILE, Batch, write_table
+from pipeline.quality.keys import WHOLE, check, is_cross_table
 from pipeline.quality.suites import CRITICAL, WHOLE_TABLE, load_suite
 
 log = logging.getLogger(__name__)
 
-WHOLE = "*"
-#: Tables up to this many rows are validated in one go.
-WHOLE_TABLE_ROWS = 250_000
 _CONDITION_COLUMN = re.compile(r'col\("([^"]+)"\)')
 
 
@@ -72,22 +71,11 @@ def table_frames(batch: Batch, table: str, suite: dict[str, Any]) -> Iterator[tu
     """(partition, frame) pairs to validate: each partition, or the whole table for a whole-table suite."""
     columns = suite_columns(suite)
     paths = batch.tables[table]
-    if suite["meta"]["scope"] == WHOLE_TABLE or batch.row_counts[table] <= WHOLE_TABLE_ROWS:
+    if suite["meta"]["scope"] == WHOLE_TABLE:
         yield WHOLE, to_frame(pa.concat_tables(pq.read_table(p, columns=columns) for p in paths))
         return
     for path in paths:
         yield partition_of(path), to_frame(pq.read_table(path, columns=columns))
-
-
-def parent_keys(batch: Batch, parent: str, column: str, partition: str) -> list[str]:
-    """Keys of a parent table: its same partition when partitioned and validated per partition."""
-    paths = batch.tables[parent]
-    if partition != WHOLE and TABLES[parent].partitioned:
-        paths = [p for p in paths if partition_of(p) == partition]
-    values = set()
-    for path in paths:
-        values.update(v for v in pq.read_table(path, columns=[column]).column(column).to_pylist() if v is not None)
-    return sorted(values)
 
 
 def known_party_codes() -> list[str]:
@@ -96,18 +84,28 @@ def known_party_codes() -> list[str]:
     return sorted(KNOWN_PARTY_CODES)
 
 
-def suite_parameters(batch: Batch, suite: dict[str, Any], partition: str) -> dict[str, Any]:
-    """Values for the `$PARAMETER`s a suite uses."""
-    names = {kw["value_set"]["$PARAMETER"] for kw in (e["kwargs"] for e in suite["expectations"])
-             if isinstance(kw.get("value_set"), dict)}
-    params: dict[str, Any] = {"max_date": date.today() + timedelta(days=366)}
-    for name in names:
-        if name == "known_party_codes":
-            params[name] = known_party_codes()
-        else:
-            parent, column = name.split("__")
-            params[name] = parent_keys(batch, parent, column, partition)
-    return params
+def suite_parameters() -> dict[str, Any]:
+    """Values for the `$PARAMETER`s of the row-local expectations."""
+    return {"max_date": date.today() + timedelta(days=366), "known_party_codes": known_party_codes()}
+
+
+def split_suite(suite: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The suite's row-local part (for GX, per partition) and its cross-table expectations (for DuckDB)."""
+    local = [e for e in suite["expectations"] if not is_cross_table(e)]
+    return {**suite, "expectations": local}, [e for e in suite["expectations"] if is_cross_table(e)]
+
+
+def validate_table(batch: Batch, table: str, runner: Any, con: Any) -> list[Any]:
+    """Every expectation of `table`'s suite on the batch (nothing for an empty table)."""
+    if not batch.row_counts[table]:
+        return []
+    local, cross = split_suite(load_suite(table))
+    outcomes = [check(con, table, expectation, batch.tables) for expectation in cross]
+    parameters = suite_parameters()
+    for partition, frame in table_frames(batch, table, local):
+        outcomes += runner.validate(table, partition, frame, local, parameters)
+        del frame
+    return outcomes
 
 
 def quality_rows(run_id: str, outcomes: list[Any], at: datetime) -> list[dict[str, Any]]:
@@ -121,33 +119,42 @@ def quality_rows(run_id: str, outcomes: list[Any], at: datetime) -> list[dict[st
     ]
 
 
-def write_quality_results(settings: Settings, batch: Batch, rows: list[dict[str, Any]]) -> None:
-    """This run's results after those of the current release, as the batch's `quality_results`."""
+def retained_history(settings: Settings) -> pa.Table:
+    """Results of the releases that stay after this batch is published (it counts as one of
+    `Settings.keep_releases`), from the current release's `quality_results`."""
+    from pipeline.publish.release import release_ids
     from pipeline.publish.stage import current_release
 
     schema = TABLES["quality_results"].schema
-    tables = []
     release = current_release(settings)
-    if release is not None and (release.path / "quality_results").exists():
-        tables += [pq.read_table(p, schema=schema) for p in sorted((release.path / "quality_results").rglob("*.parquet"))]
-    tables.append(pa.Table.from_pylist(rows, schema=schema))
-    path = write_table(batch.path / "quality_results" / PART_FILE, pa.concat_tables(tables))
+    keep = release_ids(settings)[-(max(settings.keep_releases, 1) - 1):] if settings.keep_releases > 1 else []
+    if release is None or not keep:
+        return schema.empty_table()
+    history = pa.concat_tables([pq.read_table(p, schema=schema, filters=[("run_id", "in", keep)])
+                                for p in release.files("quality_results")] or [schema.empty_table()])
+    return history
+
+
+def write_quality_results(settings: Settings, batch: Batch, rows: list[dict[str, Any]]) -> None:
+    """This run's results after those of the retained releases, as the batch's `quality_results`."""
+    table = pa.concat_tables([retained_history(settings),
+                              pa.Table.from_pylist(rows, schema=TABLES["quality_results"].schema)])
+    path = write_table(batch.path / "quality_results" / PART_FILE, table)
     batch.tables["quality_results"] = [path]
-    batch.row_counts["quality_results"] = sum(t.num_rows for t in tables)
+    batch.row_counts["quality_results"] = table.num_rows
 
 
 def validate_batch(settings: Settings, batch: Batch) -> QualityReport:
     """Run every suite on the batch; `passed` is False when any critical expectation failed."""
+    import duckdb
+
     from pipeline.quality.gx_runner import GxRunner
 
     runner = GxRunner(settings, batch.run_id)
     outcomes = []
-    for table in NORMALISED_TABLES:
-        suite = load_suite(table)
-        for partition, frame in table_frames(batch, table, suite):
-            if frame.empty:
-                continue
-            outcomes += runner.validate(table, partition, frame, suite, suite_parameters(batch, suite, partition))
+    with duckdb.connect() as con:
+        for table in NORMALISED_TABLES:
+            outcomes += validate_table(batch, table, runner, con)
     failed = [o for o in outcomes if not o.success]
     critical = [o.describe() for o in failed if o.severity == CRITICAL]
     warnings = [o.describe() for o in failed if o.severity != CRITICAL]

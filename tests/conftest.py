@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,12 +26,12 @@ SEED_TEXT = SHARED / "seed" / "kst-27925-AA.txt"
 PG_ADMIN_DSN = os.environ.get("EK_TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-@pytest.fixture(scope="session")
-def pg_dsn() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test run, dropped afterwards."""
+@contextmanager
+def fresh_database(prefix: str) -> Iterator[str]:
+    """Create a uniquely named PostgreSQL database, yield its DSN, drop it afterwards."""
     import psycopg
 
-    name = f"ek_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
@@ -38,3 +39,10 @@ def pg_dsn() -> Iterator[str]:
     finally:
         with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_dsn() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test run, dropped afterwards."""
+    with fresh_database("ek_test") as dsn:
+        yield dsn

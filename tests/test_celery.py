@@ -11,36 +11,31 @@ from __future__ import annotations
 import json
 import os
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pipeline import orchestration as orch
-from pipeline.config import Settings
+from pipeline.config import EERSTE_KAMER, Settings
+from pipeline.replay.catalogue import recorded_catalogue
 from tests import support_airflow as af
-from tests.conftest import PG_ADMIN_DSN
+from tests.conftest import fresh_database
 
 pytestmark = pytest.mark.slow
 
 REDIS_DB = int(os.environ.get("EK_TEST_REDIS_DB", "11"))
 DAG_ID = "eerste_kamer_etl"
+BATCH_SIZE = 3
+#: What the recorded catalogue holds for the Eerste Kamer: each is published once.
+EK_PAPERS = [e.identifier for e in recorded_catalogue() if e.index.get("dt.creator") == (EERSTE_KAMER,)]
 
 
 @pytest.fixture
 def metadata_db() -> Iterator[str]:
     """A fresh PostgreSQL database for Airflow's metadata, dropped afterwards."""
-    import psycopg
-
-    name = f"ek_airflow_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("ek_airflow") as dsn:
+        yield dsn
 
 
 @pytest.fixture
@@ -89,7 +84,7 @@ def test_etl_runs_green_on_celery_with_postgres_and_redis(
         "EK_ETL_SCHEDULE": "none",  # only the run triggered here
         "EK_TASK_RETRIES": "1",
         "EK_TASK_RETRY_DELAY": "2",
-        "EK_PARSE_BATCH_SIZE": "2",  # 7 papers: 4 mapped parse tasks for 2 worker slots
+        "EK_PARSE_BATCH_SIZE": str(BATCH_SIZE),  # more mapped parse tasks than the 2 worker slots
     })
     af.airflow(env, "db", "migrate")
     with af.running(env, tmp_path / "logs") as services:
@@ -121,14 +116,15 @@ def test_etl_runs_green_on_celery_with_postgres_and_redis(
     assert services.leftovers() == [], "a service left processes behind"
 
     assert {state for _, _, state, _ in tasks} == {"success"}
-    assert len([t for t in tasks if t[0] == "parse"]) == 4, "parsing fanned out over 4 batches"
+    papers = len(EK_PAPERS)
+    assert len([t for t in tasks if t[0] == "parse"]) == -(-papers // BATCH_SIZE), "parsing fanned out"
     assert celery_done > 0, "tasks went through the Celery broker and result backend"
     assert all(hostname for *_, hostname in tasks), "every task instance ran on a worker"
 
     from pipeline.publish.stage import current_release
 
     summary = json.loads(sorted((data_dir / "runs").glob("*.json"))[-1].read_text())
-    assert summary["outcome"] == "published" and summary["stages"]["totals"]["new_papers"] == 7
+    assert summary["outcome"] == "published" and summary["stages"]["totals"]["new_papers"] == papers
     release = current_release(Settings(data_dir=data_dir))
     assert release is not None
-    assert _query(pg_dsn, "SELECT count(*) FROM eerstekamer.documents")[0][0] == 7
+    assert _query(pg_dsn, "SELECT count(*) FROM eerstekamer.documents")[0][0] == papers

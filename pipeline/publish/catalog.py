@@ -22,7 +22,7 @@ from pipeline.config import Settings
 from pipeline.errors import PipelineError
 from pipeline.publish.datasets import PUBLISHED_TABLES
 from pipeline.publish.release import Release, publish_lock, read_current
-from pipeline.publish.views import dashboard_views
+from pipeline.publish.views import dashboard_views, known_party_codes
 
 #: Manifest fields shown in the `release_info` view.
 RELEASE_INFO = ("release_id", "created_at", "schema_version", "pipeline_version", "source_watermark")
@@ -56,12 +56,6 @@ def build_catalog(release: Release, target: Path, party_codes: list[str]) -> Pat
 def install_catalog(tmp: Path, target: Path) -> None:
     """Atomically replace the catalog with a built one."""
     os.replace(tmp, target)
-
-
-def known_party_codes() -> list[str]:
-    from pipeline.parse.structure.parties import KNOWN_PARTY_CODES
-
-    return sorted(KNOWN_PARTY_CODES)
 
 
 def rebuild_catalog(settings: Settings) -> Release:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.config import Settings
 from pipeline.normalise.stage import Batch
-from pipeline.publish.catalog import build_catalog, install_catalog, known_party_codes
+from pipeline.publish.catalog import build_catalog, install_catalog
 from pipeline.publish.release import (
     Release,
     create_release,
@@ -30,6 +30,7 @@ from pipeline.publish.release import (
     switch_current,
     write_json,
 )
+from pipeline.publish.views import known_party_codes
 
 if TYPE_CHECKING:
     from pipeline.quality.stage import QualityReport

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from pipeline.config import Settings
 from pipeline.normalise.schemas import NORMALISED_TABLES, PARTITION_COLUMN, TABLES
 from pipeline.normalise.stage import PART_FILE, Batch, write_table
+from pipeline.publish.views import known_party_codes
 from pipeline.quality.keys import WHOLE, check, is_cross_table
 from pipeline.quality.suites import CRITICAL, WHOLE_TABLE, load_suite
 
@@ -78,12 +79,6 @@ def table_frames(batch: Batch, table: str, suite: dict[str, Any]) -> Iterator[tu
         yield partition_of(path), to_frame(pq.read_table(path, columns=columns))
 
 
-def known_party_codes() -> list[str]:
-    from pipeline.parse.structure.parties import KNOWN_PARTY_CODES
-
-    return sorted(KNOWN_PARTY_CODES)
-
-
 def suite_parameters() -> dict[str, Any]:
     """Values for the `$PARAMETER`s of the row-local expectations."""
     return {"max_date": date.today() + timedelta(days=366), "known_party_codes": known_party_codes()}
@@ -130,9 +125,8 @@ def retained_history(settings: Settings) -> pa.Table:
     keep = release_ids(settings)[-(max(settings.keep_releases, 1) - 1):] if settings.keep_releases > 1 else []
     if release is None or not keep:
         return schema.empty_table()
-    history = pa.concat_tables([pq.read_table(p, schema=schema, filters=[("run_id", "in", keep)])
-                                for p in release.files("quality_results")] or [schema.empty_table()])
-    return history
+    return pa.concat_tables([pq.read_table(p, schema=schema, filters=[("run_id", "in", keep)])
+                             for p in release.files("quality_results")] or [schema.empty_table()])
 
 
 def write_quality_results(settings: Settings, batch: Batch, rows: list[dict[str, Any]]) -> None:

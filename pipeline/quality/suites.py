@@ -5,8 +5,9 @@ the rules below (keys, identifier patterns, years, dates, foreign keys from the 
 per-table checks). The quality stage validates with the committed JSON files; a test fails when
 they differ from what this module generates. No GX import here: plain dicts in GX's file format.
 
-Runtime parameters (`{"$PARAMETER": name}`) are filled in by the quality stage:
-`<table>__<column>` (the parent keys for a foreign key), `known_party_codes`, `max_date`.
+Runtime parameters (`{"$PARAMETER": name}`): `known_party_codes` and `max_date` are filled in by
+the quality stage; `<table>__<column>` names the parent keys of a foreign key, which DuckDB checks
+(`pipeline.quality.keys`, as it does key uniqueness).
 """
 
 from __future__ import annotations

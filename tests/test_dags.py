@@ -18,11 +18,15 @@ from typing import Any
 import pytest
 
 from pipeline import orchestration as orch
-from pipeline.config import Settings
+from pipeline.config import DEFAULT_KINDS, Settings
+from pipeline.fetch.state import StateStore
 from pipeline.publish.datasets import ASSET_URIS
 from tests import support_airflow
 
 pytestmark = pytest.mark.slow
+
+#: Eerste Kamer papers in the recorded catalogue (seven real records, three typeset papers).
+EK_PAPERS = 10
 
 ETL_EDGES = {
     "configure": {"discover", "fetch", "plan_parse", "parse", "normalise", "validate", "publish", "summarise"},
@@ -182,8 +186,8 @@ def test_etl_runs_green_and_publishes_then_finds_nothing_new(dagbag: Any, replay
     assert all(s == "success" for task_states in states.values() for s in task_states), states
     summary = _summary(replay, run)
     assert summary["outcome"] == "published" and summary["error"] == ""
-    assert summary["stages"]["totals"]["new_papers"] == 7
-    assert summary["stages"]["totals"]["rows"]["documents"] == 7
+    assert summary["stages"]["totals"]["new_papers"] == EK_PAPERS
+    assert summary["stages"]["totals"]["rows"]["documents"] == EK_PAPERS
     assert summary["stages"]["totals"]["expectations_failed"] == 0
     assert set(summary["stage_seconds"]) >= {"configure", "discover", "fetch", "parse", "normalise", "validate",
                                              "publish"}
@@ -217,9 +221,19 @@ def test_backfill_runs_green_and_resumes_where_it_stopped(dagbag: Any, replay: P
     assert str(run.state) == "success", states
     done = orch.backfilled(Settings(data_dir=replay).layout)
     assert list(done)[:2] == ["2019-2020", "2020-2021"] and len(states["harvest_vergaderjaar"]) == len(done)
+    assert {entry["by"] for entry in done.values()} == {orch.BACKFILLED_BY}
     summary = _summary(replay, run)
     assert summary["outcome"] == "published"
-    assert summary["stages"]["totals"]["new_papers"] == 7
+    assert summary["stages"]["totals"]["new_papers"] == EK_PAPERS  # every paper, by its own vergaderjaar
+    harvests = summary["stages"]["harvest"]
+    assert set(harvests) == {f"harvest-{year}" for year in done}
+    for task, report in harvests.items():
+        year = task.removeprefix("harvest-")
+        assert report["window"] == {"since": None, "until": None, "vergaderjaar": year, "reason": "narrowed"}
+        assert f"w.vergaderjaar=={year}" in report["discovery"]["query"]
+    assert harvests["harvest-2019-2020"]["discovery"]["new_ids"] == ["kst-27925-AA", "kst-27925-AB"]
+    with StateStore(Settings(data_dir=replay).layout.state_db) as store:
+        assert store.watermark(DEFAULT_KINDS) is None  # narrowed harvests leave the scheduled DAG's watermark
 
     again = dag.test(run_conf=conf)
     states = _states(again)

@@ -1,9 +1,11 @@
 """The fetch stage: discover Eerste Kamer publications through SRU, then archive their files.
 
 `discover` pages the query completely (keyset on dt.identifier), records every record version
-in the state DB and advances the watermark; `download_pending` fetches every file not archived
-yet (new work, and whatever failed before). `harvest` does both. Nothing is downloaded twice:
-a version's files are fetched once, and only a new change stamp makes a new version.
+in the state DB and advances the watermark; a first run (no watermark) asks for the last
+`first_run_days` days, a narrowed run (dossier, identifiers, vergaderjaar) for all it names.
+`download_pending` fetches every file not archived yet (new work, and whatever failed before).
+`harvest` does both. Nothing is downloaded twice: a version's files are fetched once, and only a
+new change stamp makes a new version.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ EXTENSIONS = {"pdf": "pdf", "xml": "xml", "metadata": "xml"}
 @dataclass
 class DiscoveryReport:
     query: str = ""
-    window: dict[str, Any] = field(default_factory=dict)  # since, until, vergaderjaar and why (`reason`)
+    #: since, until, vergaderjaar, and `reason`: since | watermark | narrowed | until | first_run | full_history
+    window: dict[str, Any] = field(default_factory=dict)
     discovered: int = 0  # records of the requested kinds by the Eerste Kamer
     new: int = 0  # identifiers never seen before
     changed: int = 0  # a known identifier with a new change stamp: a new version

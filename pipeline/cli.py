@@ -49,7 +49,8 @@ def _add_source_options(p: argparse.ArgumentParser) -> None:
     _add_data_dir(p)
     p.add_argument("--sru-url", default=LIVE_SRU_URL, help=f"SRU 2.0 endpoint (default {LIVE_SRU_URL})")
     p.add_argument("--since", type=_date, help="harvest records modified on or after this date "
-                   "(YYYY-MM-DD); default: the stored watermark minus a day of overlap")
+                   "(YYYY-MM-DD); default: the stored watermark minus a day of overlap; on a first run, "
+                   "the last EK_FIRST_RUN_DAYS (30) days")
     p.add_argument("--until", type=_date, help="harvest records modified up to this date (YYYY-MM-DD)")
     p.add_argument("--max-rps", type=_rps, default=DEFAULT_MAX_RPS,
                    help=f"cap on requests per second to the source (default {DEFAULT_MAX_RPS}; 0 = no limit)")

@@ -2,11 +2,14 @@
 
     .venv/bin/python bench/publish.py                      # 10,000 papers
     .venv/bin/python bench/publish.py --papers 2000 10000  # shows whether memory grows with size
+    .venv/bin/python bench/publish.py --papers 2000 10000 --papers-per-year 1000  # grows by years
     .venv/bin/python bench/publish.py --postgres-dsn postgresql://postgres@127.0.0.1:5432/bench
 
 Each stage runs in its own process, so its peak RSS (from wait4) is its own. The corpus is
-`pipeline.normalise.samples.sample_corpus`: realistic papers over ten parliamentary years,
-every tenth with a second version.
+`pipeline.normalise.samples.sample_corpus`: realistic papers over ten parliamentary years (or as
+many years as `--papers-per-year` makes: a real corpus grows by years, not by fuller years), every
+tenth with a second version. Validation works a year (partition) at a time, so its memory follows
+the size of a year, not of the corpus.
 """
 
 from __future__ import annotations
@@ -30,13 +33,13 @@ from pipeline.normalise.stage import Batch  # noqa: E402
 STAGES = ("normalise", "validate", "publish")
 
 
-def generate(settings: Settings, papers: int) -> float:
+def generate(settings: Settings, papers: int, years: int) -> float:
     from pipeline.normalise.samples import sample_corpus
     from pipeline.parse.store import ParsedStore
 
     start = time.perf_counter()
     store = ParsedStore(settings.layout.parsed)
-    for paper in sample_corpus(papers):
+    for paper in sample_corpus(papers, years=years):
         store.save(paper)
     return time.perf_counter() - start
 
@@ -98,11 +101,13 @@ def measure(data_dir: Path, stage: str, dsn: str | None) -> dict[str, float]:
     return {**json.loads(out), "peak_mib": usage.ru_maxrss / 1024}
 
 
-def bench(papers: int, dsn: str | None, keep: bool) -> None:
+def bench(papers: int, per_year: int | None, dsn: str | None, keep: bool) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix=f"bench-publish-{papers}-"))
     settings = Settings(data_dir=data_dir, postgres_dsn=dsn)
     settings.layout.ensure()
-    print(f"\n{papers:,} papers in {data_dir}: generated the parsed store in {generate(settings, papers):.1f} s")
+    years = -(-papers // per_year) if per_year else 10
+    seconds = generate(settings, papers, years)
+    print(f"\n{papers:,} papers over {years} year(s) in {data_dir}: generated the parsed store in {seconds:.1f} s")
     print(f"{'stage':<10} {'rows':>10} {'seconds':>9} {'rows/s':>10} {'peak MiB':>9}")
     for stage in STAGES:
         m = measure(data_dir, stage, dsn)
@@ -114,6 +119,8 @@ def bench(papers: int, dsn: str | None, keep: bool) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, nargs="+", default=[10_000], help="corpus size(s)")
+    parser.add_argument("--papers-per-year", type=int, help="spread each corpus over this many papers a year "
+                        "(default: over ten years)")
     parser.add_argument("--postgres-dsn", help="also publish to this PostgreSQL database")
     parser.add_argument("--keep", action="store_true", help="keep the generated data directories")
     parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)
@@ -124,7 +131,7 @@ def main() -> int:
         print(json.dumps(run_stage(settings, args.stage)))
         return 0
     for papers in args.papers:
-        bench(papers, args.postgres_dsn, args.keep)
+        bench(papers, args.papers_per_year, args.postgres_dsn, args.keep)
     return 0
 
 

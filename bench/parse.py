@@ -4,7 +4,9 @@ Prints, from one run:
 - pages per second of the full layout analysis and of bare extraction, and their ratio
   (target: full analysis <= 1.5x the bare extraction time);
 - peak RSS of one process parsing a long paper (default 300 pages; target < 500 MB);
-- the speed-up of parsing a batch of papers in 2 worker processes (target >= 1.7x).
+- the speed-up of parsing a batch of papers in 2 worker processes (target >= 1.7x);
+- paragraph boundaries: page breaks decided wrongly over the committed generated papers, and
+  official XML paragraphs missed by the two real PDFs (with `--fidelity`).
 
 Usage: python bench/parse.py [--pages 300] [--batch 6]
 The papers are generated (tests/support/papergen) into a temporary directory.
@@ -29,6 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.parse.pdf import parse_pdf  # noqa: E402
 from tests.support.papergen import LAYOUT_A, LAYOUT_B, kst_27925_aa, render  # noqa: E402
+
+REALDATA = ROOT.parent / "shared" / "realdata" / "woo-besluit-broncode-PLOOI" / "repository.overheid.nl" / "frbr"
+REAL_PAPERS = ("officielepublicaties/kst/32545/kst-32545-143/1", "officielepublicaties/ah-tk/20202021/ah-tk-20202021-3235/1")
 
 
 def make_long_paper(workdir: Path, pages: int) -> Path:
@@ -85,12 +90,26 @@ def peak_rss_mb(path: Path) -> tuple[float, int]:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0, int(done.stdout)
 
 
+def print_paragraph_boundaries() -> None:
+    from tests.support.measure import generated_page_break_errors, xml_paragraph_misses
+
+    wrong, total = generated_page_break_errors()
+    print(f"page breaks decided wrongly: {wrong}/{total} over the generated papers")
+    for version in map(REALDATA.joinpath, REAL_PAPERS):
+        name = version.parent.name
+        missed, paragraphs = xml_paragraph_misses(version / "pdf" / f"{name}.pdf", version / "xml" / f"{name}.xml")
+        print(f"{name}: {missed}/{paragraphs} official XML paragraphs without a matching PDF block")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=300, help="length of the long paper (memory test)")
     parser.add_argument("--batch", type=int, default=6, help="papers in the batch (speed and scaling)")
     parser.add_argument("--skip-memory", action="store_true", help="leave out the long-paper memory run")
+    parser.add_argument("--fidelity", action="store_true", help="also print the paragraph-boundary figures")
     args = parser.parse_args()
+    if args.fidelity:
+        print_paragraph_boundaries()
     with tempfile.TemporaryDirectory() as tmp:
         papers = make_papers(Path(tmp), args.batch)
 

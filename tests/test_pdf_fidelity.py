@@ -4,14 +4,16 @@ official PDFs, and the generator's truth for realistic Eerste Kamer papers."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from pipeline.model import FURNITURE_KINDS, Document
+from pipeline.model import FURNITURE_KINDS, Block, Document
 from pipeline.parse.textsim import word_similarity
 from tests.conftest import AH_PDF, AH_XML, KST_PDF, KST_XML
 from tests.support import analysed, xml_body_text
+from tests.support.measure import generated_page_break_errors, page_break_errors, xml_paragraph_misses
 from tests.support.papergen import FIXTURES
 
 GENERATED = sorted(p.name.removesuffix(".truth.json") for p in FIXTURES.glob("*.truth.json"))
@@ -59,6 +61,18 @@ def truth(name: str) -> dict:
     return json.loads((FIXTURES / f"{name}.truth.json").read_text(encoding="utf-8"))
 
 
+def matched(doc: Document, paragraphs: list[dict]) -> Iterator[tuple[dict, Block]]:
+    """Truth paragraphs with the body block of the same text, matched in reading order (the
+    letter's question, later its repetition in the reply); a paragraph not found is passed by."""
+    blocks = doc.body_blocks
+    start = 0
+    for para in paragraphs:
+        found = next((i for i in range(start, len(blocks)) if blocks[i].text == para["text"]), None)
+        if found is not None:
+            yield para, blocks[found]
+            start = found + 1
+
+
 @pytest.mark.parametrize("name", GENERATED)
 def test_generated_paper_body_text_matches_the_truth(name: str) -> None:
     t = truth(name)
@@ -72,9 +86,24 @@ def test_generated_paper_body_text_matches_the_truth(name: str) -> None:
     assert [b.text for b in doc.blocks if b.kind == "margin"] == [" ".join(t["margin"])]
     body = [b.text for b in doc.body_blocks]
     found = sum(p["text"] in body for p in t["paragraphs"])
-    # Paragraphs are rebuilt whole, also over page breaks; a break after a full line ending a
-    # sentence is ambiguous, so a few may be joined or split there.
-    assert found >= 0.9 * len(t["paragraphs"])
+    assert found >= len(t["paragraphs"]) - 3  # a wrong page break costs two, a misread hyphen one
+
+
+def test_paragraphs_over_page_breaks() -> None:
+    """Every page break of the generated papers decided as the truth says, but one: in
+    kst-27925-AA a full line ending a sentence sits where a run-on line would, at the foot of a
+    full page, and the next page starts with a capital (before the fit and room evidence: 2/35)."""
+    wrong, total = generated_page_break_errors()
+    print(f"page-break paragraph errors {wrong}/{total}")
+    assert total >= 35 and wrong <= 1
+    assert page_break_errors(analysed(FIXTURES / "kst-27925-AA-tight.pdf"), truth("kst-27925-AA-tight")) == []
+
+
+@pytest.mark.parametrize(("pdf", "xml"), [(KST_PDF, KST_XML), (AH_PDF, AH_XML)], ids=["kst-32545-143", "ah-tk-3235"])
+def test_real_official_pdf_has_the_paragraphs_of_its_xml(pdf: Path, xml: Path) -> None:
+    """Each XML paragraph is one body block, also the two of Antwoord 9 in ah-tk-20202021-3235
+    that no gap sets apart (the first ends a sentence with room left on its line)."""
+    assert xml_paragraph_misses(pdf, xml)[0] == 0
 
 
 @pytest.mark.parametrize("name", GENERATED)
@@ -83,11 +112,8 @@ def test_generated_paper_footnotes_and_markers(name: str) -> None:
     doc = parse_pdf(FIXTURES / f"{name}.pdf")
     assert [(f.number, f.page, f.text) for f in doc.footnotes] == [
         (f["number"], f["page"], f["text"]) for f in t["footnotes"]]
-    blocks = iter(doc.body_blocks)
-    for para in t["paragraphs"]:  # in reading order: the letter's question, later its repetition
-        block = next((b for b in blocks if b.text == para["text"]), None)
-        if block is not None:
-            assert block.footnote_refs == para["footnote_refs"], para["text"][:60]
+    for para, block in matched(doc, t["paragraphs"]):
+        assert block.footnote_refs == para["footnote_refs"], para["text"][:60]
     refs = [r for b in doc.body_blocks for r in b.footnote_refs]
     assert sorted(set(refs), key=int) == [f["number"] for f in t["footnotes"]]
     assert "Kamer2" not in doc.text and "Ontwikkelingssamenwerking1" not in doc.text
@@ -99,13 +125,10 @@ def test_generated_reply_sets_questions_apart_from_answers(name: str) -> None:
     """The repeated questions and the answers differ in style, which the blocks carry."""
     t = truth(name)
     doc = parse_pdf(FIXTURES / f"{name}.pdf")
-    paragraphs = t["paragraphs"]
     key = "italic" if t["layout"]["question_style"] == "italic" else "indent"
-    blocks = iter(doc.body_blocks)
     values: dict[str, set] = {"question": set(), "answer": set()}
-    for para in paragraphs:  # in reading order, so the reply's copy of a question is its own
-        block = next((b for b in blocks if b.text == para["text"]), None)
-        if block is not None and para["role"]:
+    for para, block in matched(doc, t["paragraphs"]):
+        if para["role"]:
             values[para["role"]].add(getattr(block.style, key))
     questions, answers = values["question"], values["answer"]
     assert len(questions) == 1 and len(answers) == 1 and questions != answers

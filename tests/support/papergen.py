@@ -8,7 +8,8 @@ words and breaks after real hyphens). A `Layout` varies typeface, sizes and posi
 
 `render(spec, layout, path)` writes the PDF and returns the truth: metadata, furniture, body
 paragraphs (with role and Q&A pairing), footnotes and every line-end hyphenation with its
-correct joined form. `python -m tests.support.papergen [DIR]` rebuilds the committed fixtures.
+correct joined form, and for each page whether its first body line runs on a paragraph of the
+page before. `python -m tests.support.papergen [DIR]` rebuilds the committed fixtures.
 """
 
 from __future__ import annotations
@@ -515,6 +516,8 @@ class Typesetter:
             "footnotes": [{"number": n, "page": note_page[n], "text": spec.notes[n]}
                           for n in sorted(note_page, key=int)],
             "hyphenations": hyphenations,
+            "page_breaks": [{"page": p.number, "continues": not p.body[0][1].first_of_para}
+                            for p in pages[1:] if p.body],
             "qa": _qa_pairs(spec.paras),
             "layout": asdict(self.layout),
         }
@@ -681,6 +684,9 @@ LAYOUT_NARROW = Layout(
 )
 
 
+LAYOUT_TIGHT = replace(LAYOUT_A, body_right=489.0)  # a page ends a paragraph with a line of room left
+
+
 def memorie_van_antwoord() -> PaperSpec:
     """A composed memorie van antwoord: numbered headings, questions per fractie set in the
     layout's question style with the answers after them, a list, notes and a signature."""
@@ -781,6 +787,7 @@ def build_fixtures(outdir: Path = FIXTURES) -> dict[str, dict[str, Any]]:
         "kst-27925-AA": (kst_27925_aa(), LAYOUT_A),
         "kst-27925-AA-variant": (replace(kst_27925_aa(), identifier="kst-27925-AA"), LAYOUT_B),
         "kst-27925-AA-narrow": (kst_27925_aa(), LAYOUT_NARROW),
+        "kst-27925-AA-tight": (kst_27925_aa(), LAYOUT_TIGHT),
         "kst-36112-C": (memorie_van_antwoord(), LAYOUT_C),
         "kst-27925-AB": (brief(), LAYOUT_D),
     }

@@ -21,9 +21,9 @@ from pipeline.parse.pdf.blocks import (
     Geometry,
     TextJoiner,
     bbox_of,
-    continues,
     group_lines,
     kind_of,
+    run_on,
     style_of,
 )
 from pipeline.parse.pdf.columns import column_order
@@ -41,6 +41,7 @@ class Analysis:
 
     document: Document
     hyphenations: list[Decision] = field(default_factory=list)
+    page_breaks: dict[int, bool] = field(default_factory=dict)  # page -> its first block runs on
 
 
 def parse_pdf(path: Path) -> Document:
@@ -140,9 +141,11 @@ def _layout(doc: Document, pages: list[list[Line]], corpus: Lexicon | None) -> A
         notes += [n for n in page_notes if not notes or n is not notes[-1]]
         page_drafts.append([Draft(kind_of(g, geo), g) for g in group_lines(body, geo)])
     joiner = TextJoiner(lexicon, {n.number for n in notes})
-    doc.blocks = [_block(draft, joiner, geo) for draft in _in_reading_order(pages, page_drafts, furniture, geo)]
+    page_breaks = _page_breaks(pages, page_drafts, furniture, geo)
+    drafts = _in_reading_order(pages, page_drafts, furniture, page_breaks)
+    doc.blocks = [_block(draft, joiner, geo) for draft in drafts]
     doc.footnotes = [Footnote(n.number, n.page, _note_text(n, joiner)) for n in notes]
-    return Analysis(doc, joiner.decisions)
+    return Analysis(doc, joiner.decisions, page_breaks)
 
 
 def _furniture(pages: list[list[Line]], geo: Geometry) -> dict[int, str]:
@@ -156,10 +159,49 @@ def _furniture(pages: list[list[Line]], geo: Geometry) -> dict[int, str]:
     return kinds
 
 
+def _page_breaks(pages: list[list[Line]], page_drafts: list[list[Draft]], furniture: dict[int, str],
+                 geo: Geometry) -> dict[int, bool]:
+    """Page number -> whether its first block runs on the previous page's last block.
+
+    Where the lines cannot tell (a full line ending a sentence), the room left at the foot of
+    the previous page decides: a page whose text stops a line or more higher than on the pages
+    that certainly run on (measured to the notes, or to the footer) ended its paragraph."""
+    verdicts: dict[int, bool | None] = {}
+    slack: dict[int, tuple[str, float]] = {}
+    previous: Draft | None = None
+    for drafts in page_drafts:
+        if previous and drafts:
+            page = drafts[0].lines[0].page
+            verdicts[page] = run_on(previous, drafts[0], geo)
+            if previous.lines[-1].page == page - 1:
+                slack[page] = _room_below(pages[page - 2], previous.lines[-1], furniture)
+        previous = drafts[-1] if drafts else previous
+    tightest: dict[str, float] = {}
+    for page, verdict in verdicts.items():
+        if verdict and page in slack:
+            below, room = slack[page]
+            tightest[below] = min(room, tightest.get(below, room))
+
+    def left_room(page: int) -> bool:
+        below, room = slack.get(page, ("", 0.0))
+        return below in tightest and room >= tightest[below] + geo.pitch - 0.1
+
+    return {page: verdict if verdict is not None else not left_room(page) for page, verdict in verdicts.items()}
+
+
+def _room_below(lines: list[Line], last: Line, furniture: dict[int, str]) -> tuple[str, float]:
+    """What follows the last body line `last` on its page ("note" or "footer") and how far below."""
+    below = [ln for ln in lines if ln.baseline > last.baseline + 0.5 and furniture.get(id(ln), "footer") == "footer"]
+    if not below:
+        return "", 0.0
+    first = min(below, key=lambda ln: ln.baseline)
+    return ("footer" if id(first) in furniture else "note"), first.baseline - last.baseline
+
+
 def _in_reading_order(pages: list[list[Line]], page_drafts: list[list[Draft]], furniture: dict[int, str],
-                      geo: Geometry) -> list[Draft]:
+                      page_breaks: dict[int, bool]) -> list[Draft]:
     """Page-1 header items, then per page its body blocks and one block per furniture kind;
-    a paragraph running on over a page break becomes one block."""
+    a paragraph running on over a page break (`page_breaks`) becomes one block."""
     items: dict[str, list[Line]] = {}
     for line in pages[0]:
         if furniture.get(id(line), "").startswith("header:"):
@@ -167,7 +209,7 @@ def _in_reading_order(pages: list[list[Line]], page_drafts: list[list[Draft]], f
     entries = [Draft("header", lines) for lines in items.values()]
     previous: Draft | None = None
     for lines, drafts in zip(pages, page_drafts, strict=True):
-        if previous and drafts and continues(previous, drafts[0], geo):
+        if previous and drafts and page_breaks[drafts[0].lines[0].page]:
             previous.lines += drafts.pop(0).lines
         entries += drafts
         for kind in ("header", "margin", "footer"):

@@ -15,7 +15,6 @@ BULLET = re.compile(r"^([•·▪◦–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])$")
 _ENDS_SENTENCE = re.compile(r"[.?!:;]['’”»)]?$")
 _ENDS_ITEM = re.compile(r"[.?!:;,]['’”»)]?$")
 PARAGRAPH_GAP = 1.45  # a baseline step above this many line pitches starts a new block
-FULL_LINE = 0.9  # a page's last line this full (of the column width) runs on to the next page
 
 
 @dataclass
@@ -79,9 +78,30 @@ def _starts_item(line: Line) -> bool:
     return len(line.words) > 1 and bool(BULLET.match(line.words[0].text))
 
 
+def column_right(lines: list[Line], geo: Geometry) -> float:
+    """The right edge of the column `lines` are set in: their own widest line, or the body's
+    right edge when they span the body column."""
+    right = max(ln.x1 for ln in lines)
+    return max(right, geo.right) if right >= geo.left + 0.8 * geo.width else right
+
+
+def ended_early(lines: list[Line], nxt: Line, geo: Geometry) -> bool:
+    """Whether the last of `lines` ends a sentence and leaves room for the first word of `nxt`:
+    ragged-right text only breaks a running line where the next word does not fit, so such a
+    line is the end of its paragraph."""
+    last = lines[-1]
+    if not _ENDS_SENTENCE.search(last.text) or nxt.text[:1].islower():
+        return False
+    space = last.words[1].x0 - last.words[0].x1 if len(last.words) > 1 else 0.25 * last.size
+    first = nxt.words[0]
+    return last.x1 + space + (first.x1 - first.x0) < column_right(lines, geo) - 0.5
+
+
 def _breaks(group: list[Line], line: Line, geo: Geometry) -> bool:
     prev = group[-1]
     if line.baseline - prev.baseline > PARAGRAPH_GAP * geo.pitch:
+        return True
+    if ended_early([ln for ln in group if ln.page == prev.page], line, geo):
         return True
     if LABEL.match(prev.text) or LABEL.match(line.text):
         return True
@@ -147,8 +167,9 @@ class Draft:
     lines: list[Line]
 
 
-def continues(prev: Draft, nxt: Draft, geo: Geometry) -> bool:
-    """Whether the first block of a page is the run-on of the last block of the previous page."""
+def run_on(prev: Draft, nxt: Draft, geo: Geometry) -> bool | None:
+    """Whether the first block of a page is the run-on of the last block of the previous page;
+    None when only a full line ending a sentence tells them apart (the page's room decides)."""
     dash_run_on = nxt.kind == "list_item" and not _ENDS_ITEM.search(prev.lines[-1].text)
     if prev.kind not in ("paragraph", "list_item") or not (nxt.kind in ("paragraph", "signature") or dash_run_on):
         return False
@@ -158,6 +179,8 @@ def continues(prev: Draft, nxt: Draft, geo: Geometry) -> bool:
     if abs(a.indent - b.indent) > 1.0 and prev.kind != "list_item":
         return False
     last = prev.lines[-1]
-    full = last.x1 >= geo.left + a.indent + FULL_LINE * (geo.width - a.indent)
-    return (is_line_end_break(last.text) or not _ENDS_SENTENCE.search(last.text) or full
-            or nxt.lines[0].text[:1].islower())
+    if is_line_end_break(last.text) or not _ENDS_SENTENCE.search(last.text) or nxt.lines[0].text[:1].islower():
+        return True
+    if ended_early([ln for ln in prev.lines if ln.page == last.page], nxt.lines[0], geo):
+        return False
+    return None

@@ -85,18 +85,26 @@ def _parse_source(path: str, kind: str, errors: dict[str, str], record: Any) -> 
 
 
 def parse_version(settings: Settings, key: str) -> ParsedPaper:
-    """Parse the PDF and the official XML of one archived version, choose the text, store it."""
+    """Parse the official XML and the PDF of one archived version, choose the text, store it.
+
+    The XML's words go into the data directory's corpus lexicon first; the PDF is parsed with
+    that lexicon as evidence for undoing line-end hyphenation."""
     from pipeline.fetch.state import StateStore
     from pipeline.parse.agreement import agreement_for, choose_source
+    from pipeline.parse.pdf.lexicon import CorpusLexicon, corpus_in_use
 
     identifier, number = split_key(key)
     version = StateStore(settings.layout.state_db).get_version(identifier, number)
     errors: dict[str, str] = {}
     pdf = xml = None
-    if "pdf" in version.files:
-        pdf = _parse_source(str(version.files["pdf"]), "pdf", errors, version.record)
     if "xml" in version.files:
         xml = _parse_source(str(version.files["xml"]), "xml", errors, version.record)
+    with CorpusLexicon(settings.layout.root / "lexicon.sqlite") as lexicon:
+        if xml is not None:
+            lexicon.learn(key, xml.text)
+        if "pdf" in version.files:
+            with corpus_in_use(lexicon):
+                pdf = _parse_source(str(version.files["pdf"]), "pdf", errors, version.record)
     chosen, reason = choose_source(pdf, xml)
     paper = ParsedPaper(
         record=version.record, version=number, fetched_at=version.fetched_at,

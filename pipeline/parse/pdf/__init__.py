@@ -29,7 +29,8 @@ from pipeline.parse.pdf.blocks import (
 from pipeline.parse.pdf.columns import column_order
 from pipeline.parse.pdf.footnotes import RawNote, split_notes
 from pipeline.parse.pdf.furniture import margin_lines, page_one_header, running_lines
-from pipeline.parse.pdf.hyphenation import Decision, Lexicon
+from pipeline.parse.pdf.hyphenation import Decision, Evidence, Lexicon, WordCounts
+from pipeline.parse.pdf.lexicon import active_corpus
 from pipeline.parse.pdf.lines import Line, read_lines
 
 __all__ = ["Analysis", "analyse", "parse_pdf"]
@@ -44,12 +45,14 @@ class Analysis:
     page_breaks: dict[int, bool] = field(default_factory=dict)  # page -> its first block runs on
 
 
-def parse_pdf(path: Path) -> Document:
-    """Parse a PDF into the document model (`source="pdf"`); metadata is left to the structure stage."""
-    return analyse(path).document
+def parse_pdf(path: Path, lexicon: WordCounts | None = None) -> Document:
+    """Parse a PDF into the document model (`source="pdf"`); metadata is left to the structure stage.
+    `lexicon` (by default the corpus set by `lexicon.corpus_in_use`) adds word evidence from
+    other papers for undoing line-end hyphenation."""
+    return analyse(path, lexicon if lexicon is not None else active_corpus()).document
 
 
-def analyse(path: Path, corpus: Lexicon | None = None) -> Analysis:
+def analyse(path: Path, corpus: WordCounts | None = None) -> Analysis:
     """Parse `path`, keeping the engine's decisions; `corpus` adds word evidence from other papers."""
     path = Path(path)
     pages, info = _read_pages(path)
@@ -127,12 +130,10 @@ def _geometry(pages: list[list[Line]]) -> Geometry:
     return Geometry(body_size, pitch, float(left), rights[int(0.95 * (len(rights) - 1))])
 
 
-def _layout(doc: Document, pages: list[list[Line]], corpus: Lexicon | None) -> Analysis:
+def _layout(doc: Document, pages: list[list[Line]], corpus: WordCounts | None) -> Analysis:
     geo = _geometry(pages)
     furniture = _furniture(pages, geo)
-    lexicon = Lexicon(w.text for lines in pages for ln in lines for w in ln.words)
-    if corpus is not None:
-        lexicon.counts.update(corpus.counts)
+    evidence = Evidence(Lexicon(w.text for lines in pages for ln in lines for w in ln.words), corpus)
     notes: list[RawNote] = []
     page_drafts: list[list[Draft]] = []
     for lines in pages:
@@ -140,7 +141,7 @@ def _layout(doc: Document, pages: list[list[Line]], corpus: Lexicon | None) -> A
                                        notes[-1] if notes else None)
         notes += [n for n in page_notes if not notes or n is not notes[-1]]
         page_drafts.append([Draft(kind_of(g, geo), g) for g in group_lines(body, geo)])
-    joiner = TextJoiner(lexicon, {n.number for n in notes})
+    joiner = TextJoiner(evidence, {n.number for n in notes})
     page_breaks = _page_breaks(pages, page_drafts, furniture, geo)
     drafts = _in_reading_order(pages, page_drafts, furniture, page_breaks)
     doc.blocks = [_block(draft, joiner, geo) for draft in drafts]

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.model import Style
-from pipeline.parse.pdf.hyphenation import Decision, Lexicon, is_line_end_break, join_broken
+from pipeline.parse.pdf.hyphenation import Decision, WordCounts, is_line_end_break, join_broken
 from pipeline.parse.pdf.lines import Line
 
 LABEL = re.compile(r"^(Vraag|Antwoord|Vragen|Antwoorden)\s+\d+[a-z]?[.:]?$")
@@ -35,7 +35,7 @@ class Geometry:
 class TextJoiner:
     """Joins lines into running text: markers out, notes linked, line-end hyphens resolved."""
 
-    lexicon: Lexicon
+    lexicon: WordCounts
     note_numbers: set[str]
     decisions: list[Decision] = field(default_factory=list)
 

@@ -10,8 +10,8 @@ Evidence, strongest first:
 4. an acronym before the hyphen ("NAVO-missie", "SP-fractie"), unless the whole word is in capitals;
 5. two vowels meeting at the break ("Coalitie-inzet", "zee-egel"): Dutch writes that hyphen.
 
-Otherwise the break is a soft hyphen and the parts are joined. A corpus `Lexicon` (words of
-other papers) may be added to the document's own evidence.
+Otherwise the break is a soft hyphen and the parts are joined. The word counts of a corpus
+(other papers' official texts, see `lexicon`) may be added to the document's own evidence.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 VOWELS = frozenset("aeiouyáéíóúäëïöüèàâêîôû")
 _EDGE = re.compile(r"^[^\w]+|[^\w]+$")
@@ -30,6 +31,12 @@ _CONJUNCTIONS = frozenset({"en", "of"})  # "land- en tuinbouw", "in- of uitvoer"
 def core(word: str) -> str:
     """The word without leading or trailing punctuation, case-folded."""
     return _EDGE.sub("", word).casefold()
+
+
+class WordCounts(Protocol):
+    """How often a word form (see `core`) was seen."""
+
+    def __getitem__(self, form: str) -> int: ...
 
 
 class Lexicon:
@@ -47,6 +54,17 @@ class Lexicon:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """The document's own word counts plus, when given, a corpus's."""
+
+    document: Lexicon
+    corpus: WordCounts | None = None
+
+    def __getitem__(self, form: str) -> int:
+        return self.document[form] + (self.corpus[form.casefold()] if self.corpus is not None else 0)
+
+
+@dataclass(frozen=True)
 class Decision:
     page: int
     head: str  # the line-end fragment, with its hyphen ("beperk-")
@@ -59,7 +77,7 @@ def is_line_end_break(word: str) -> bool:
     return bool(_BREAKABLE.search(word)) and len(word) > 1
 
 
-def keeps_hyphen(head: str, tail: str, lexicon: Lexicon) -> bool:
+def keeps_hyphen(head: str, tail: str, lexicon: WordCounts) -> bool:
     """Whether `head` (ending in "-") and `tail` form a really hyphenated word."""
     left = _EDGE.sub("", head[:-1])
     right = _EDGE.sub("", tail)
@@ -78,7 +96,7 @@ def keeps_hyphen(head: str, tail: str, lexicon: Lexicon) -> bool:
     return last[-1].casefold() in VOWELS and right[0].casefold() in VOWELS
 
 
-def join_broken(head: str, tail: str, lexicon: Lexicon) -> str:
+def join_broken(head: str, tail: str, lexicon: WordCounts) -> str:
     """The word a reader sees in `head` + line break + `tail`; an elliptical hyphen before a
     conjunction ("Wet-" / "en regelgeving") stays a word of its own."""
     if core(tail) in _CONJUNCTIONS:

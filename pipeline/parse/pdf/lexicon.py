@@ -1,0 +1,98 @@
+"""A corpus lexicon: word forms counted over official XML texts, evidence for line-end hyphens.
+
+Official XML is never hyphenated at line ends, so its words show whether a compound is written
+with a hyphen ("sector-ontwikkelingsprogramma’s", "generaal-majoor") or as one word. The
+counts live in a small SQLite file in the data directory (`DIR/lexicon.sqlite`): each text is
+learned once (by its key, e.g. `identifier@version`) in one transaction, so a crash or a
+concurrent worker never leaves it half-written, and the store keeps at most `limit` forms,
+dropping the rarest when it grows past that.
+
+`parse_pdf(path, lexicon)` takes it directly; `corpus_in_use(lexicon)` makes it the default
+for the PDFs parsed inside the `with` block (the parse stage goes through `parse_file`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+from pipeline.parse.pdf.hyphenation import WordCounts, core
+
+LIMIT = 250_000  # word forms kept; at about 40 bytes a form the file stays near 10 MB
+_ACTIVE: ContextVar[WordCounts | None] = ContextVar("corpus", default=None)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS words (form TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS words_by_count ON words (n);
+CREATE TABLE IF NOT EXISTS learned (key TEXT PRIMARY KEY) WITHOUT ROWID;
+"""
+
+
+class CorpusLexicon:
+    """Word counts learned from official texts, stored at `path` (SQLite), at most `limit` forms."""
+
+    def __init__(self, path: Path, limit: int = LIMIT) -> None:
+        if limit < 1:
+            raise ValueError(f"lexicon limit must be at least 1, not {limit}")
+        self.path, self.limit = Path(path), limit
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+
+    def learn(self, key: str, text: str) -> bool:
+        """Count the words of `text` unless `key` was learned before; True when it was new."""
+        counts = Counter(form for form in map(core, text.split()) if form)
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM learned WHERE key = ?", (key,)).fetchone():
+                return False
+            db.execute("INSERT INTO learned (key) VALUES (?)", (key,))
+            db.executemany("INSERT INTO words (form, n) VALUES (?, ?) ON CONFLICT (form) DO UPDATE SET n = n + excluded.n",
+                           counts.items())
+            excess = db.execute("SELECT count(*) FROM words").fetchone()[0] - self.limit
+            if excess > 0:
+                db.execute("DELETE FROM words WHERE form IN (SELECT form FROM words ORDER BY n, form LIMIT ?)", (excess,))
+        return True
+
+    def __getitem__(self, form: str) -> int:
+        row = self._db.execute("SELECT n FROM words WHERE form = ?", (form.casefold(),)).fetchone()
+        return row[0] if row else 0
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM words").fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> CorpusLexicon:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+
+@contextmanager
+def corpus_in_use(corpus: WordCounts | None) -> Iterator[None]:
+    """Make `corpus` the word evidence of every `parse_pdf` call without one, inside the block."""
+    token = _ACTIVE.set(corpus)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active_corpus() -> WordCounts | None:
+    return _ACTIVE.get()

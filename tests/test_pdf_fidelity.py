@@ -140,3 +140,13 @@ def test_two_typesettings_of_one_paper_give_the_same_text() -> None:
     assert word_similarity(a.text, b.text) >= 0.995
     assert [f.text for f in a.footnotes] == [f.text for f in b.footnotes]
     assert [x.text for x in a.blocks if x.kind == "header"] == [x.text for x in b.blocks if x.kind == "header"]
+
+
+def test_a_ruled_table_is_one_table_block_of_rows_and_cells() -> None:
+    t = truth("kst-27925-AC")
+    doc = parse_pdf(FIXTURES / "kst-27925-AC.pdf")
+    tables = [b for b in doc.body_blocks if b.kind == "table"]
+    assert [b.text for b in tables] == [p["text"] for p in t["paragraphs"] if p["kind"] == "table"]
+    assert tables[0].text.splitlines()[3] == "Stabilisatie en wederopbouw | 21,0 | 18,7 | 16,3"
+    assert not any("12,4" in b.text for b in doc.body_blocks if b.kind != "table")  # no row left as a paragraph
+    assert [b.kind for b in doc.body_blocks] == [p["kind"] for p in t["paragraphs"]]

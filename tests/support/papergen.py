@@ -103,7 +103,7 @@ class Para:
     """One paragraph; `kind` is the block kind, `role` its part in a Q&A reply."""
 
     text: str
-    kind: str = "paragraph"  # paragraph | heading | signature | label | list_item
+    kind: str = "paragraph"  # paragraph | heading | signature | label | list_item | table
     role: str = ""  # "" | question | answer
     qa: int = 0  # Q&A pair number (1-based) for questions and answers
     asked_by: str = ""
@@ -163,6 +163,7 @@ class Line:
     size: float
     first_of_para: bool = False
     note: str = ""  # note number on a note's first line
+    cells: list[str] = field(default_factory=list)  # a table row: its cells, in ruled columns
 
 
 def _parse_token(token: str, style: str) -> Word:
@@ -322,6 +323,10 @@ class Typesetter:
         style, indent = self._para_style(para)
         width = self.layout.body_right - self.layout.body_x - indent
         size = self.layout.body_size
+        if para.kind == "table":  # one line a row ("\n"), cells split on " | "
+            lines = [Line([], indent, index, size, cells=row.split(" | ")) for row in para.text.split("\n")]
+            lines[0].first_of_para = True
+            return lines
         if para.kind == "signature":  # function wrapped, the name on a line of its own
             function, _, name = para.text.rpartition(" | ")
             rows = self.breaker.lines(function, style, size, width) + [
@@ -404,6 +409,20 @@ class Typesetter:
                 canvas.drawString(x, height - baseline, " ")
             x += space
 
+    def _draw_row(self, canvas: Canvas, baseline: float, line: Line) -> None:
+        """A table row: each cell in its column (the first, of labels, wider), boxed by rules
+        shared with the rows around it."""
+        lay = self.layout
+        total = lay.body_right - lay.body_x
+        widths = [0.4 * total] + [0.6 * total / (len(line.cells) - 1)] * (len(line.cells) - 1)
+        top, bottom = lay.page_height - baseline + 0.75 * lay.leading, lay.page_height - baseline - 0.25 * lay.leading
+        canvas.setLineWidth(0.5)
+        x = lay.body_x
+        for width, cell in zip(widths, line.cells, strict=True):
+            canvas.rect(x, bottom, width, top - bottom)
+            self._text(canvas, x + 3, baseline, cell, "regular", line.size)
+            x += width
+
     def _text(self, canvas: Canvas, x: float, baseline: float, text: str, style: str, size: float) -> None:
         canvas.setFont(self.face.font(style), size)
         canvas.drawString(x, self.layout.page_height - baseline, text)
@@ -469,6 +488,8 @@ class Typesetter:
             if page.number == 1:
                 self._header(canvas)
             for baseline, line in page.body:
+                if line.cells:
+                    self._draw_row(canvas, baseline, line)
                 self._draw_words(canvas, lay.body_x + line.indent, baseline, line.words, line.size)
             self._notes(canvas, page)
             self._furniture(canvas, page)
@@ -496,7 +517,7 @@ class Typesetter:
         for index, para in enumerate(spec.paras):
             refs = [m for m in MARKER.findall(para.text) if m in spec.notes]
             paragraphs.append({
-                "text": clean(para.text), "kind": para.kind, "role": para.role, "qa": para.qa,
+                "text": para.text if para.kind == "table" else clean(para.text), "kind": para.kind, "role": para.role, "qa": para.qa,
                 "page": first_page[index], "footnote_refs": refs,
             })
         return {
@@ -780,6 +801,30 @@ def brief() -> PaperSpec:
     )
 
 
+def brief_met_tabel() -> PaperSpec:
+    """A composed letter with a ruled table of figures between its paragraphs."""
+    paras = [
+        Para("Aan de Voorzitter van de Eerste Kamer der Staten-Generaal"),
+        Para("Den Haag, 3 juni 2020"),
+        Para("Hierbij informeer ik uw Kamer over de uitgaven voor de Nederlandse bijdrage aan de "
+             "anti-ISIS coalitie[[1]] in de jaren 2018 tot en met 2020. De onderstaande tabel geeft de "
+             "uitgaven per onderdeel, in miljoenen euro."),
+        Para("Onderdeel | 2018 | 2019 | 2020\nTrainingsmissie | 12,4 | 14,1 | 9,8\n"
+             "NAVO-missie Irak | 3,2 | 4,5 | 5,0\nStabilisatie en wederopbouw | 21,0 | 18,7 | 16,3\n"
+             "Totaal | 36,6 | 37,3 | 31,1", "table"),
+        Para("De lagere uitgaven in 2020 zijn het gevolg van de tijdelijke stillegging van de "
+             "trainingsactiviteiten in verband met de COVID-19 uitbraak. Ik zal uw Kamer bij de "
+             "eerstvolgende voortgangsrapportage nader informeren."),
+        Para("De Minister van Buitenlandse Zaken, | S.A. Blok", "signature"),
+    ]
+    return PaperSpec(
+        identifier="kst-27925-AC", kamer="Eerste Kamer", chamber_number="1", vergaderjaar="2019–2020",
+        dossier="27 925", dossier_title="Bestrijding internationaal terrorisme", ondernummer="AC",
+        doc_title="BRIEF VAN DE MINISTER VAN BUITENLANDSE ZAKEN", date_line="Ontvangen 3 juni 2020",
+        place_year="’s-Gravenhage 2020", paras=paras, notes={"1": "Kamerstukken I, 2019–2020, 27 925, AB"},
+    )
+
+
 def build_fixtures(outdir: Path = FIXTURES) -> dict[str, dict[str, Any]]:
     """(Re)build every committed generated paper and its truth JSON."""
     outdir.mkdir(parents=True, exist_ok=True)
@@ -790,6 +835,7 @@ def build_fixtures(outdir: Path = FIXTURES) -> dict[str, dict[str, Any]]:
         "kst-27925-AA-tight": (kst_27925_aa(), LAYOUT_TIGHT),
         "kst-36112-C": (memorie_van_antwoord(), LAYOUT_C),
         "kst-27925-AB": (brief(), LAYOUT_D),
+        "kst-27925-AC": (brief_met_tabel(), LAYOUT_A),
     }
     truths = {}
     for name, (spec, layout) in papers.items():

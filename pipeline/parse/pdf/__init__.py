@@ -1,7 +1,8 @@
 """The PDF layout engine: from a PDF to clean text blocks with their layout (pdfplumber).
 
 `parse_pdf(path)` reads every page's characters once, groups them into lines and words with
-font, size and position (`lines`), puts two-column pages in reading order (`columns`), sets
+font, size and position (`lines`), takes out ruled tables (`tables`, only on pages with
+rules), puts two-column pages in reading order (`columns`), sets
 aside the page furniture (`furniture`) and the notes at
 the foot of the page (`footnotes`), rebuilds paragraphs and blocks (`blocks`) and undoes
 line-end hyphenation on evidence (`hyphenation`). Official papers and any other PDF go through
@@ -32,6 +33,7 @@ from pipeline.parse.pdf.furniture import margin_lines, page_one_header, running_
 from pipeline.parse.pdf.hyphenation import Decision, Evidence, Lexicon, WordCounts
 from pipeline.parse.pdf.lexicon import active_corpus
 from pipeline.parse.pdf.lines import Line, read_lines
+from pipeline.parse.pdf.tables import take_tables
 
 __all__ = ["Analysis", "analyse", "parse_pdf"]
 
@@ -55,7 +57,7 @@ def parse_pdf(path: Path, lexicon: WordCounts | None = None) -> Document:
 def analyse(path: Path, corpus: WordCounts | None = None) -> Analysis:
     """Parse `path`, keeping the engine's decisions; `corpus` adds word evidence from other papers."""
     path = Path(path)
-    pages, info = _read_pages(path)
+    pages, tables, info = _read_pages(path)
     doc = Document(source="pdf", source_path=str(path), pages=len(info), page_info=info)
     without_text = [p for p in info if not p.has_text]
     if without_text:
@@ -63,10 +65,10 @@ def analyse(path: Path, corpus: WordCounts | None = None) -> Analysis:
     if len(without_text) == len(info):
         doc.has_text_layer = False
         return Analysis(doc)
-    return _layout(doc, pages, corpus)
+    return _layout(doc, pages, tables, corpus)
 
 
-def _read_pages(path: Path) -> tuple[list[list[Line]], list[PageInfo]]:
+def _read_pages(path: Path) -> tuple[list[list[Line]], list[list[Draft]], list[PageInfo]]:
     import pdfplumber
 
     if not path.is_file():
@@ -74,15 +76,18 @@ def _read_pages(path: Path) -> tuple[list[list[Line]], list[PageInfo]]:
     if path.stat().st_size == 0:
         raise ParseFailed(str(path), "empty file (0 bytes)")
     pages: list[list[Line]] = []
+    tables: list[list[Draft]] = []
     info: list[PageInfo] = []
     try:
         with pdfplumber.open(path) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 lines, chars = read_lines(page, number)
-                lines = column_order(lines)
                 words = sum(len(ln.words) for ln in lines)
+                lines, page_tables = take_tables(page, lines)
+                lines = column_order(lines)
                 info.append(PageInfo(number, float(page.width), float(page.height), chars, words, words > 0))
                 pages.append(lines)
+                tables.append(page_tables)
                 page.close()
     except ParseFailed:
         raise
@@ -90,7 +95,7 @@ def _read_pages(path: Path) -> tuple[list[list[Line]], list[PageInfo]]:
         raise ParseFailed(str(path), _broken_reason(exc)) from exc
     if not info:
         raise ParseFailed(str(path), "the PDF has no pages (truncated or corrupt)")
-    return pages, info
+    return pages, tables, info
 
 
 def _broken_reason(exc: BaseException) -> str:
@@ -130,23 +135,32 @@ def _geometry(pages: list[list[Line]]) -> Geometry:
     return Geometry(body_size, pitch, float(left), rights[int(0.95 * (len(rights) - 1))])
 
 
-def _layout(doc: Document, pages: list[list[Line]], corpus: WordCounts | None) -> Analysis:
+def _layout(doc: Document, pages: list[list[Line]], tables: list[list[Draft]], corpus: WordCounts | None) -> Analysis:
     geo = _geometry(pages)
     furniture = _furniture(pages, geo)
     evidence = Evidence(Lexicon(w.text for lines in pages for ln in lines for w in ln.words), corpus)
     notes: list[RawNote] = []
     page_drafts: list[list[Draft]] = []
-    for lines in pages:
+    for lines, page_tables in zip(pages, tables, strict=True):
         body, page_notes = split_notes([ln for ln in lines if id(ln) not in furniture], geo.body_size,
                                        notes[-1] if notes else None)
         notes += [n for n in page_notes if not notes or n is not notes[-1]]
-        page_drafts.append([Draft(kind_of(g, geo), g) for g in group_lines(body, geo)])
+        drafts = [Draft(kind_of(g, geo), g) for g in group_lines(body, geo)]
+        page_drafts.append(_with_tables(drafts, page_tables))
     joiner = TextJoiner(evidence, {n.number for n in notes})
     page_breaks = _page_breaks(pages, page_drafts, furniture, geo)
     drafts = _in_reading_order(pages, page_drafts, furniture, page_breaks)
     doc.blocks = [_block(draft, joiner, geo) for draft in drafts]
     doc.footnotes = [Footnote(n.number, n.page, _note_text(n, joiner)) for n in notes]
     return Analysis(doc, joiner.decisions, page_breaks)
+
+
+def _with_tables(drafts: list[Draft], tables: list[Draft]) -> list[Draft]:
+    """The page's blocks (in reading order) with each table before the first block below it."""
+    for table in tables:
+        below = next((i for i, d in enumerate(drafts) if d.lines[0].baseline > table.lines[0].baseline), len(drafts))
+        drafts.insert(below, table)
+    return drafts
 
 
 def _furniture(pages: list[list[Line]], geo: Geometry) -> dict[int, str]:
@@ -222,7 +236,7 @@ def _in_reading_order(pages: list[list[Line]], page_drafts: list[list[Draft]], f
 
 def _block(draft: Draft, joiner: TextJoiner, geo: Geometry) -> Block:
     page = draft.lines[0].page
-    text, refs = joiner.join(draft.lines)
+    text, refs = (draft.text, []) if draft.text is not None else joiner.join(draft.lines)
     return Block(draft.kind, text, page, bbox_of([ln for ln in draft.lines if ln.page == page]),
                  style_of(draft.lines, geo), refs)
 

@@ -161,10 +161,12 @@ def bbox_of(lines: list[Line]) -> tuple[float, float, float, float]:
 
 @dataclass
 class Draft:
-    """A block before its text is joined: its kind and lines (possibly over two pages)."""
+    """A block before its text is joined: its kind and lines (possibly over two pages); a
+    table comes with its text (rows on lines, cells joined by " | ")."""
 
     kind: str
     lines: list[Line]
+    text: str | None = None
 
 
 def run_on(prev: Draft, nxt: Draft, geo: Geometry) -> bool | None:

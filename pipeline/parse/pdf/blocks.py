@@ -101,7 +101,7 @@ def _breaks(group: list[Line], line: Line, geo: Geometry) -> bool:
     prev = group[-1]
     if line.baseline - prev.baseline > PARAGRAPH_GAP * geo.pitch:
         return True
-    if ended_early([ln for ln in group if ln.page == prev.page], line, geo):
+    if ended_early(group, line, geo):
         return True
     if LABEL.match(prev.text) or LABEL.match(line.text):
         return True

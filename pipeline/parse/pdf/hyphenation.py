@@ -61,7 +61,7 @@ class Evidence:
     corpus: WordCounts | None = None
 
     def __getitem__(self, form: str) -> int:
-        return self.document[form] + (self.corpus[form.casefold()] if self.corpus is not None else 0)
+        return self.document[form] + (self.corpus[form] if self.corpus is not None else 0)
 
 
 @dataclass(frozen=True)

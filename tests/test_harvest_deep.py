@@ -111,9 +111,7 @@ def test_cli_fetch_with_20_percent_failures_archives_each_ek_file_once(medium: C
     assert medium_server.requests.count("file") == 0 and '"files_downloaded": 0' in out
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("EK_FULL_HARVEST"), reason="about 5 minutes on 2 cores: set EK_FULL_HARVEST=1 "
-                    "(or run bench/harvest.py --ek 12000 --tk 3000 --fail-rate 0.2 --cli)")
+@pytest.mark.slow  # about 5 minutes on 2 cores; run in CI: it is the fetch stage's done criterion
 def test_cli_fetch_of_12000_ek_records_with_20_percent_failures(big: Catalogue, tmp_path: Path) -> None:
     """The stage's done criterion, in full: every EK file exactly once, no TK file, a rerun fetches nothing."""
     faults = Faults(rate=0.2, kinds=("503", "429", "reset", "truncate", "slow"), slow_seconds=0.05, seed=4)

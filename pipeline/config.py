@@ -44,6 +44,11 @@ class DataLayout:
         return self.root / "raw"
 
     @property
+    def lexicon(self) -> Path:
+        """Word counts learned from official XML texts: evidence for undoing PDF hyphenation."""
+        return self.root / "lexicon.sqlite"
+
+    @property
     def parsed(self) -> Path:
         """Parsed documents as JSON, one per publication version and source kind."""
         return self.root / "parsed"

@@ -7,14 +7,20 @@ a data directory.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import ParseFailed
 from pipeline.model import Document
 from pipeline.sources.records import SruRecord
 
+if TYPE_CHECKING:
+    from pipeline.parse.pdf.hyphenation import WordCounts
 
-def parse_file(path: Path | str, record: SruRecord | None = None) -> Document:
-    """Parse a PDF or an official XML file, then extract its structure (metadata, Q&A, ...)."""
+
+def parse_file(path: Path | str, record: SruRecord | None = None, lexicon: WordCounts | None = None) -> Document:
+    """Parse a PDF or an official XML file, then extract its structure (metadata, Q&A, ...).
+
+    `lexicon` (word counts of other papers) is evidence for undoing hyphenation in a PDF."""
     path = Path(path)
     if not path.is_file():
         raise ParseFailed(str(path), "no such file")
@@ -25,7 +31,7 @@ def parse_file(path: Path | str, record: SruRecord | None = None) -> Document:
     if head.startswith(b"%PDF"):
         from pipeline.parse.pdf import parse_pdf
 
-        doc = parse_pdf(path)
+        doc = parse_pdf(path, lexicon)
     elif head.startswith(b"<"):
         from pipeline.parse.xml import parse_official_xml
 

@@ -12,12 +12,15 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.config import Settings
 from pipeline.errors import ParseFailed
 from pipeline.model import Document
 from pipeline.parse.store import ParsedPaper, ParsedStore, split_key, version_key
+
+if TYPE_CHECKING:
+    from pipeline.parse.pdf.hyphenation import WordCounts
 
 log = logging.getLogger(__name__)
 
@@ -71,11 +74,12 @@ def batches(keys: Sequence[str], size: int) -> list[list[str]]:
     return [list(keys[i : i + size]) for i in range(0, len(keys), size)]
 
 
-def _parse_source(path: str, kind: str, errors: dict[str, str], record: Any) -> Document | None:
+def _parse_source(path: str, kind: str, errors: dict[str, str], record: Any,
+                  lexicon: WordCounts | None = None) -> Document | None:
     from pipeline.parse import parse_file
 
     try:
-        return parse_file(path, record)
+        return parse_file(path, record, lexicon)
     except ParseFailed as err:
         errors[kind] = err.reason
     except Exception as err:  # one bad file never stops the batch
@@ -91,7 +95,7 @@ def parse_version(settings: Settings, key: str) -> ParsedPaper:
     that lexicon as evidence for undoing line-end hyphenation."""
     from pipeline.fetch.state import StateStore
     from pipeline.parse.agreement import agreement_for, choose_source
-    from pipeline.parse.pdf.lexicon import CorpusLexicon, corpus_in_use
+    from pipeline.parse.pdf.lexicon import CorpusLexicon
 
     identifier, number = split_key(key)
     version = StateStore(settings.layout.state_db).get_version(identifier, number)
@@ -99,12 +103,11 @@ def parse_version(settings: Settings, key: str) -> ParsedPaper:
     pdf = xml = None
     if "xml" in version.files:
         xml = _parse_source(str(version.files["xml"]), "xml", errors, version.record)
-    with CorpusLexicon(settings.layout.root / "lexicon.sqlite") as lexicon:
+    with CorpusLexicon(settings.layout.lexicon) as lexicon:
         if xml is not None:
             lexicon.learn(key, xml.text)
         if "pdf" in version.files:
-            with corpus_in_use(lexicon):
-                pdf = _parse_source(str(version.files["pdf"]), "pdf", errors, version.record)
+            pdf = _parse_source(str(version.files["pdf"]), "pdf", errors, version.record, lexicon)
     chosen, reason = choose_source(pdf, xml)
     paper = ParsedPaper(
         record=version.record, version=number, fetched_at=version.fetched_at,

@@ -31,7 +31,6 @@ from pipeline.parse.pdf.columns import column_order
 from pipeline.parse.pdf.footnotes import RawNote, split_notes
 from pipeline.parse.pdf.furniture import margin_lines, page_one_header, running_lines
 from pipeline.parse.pdf.hyphenation import Decision, Evidence, Lexicon, WordCounts
-from pipeline.parse.pdf.lexicon import active_corpus
 from pipeline.parse.pdf.lines import Line, read_lines
 from pipeline.parse.pdf.tables import take_tables
 
@@ -49,9 +48,8 @@ class Analysis:
 
 def parse_pdf(path: Path, lexicon: WordCounts | None = None) -> Document:
     """Parse a PDF into the document model (`source="pdf"`); metadata is left to the structure stage.
-    `lexicon` (by default the corpus set by `lexicon.corpus_in_use`) adds word evidence from
-    other papers for undoing line-end hyphenation."""
-    return analyse(path, lexicon if lexicon is not None else active_corpus()).document
+    `lexicon` adds word evidence from other papers for undoing line-end hyphenation."""
+    return analyse(path, lexicon).document
 
 
 def analyse(path: Path, corpus: WordCounts | None = None) -> Analysis:

@@ -7,8 +7,7 @@ learned once (by its key, e.g. `identifier@version`) in one transaction, so a cr
 concurrent worker never leaves it half-written, and the store keeps at most `limit` forms,
 dropping the rarest when it grows past that.
 
-`parse_pdf(path, lexicon)` takes it directly; `corpus_in_use(lexicon)` makes it the default
-for the PDFs parsed inside the `with` block (the parse stage goes through `parse_file`).
+`parse_file(path, record, lexicon)` and `parse_pdf(path, lexicon)` take it as evidence.
 """
 
 from __future__ import annotations
@@ -17,13 +16,11 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 
-from pipeline.parse.pdf.hyphenation import WordCounts, core
+from pipeline.parse.pdf.hyphenation import core
 
 LIMIT = 250_000  # word forms kept; at about 40 bytes a form the file stays near 10 MB
-_ACTIVE: ContextVar[WordCounts | None] = ContextVar("corpus", default=None)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS words (form TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS words_by_count ON words (n);
@@ -82,17 +79,3 @@ class CorpusLexicon:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
-
-
-@contextmanager
-def corpus_in_use(corpus: WordCounts | None) -> Iterator[None]:
-    """Make `corpus` the word evidence of every `parse_pdf` call without one, inside the block."""
-    token = _ACTIVE.set(corpus)
-    try:
-        yield
-    finally:
-        _ACTIVE.reset(token)
-
-
-def active_corpus() -> WordCounts | None:
-    return _ACTIVE.get()

@@ -118,6 +118,15 @@ class Speech:
 
 
 @dataclass
+class Attendee:
+    """One name on the attendance list of a sitting (Handelingen)."""
+
+    name: str
+    status: str  # "aanwezig" | "afwezig"
+    role: str = ""  # empty for members; "voorzitter", or the office of a government member
+
+
+@dataclass
 class PageInfo:
     number: int
     width: float
@@ -144,6 +153,7 @@ class Document:
     references: list[Reference] = field(default_factory=list)
     letters: list[Letter] = field(default_factory=list)
     speeches: list[Speech] = field(default_factory=list)
+    attendance: list[Attendee] = field(default_factory=list)
     page_info: list[PageInfo] = field(default_factory=list)
 
     @property
@@ -172,6 +182,7 @@ class Document:
             "references": [asdict(r) for r in self.references],
             "letters": [asdict(x) for x in self.letters],
             "speeches": [asdict(s) for s in self.speeches],
+            "attendance": [asdict(a) for a in self.attendance],
             "blocks": [asdict(b) for b in self.blocks],
             "page_info": [asdict(p) for p in self.page_info],
         }
@@ -204,5 +215,6 @@ class Document:
             references=[Reference(**r) for r in data.get("references", [])],
             letters=[Letter(**x) for x in data.get("letters", [])],
             speeches=[Speech(**s) for s in data.get("speeches", [])],
+            attendance=[Attendee(**a) for a in data.get("attendance", [])],
             page_info=[PageInfo(**p) for p in data.get("page_info", [])],
         )

@@ -1,7 +1,7 @@
 """The structure stage: from a parsed document's blocks and footnotes to what the paper says, as data.
 
-`enrich(doc, record)` fills `metadata`, `committee`, `letters`, `qa`, `references` and
-`speeches`, whatever the source of the blocks (PDF layout engine or official XML).
+`enrich(doc, record)` fills `metadata`, `committee`, `letters`, `qa`, `references`, and for
+Handelingen `speeches` and `attendance`, whatever the source of the blocks (PDF layout engine or official XML).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pipeline.parse.structure.letters import extract_letters
 from pipeline.parse.structure.metadata import fill_missing, furniture_metadata, reconcile
 from pipeline.parse.structure.qa import extract_qa
 from pipeline.parse.structure.references import extract_references
-from pipeline.parse.structure.speeches import extract_speeches
+from pipeline.parse.structure.speeches import extract_sitting
 from pipeline.sources.records import SruRecord
 
 __all__ = ["enrich"]
@@ -56,5 +56,5 @@ def enrich(doc: Document, record: SruRecord | None = None) -> Document:
     doc.qa = _safely(doc, "qa", lambda: extract_qa(body, kind, _answerer(doc.letters)), [])
     doc.references = _safely(doc, "references", lambda: extract_references(body, doc.footnotes), [])
     if kind == "handelingen":
-        doc.speeches = _safely(doc, "speeches", lambda: extract_speeches(body), [])
+        doc.speeches, doc.attendance = _safely(doc, "speeches", lambda: extract_sitting(body), ([], []))
     return doc

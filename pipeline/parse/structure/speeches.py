@@ -1,11 +1,13 @@
-"""Handelingen: speaker turns (speaker, party or office, text) and the vote outcomes the text states."""
+"""Handelingen: speaker turns (speaker, party or office, text), the vote outcomes the text states,
+and the attendance list, which is no part of any turn."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from pipeline.model import Block, Speech
+from pipeline.model import Attendee, Block, Speech
+from pipeline.parse.structure.attendance import Roll
 from pipeline.parse.structure.parties import normalise_party
 from pipeline.parse.structure.text import squash
 
@@ -23,6 +25,10 @@ _OFFICE = re.compile(r"^(?:De\s+)?(?P<office>[Mm]inister(?:-president)?|[Ss]taat
 _OUTCOME = re.compile(
     r"\b(?:is|wordt|worden|zijn)\s+(?:(?:zonder\s+stemming|met\s+algemene\s+stemmen)\s+)?(?P<outcome>aangenomen|verworpen)\b"
 )
+
+
+#: Block kinds that carry what is said (a signature block may still be an attendance list).
+_SPOKEN_KINDS = frozenset({"paragraph", "list_item", "label"})
 
 
 def vote_outcome(text: str) -> str:
@@ -44,20 +50,32 @@ def _speaker(tag: str) -> tuple[str, str, str]:
     return office, "", office
 
 
-def extract_speeches(blocks: Sequence[Block]) -> list[Speech]:
-    """One `Speech` per turn; blocks without a speaker tag continue the running turn."""
+def extract_sitting(blocks: Sequence[Block]) -> tuple[list[Speech], list[Attendee]]:
+    """One `Speech` per turn, holding only what was said, and the attendance list of the sitting.
+
+    Blocks without a speaker tag continue the running turn, unless they open or continue an
+    attendance list; a turn with nothing said is none.
+    """
     speeches: list[Speech] = []
+    roll = Roll()
     for block in blocks:
-        if block.kind not in ("paragraph", "list_item", "label"):
-            continue
         text = squash(block.text)
-        if turn := _TURN.match(text):
+        if block.kind not in _SPOKEN_KINDS:  # a heading or table ends a list; a signature may run it on
+            roll.take(text, may_continue=block.kind == "signature")
+            continue
+        turn = _TURN.match(text)
+        said = turn.group("text").strip() if turn else text
+        attendance = roll.take(said, may_continue=not turn)
+        if turn:
             speaker, party, role = _speaker(turn.group("tag"))
-            speeches.append(Speech(seq=len(speeches) + 1, speaker=speaker, party=party, role=role,
-                                   text=turn.group("text").strip()))
-        elif speeches:
+            speeches.append(Speech(seq=0, speaker=speaker, party=party, role=role,
+                                   text="" if attendance else said))
+        elif speeches and not attendance:
             current = speeches[-1]
             current.text = f"{current.text}\n\n{text}" if current.text else text
-    for speech in speeches:  # the chair states the outcome; a member may only mention one
+    speeches = [s for s in speeches if s.text]
+    for seq, speech in enumerate(speeches, start=1):
+        speech.seq = seq
+        # the chair states the outcome; a member may only mention one
         speech.vote = vote_outcome(speech.text) if speech.role == "voorzitter" else ""
-    return speeches
+    return speeches, roll.attendance()

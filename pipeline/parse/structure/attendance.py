@@ -12,22 +12,25 @@ from dataclasses import dataclass, field
 from pipeline.model import Attendee
 from pipeline.parse.structure.text import join_name_breaks
 
-_COUNT = r"(?:\d+\s+leden(?:\s+der\s+Kamer)?,?\s*(?:te\s+weten)?\s*:?)?"
+#: "71 leden, te weten:", "68 leden der Kamer, te weten:", or just the colon: a list follows.
+_COUNT = r"(?:\d+\s+leden(?:\s+der\s+Kamer)?,?\s*(?:te\s+weten\s*)?:|:)"
 #: "Aanwezig zijn 68 leden der Kamer, te weten:", "Tegenwoordig, 71 leden, te weten:".
-_PRESENT = re.compile(r"^(?:Aanwezig\s+(?:zijn|is)|Tegenwoordig(?:\s+zijn)?)\s*[,:]?\s*" + _COUNT + r"\s*(?P<rest>.*)$")
+_PRESENT = re.compile(r"^(?:Aanwezig\s+(?:zijn|is)|Tegenwoordig(?:\s+zijn)?)\s*(?:[,:]\s*)?" + _COUNT + r"\s*(?P<rest>.*)$")
 #: "Afwezig zijn: ...", "Met kennisgeving afwezig zijn de leden ...", "Afwezig met kennisgeving: ...".
 _ABSENT = re.compile(
     r"^(?:Met\s+kennisgeving\s+afwezig|Afwezig(?:\s+met\s+kennisgeving)?)(?:\s+(?:zijn|is))?"
-    r"(?:\s*:|\s+(?:de\s+leden|het\s+lid)\s*:?)\s*" + _COUNT + r"\s*(?P<rest>.*)$"
+    r"(?:\s+(?:de\s+leden|het\s+lid)\s*:?|\s*(?:[,:]\s*)?" + _COUNT + r")\s*(?P<rest>.*)$"
 )
 #: "Voorzitter: Bruijn" — who presides, printed above the list.
 _CHAIR = re.compile(r"^Voorzitter\s*:\s*(?P<name>[^,.:]{1,60}?)\.?$")
 _TITLE = r"(?:de\s+heer|mevrouw|de\s+heren|de\s+dames)"
 _OFFICE = r"(?:minister|staatssecretaris|vice-minister-president)\b"
+#: A government member comes next: "mevrouw Van Ark, ...", "Snel, staatssecretaris ...".
+_OFFICIAL_AHEAD = r"(?=" + _TITLE + r"\s|[^\W\d_][^,]*,\s*" + _OFFICE + r")"
 #: Where the members end and the government begins: "..., Vos en Wever, en mevrouw Van Ark, minister ...".
-_GOVERNMENT = re.compile(r"(?:,\s*|\s+)en\s+(?=" + _TITLE + r"\s)")
+_GOVERNMENT = re.compile(r"(?:,\s*|\s+)en\s+" + _OFFICIAL_AHEAD)
 #: Between two government members: ", en de heer Knops, ...", ", en Snel, staatssecretaris ...".
-_NEXT_OFFICIAL = re.compile(r",\s*en\s+(?=" + _TITLE + r"\s|[^\W\d_][^,]*,\s*" + _OFFICE + r")")
+_NEXT_OFFICIAL = re.compile(r",\s*en\s+" + _OFFICIAL_AHEAD)
 _LEADING_TITLE = re.compile(r"^(?:en\s+)?" + _TITLE + r"\s+")
 _NAME_SEPARATOR = re.compile(r",\s*|\s+en\s+")
 #: Lower-case words inside Dutch surnames ("Van der Linden", "Faber-van de Klashorst").

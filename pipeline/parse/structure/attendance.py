@@ -45,10 +45,9 @@ def _is_name(item: str) -> bool:
             and all(w[0].isupper() or w in _PARTICLES or w.startswith("(") for w in words))
 
 
-def _names(text: str) -> list[str]:
-    """ "Van Apeldoorn, Atsma, ..., Vos en Wever" -> the names; words that are no name are dropped."""
-    items = (item.strip(" .,;") for item in _NAME_SEPARATOR.split(text))
-    return [item for item in items if _is_name(item)]
+def _items(text: str) -> list[str]:
+    """ "Van Apeldoorn, Atsma, ..., Vos en Wever." -> its items, without punctuation."""
+    return [item for item in (i.strip(" .,;") for i in _NAME_SEPARATOR.split(text)) if item]
 
 
 def _officials(text: str, status: str) -> list[Attendee]:
@@ -63,7 +62,7 @@ def _officials(text: str, status: str) -> list[Attendee]:
 
 def _is_list_text(text: str) -> bool:
     """Names only: "Backer, Van Ballekom, Beukering"."""
-    items = [item for item in (i.strip(" .,;") for i in _NAME_SEPARATOR.split(text)) if item]
+    items = _items(text)
     return bool(items) and all(_is_name(item) for item in items)
 
 
@@ -72,7 +71,8 @@ def attendees(text: str, status: str) -> list[Attendee]:
     text = join_name_breaks(text)
     split = _GOVERNMENT.search(text)
     members, government = (text[: split.start()], text[split.end():]) if split else (text, "")
-    return [Attendee(name=name, status=status) for name in _names(members)] + _officials(government, status)
+    named = [Attendee(name=item, status=status) for item in _items(members) if _is_name(item)]  # not "wegens ziekte"
+    return named + _officials(government, status)
 
 
 @dataclass

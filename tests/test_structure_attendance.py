@@ -69,6 +69,7 @@ def _pdf_opening() -> Document:
 def test_presentie_en_opening_attendance_is_data_and_the_chair_says_only_what_he_said(doc: Document) -> None:
     assert doc.metadata.document_type == "handelingen"
     assert doc.attendance == EXPECTED
+    assert doc.metadata.flags == []  # the list names the 30 members it counts
     assert [(s.seq, s.speaker, s.role) for s in doc.speeches] == [
         (1, "voorzitter", "voorzitter"), (2, "Van Apeldoorn", "lid")]
     chair = doc.speeches[0]
@@ -94,6 +95,8 @@ def test_the_chair_turn_of_the_older_fixture_loses_the_presence_list() -> None:
     assert doc.attendance == [
         *(Attendee(n, "aanwezig") for n in ("Arbouw", "Backer", "Van Ballekom", "Beukering")),
         Attendee("Bruins Slot", "aanwezig", "minister van Binnenlandse Zaken en Koninkrijksrelaties")]
+    # the hand-made list is cut short: the paper says so
+    assert doc.metadata.flags == ["structure: the aanwezig list counts 68 leden but names 4"]
 
 
 def test_a_list_glued_to_the_speaker_tag_and_a_list_that_closes_the_item() -> None:

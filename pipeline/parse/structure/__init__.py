@@ -16,7 +16,7 @@ from pipeline.parse.structure.letters import extract_letters
 from pipeline.parse.structure.metadata import fill_missing, furniture_metadata, reconcile
 from pipeline.parse.structure.qa import extract_qa
 from pipeline.parse.structure.references import extract_references
-from pipeline.parse.structure.speeches import extract_sitting
+from pipeline.parse.structure.speeches import Sitting, extract_sitting
 from pipeline.sources.records import SruRecord
 
 __all__ = ["enrich"]
@@ -56,5 +56,7 @@ def enrich(doc: Document, record: SruRecord | None = None) -> Document:
     doc.qa = _safely(doc, "qa", lambda: extract_qa(body, kind, _answerer(doc.letters)), [])
     doc.references = _safely(doc, "references", lambda: extract_references(body, doc.footnotes), [])
     if kind == "handelingen":
-        doc.speeches, doc.attendance = _safely(doc, "speeches", lambda: extract_sitting(body), ([], []))
+        sitting = _safely(doc, "speeches", lambda: extract_sitting(body), Sitting())
+        doc.speeches, doc.attendance = sitting.speeches, sitting.attendance
+        doc.metadata.flags += sitting.flags
     return doc

@@ -13,7 +13,7 @@ from pipeline.model import Attendee
 from pipeline.parse.structure.text import join_name_breaks
 
 #: "71 leden, te weten:", "68 leden der Kamer, te weten:", or just the colon: a list follows.
-_COUNT = r"(?:\d+\s+leden(?:\s+der\s+Kamer)?,?\s*(?:te\s+weten\s*)?:|:)"
+_COUNT = r"(?:(?P<count>\d+)\s+leden(?:\s+der\s+Kamer)?,?\s*(?:te\s+weten\s*)?:|:)"
 #: "Aanwezig zijn 68 leden der Kamer, te weten:", "Tegenwoordig, 71 leden, te weten:".
 _PRESENT = re.compile(r"^(?:Aanwezig\s+(?:zijn|is)|Tegenwoordig(?:\s+zijn)?)\s*(?:[,:]\s*)?" + _COUNT + r"\s*(?P<rest>.*)$")
 #: "Afwezig zijn: ...", "Met kennisgeving afwezig zijn de leden ...", "Afwezig met kennisgeving: ...".
@@ -81,7 +81,9 @@ class Roll:
 
     chair: str = ""
     listed: list[Attendee] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # lists that name fewer or more members than they count
     _status: str = ""  # status of the list being read, "" when none is open
+    _count: str = ""  # the number of members the open list says it names
     _parts: list[str] = field(default_factory=list)
 
     def take(self, text: str, *, may_continue: bool = True) -> bool:
@@ -93,7 +95,7 @@ class Roll:
         for status, opening in (("aanwezig", _PRESENT), ("afwezig", _ABSENT)):
             if match := opening.match(text):
                 self.close()
-                self._status, self._parts = status, [match.group("rest")]
+                self._status, self._count, self._parts = status, match.group("count") or "", [match.group("rest")]
                 return True
         if text == "Presentielijst":
             self.close()
@@ -113,8 +115,12 @@ class Roll:
     def close(self) -> None:
         """End the open list, if any, and keep who it names."""
         if self._status:
-            self.listed += attendees(" ".join(self._parts), self._status)
-        self._status, self._parts = "", []
+            named = attendees(" ".join(self._parts), self._status)
+            members = sum(1 for person in named if not person.role)
+            if self._count and int(self._count) != members:
+                self.flags.append(f"structure: the {self._status} list counts {self._count} leden but names {members}")
+            self.listed += named
+        self._status, self._count, self._parts = "", "", []
 
     def attendance(self) -> list[Attendee]:
         """Everyone listed, each name once per status; the presiding member has the role "voorzitter"."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from pipeline.model import Attendee, Block, Speech
 from pipeline.parse.structure.attendance import Roll
@@ -50,7 +51,16 @@ def _speaker(tag: str) -> tuple[str, str, str]:
     return office, "", office
 
 
-def extract_sitting(blocks: Sequence[Block]) -> tuple[list[Speech], list[Attendee]]:
+@dataclass
+class Sitting:
+    """What a Handelingen item holds: its turns, its attendance list, and flags on that list."""
+
+    speeches: list[Speech] = field(default_factory=list)
+    attendance: list[Attendee] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+def extract_sitting(blocks: Sequence[Block]) -> Sitting:
     """One `Speech` per turn, holding only what was said, and the attendance list of the sitting.
 
     Blocks without a speaker tag continue the running turn, unless they open or continue an
@@ -78,4 +88,4 @@ def extract_sitting(blocks: Sequence[Block]) -> tuple[list[Speech], list[Attende
         speech.seq = seq
         # the chair states the outcome; a member may only mention one
         speech.vote = vote_outcome(speech.text) if speech.role == "voorzitter" else ""
-    return speeches, roll.attendance()
+    return Sitting(speeches, roll.attendance(), roll.flags)

@@ -91,6 +91,20 @@ def test_child_keys_are_deterministic_and_reference_the_document(settings: Setti
     assert [p["page_id"] for p in pages] == ["kst-36867-C@1#p1", "kst-36867-C@1#p2", "kst-36867-C@1#p3"]
 
 
+def test_proceedings_give_speech_turns_with_votes_and_attendance(settings: Settings) -> None:
+    save(settings, sample_paper("h-ek-20252026-12-3", doc_type="handelingen", dossier="36867"))
+    batch = build_batch(settings, "r1")
+
+    attendance = read(batch, "attendance")
+    assert [a["attendance_id"] for a in attendance][:2] == ["h-ek-20252026-12-3@1#a1", "h-ek-20252026-12-3@1#a2"]
+    assert [(a["name"], a["status"], a["role"]) for a in attendance][-3:] == [
+        ("Kroon", "aanwezig", ""), ("Van Ark", "aanwezig", "minister voor Medische Zorg en Sport"),
+        ("Nicolaï", "afwezig", "")]
+    assert attendance[0]["role"] == "voorzitter"
+    speeches = read(batch, "speeches")
+    assert len(speeches) == 5 and {s["vote"] for s in speeches} == {""}
+
+
 def test_new_version_supersedes_the_old_one_and_history_stays(settings: Settings) -> None:
     save(settings, sample_paper("kst-36867-C", version=1), sample_paper("kst-36867-C", version=2))
     batch = build_batch(settings, "r1")

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from pipeline.model import (
+    Attendee,
     Block,
     Committee,
     Document,
@@ -66,6 +67,9 @@ def sample_document(identifier: str, vergaderjaar: str, dossier: str, doc_type: 
         references=[Reference(f"Kamerstukken I {vergaderjaar}, {dossier}, B", "kamerstuk", "I", vergaderjaar,
                               dossier, "B", f"kst-{dossier}-B", "1")],
         speeches=[Speech(n, m.name, m.party, "", SENTENCE * 2) for n, m in enumerate(MEMBERS[:5], start=1)]
+        if is_handelingen else [],
+        attendance=[Attendee(m.name, "aanwezig", "voorzitter" if m.role == "voorzitter" else "") for m in MEMBERS[:6]]
+        + [Attendee("Van Ark", "aanwezig", "minister voor Medische Zorg en Sport"), Attendee(MEMBERS[6].name, "afwezig")]
         if is_handelingen else [],
         page_info=[PageInfo(n, 595.0, 842.0, 2400 if text_layer else 0, 380 if text_layer else 0, text_layer)
                    for n in range(1, pages + 1)],

@@ -178,6 +178,16 @@ SPEECHES = _child(
     col("role", pa.string(), "Role of the speaker (`voorzitter`, `minister`, ...), empty for members."),
     col("text", pa.string(), "Text of the speech."),
     col("word_count", pa.int32(), "Words in `text`."),
+    col("vote", pa.string(), "Outcome of a vote the chair announces in this turn: `aangenomen`, `verworpen` or empty."),
+)
+
+ATTENDANCE = _child(
+    "attendance", "Who was present at a sitting (Handelingen), and who was absent with notice, as printed.",
+    "attendance_id", "`<document_version_id>#a<seq>`.",
+    _SEQ,
+    col("name", pa.string(), "Name as printed in the list."),
+    col("status", pa.string(), "`aanwezig` (present) or `afwezig` (absent with notice)."),
+    col("role", pa.string(), "Empty for members; `voorzitter` for the presiding member, else the office of a government member."),
 )
 
 LETTERS = _child(
@@ -269,7 +279,7 @@ QUALITY_RESULTS = TableSpec(
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (DOCUMENTS, PAGES, PARAGRAPHS, FOOTNOTES, QA_PAIRS, COMMITTEE_MEMBERS, REFERENCES,
-                 SPEECHES, LETTERS, PARSE_AGREEMENT, DOSSIERS, FETCH_ERRORS, LINKS, QUALITY_RESULTS)
+                 SPEECHES, ATTENDANCE, LETTERS, PARSE_AGREEMENT, DOSSIERS, FETCH_ERRORS, LINKS, QUALITY_RESULTS)
 }
 
 #: Tables the normalise stage builds; `quality_results` is added by the quality stage.

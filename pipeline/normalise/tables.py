@@ -146,7 +146,9 @@ def _child_rows(paper: ParsedPaper, doc: Document, year: str) -> Rows:
             for r in doc.references)),
         "speeches": _numbered(paper, year, "speech_id", "s", (
             {"speaker": s.speaker, "party": s.party or None, "role": s.role, "text": s.text,
-             "word_count": len(words(s.text))} for s in doc.speeches)),
+             "word_count": len(words(s.text)), "vote": s.vote} for s in doc.speeches)),
+        "attendance": _numbered(paper, year, "attendance_id", "a", (
+            {"name": a.name, "status": a.status, "role": a.role} for a in doc.attendance)),
         "letters": _numbered(paper, year, "letter_id", "l", (
             {"sender": x.sender, "addressee": x.addressee, "letter_date": parse_date(x.date),
              "signatory": x.signatory} for x in doc.letters)),

@@ -135,7 +135,15 @@ SPECIFIC: dict[str, list[dict[str, Any]]] = {
         expect("expect_column_values_to_be_in_set", WARNING, "known reference kinds", column="kind",
                value_set=["kamerstuk", "handelingen", "zaak"]),
     ],
-    "speeches": [_party_rule()],
+    "speeches": [_party_rule(),
+                 expect("expect_column_values_to_be_in_set", CRITICAL, "vote outcomes are known", column="vote",
+                        value_set=["", "aangenomen", "verworpen"])],
+    "attendance": [
+        expect("expect_column_value_lengths_to_be_between", CRITICAL, "attendees have a name", column="name",
+               min_value=1),
+        expect("expect_column_values_to_be_in_set", CRITICAL, "attendance is present or absent", column="status",
+               value_set=["aanwezig", "afwezig"]),
+    ],
     "letters": [_date_rule("letter_date", WARNING)],
     "parse_agreement": [
         expect("expect_column_values_to_be_between", CRITICAL, "similarity is a fraction",

@@ -102,12 +102,3 @@ class ParsedStore:
         for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
             for file in sorted(folder.glob("v*.json"), key=lambda p: int(p.stem[1:])):
                 yield ParsedPaper.from_json(json.loads(file.read_text("utf-8")))
-
-    def iter_latest(self) -> Iterator[ParsedPaper]:
-        """The newest version of each publication."""
-        if not self.root.exists():
-            return
-        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
-            files = sorted(folder.glob("v*.json"), key=lambda p: int(p.stem[1:]))
-            if files:
-                yield ParsedPaper.from_json(json.loads(files[-1].read_text("utf-8")))

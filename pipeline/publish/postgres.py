@@ -1,16 +1,25 @@
 """Publish a release to PostgreSQL schema `eerstekamer`, switched in one transaction.
 
-Within one transaction the release is loaded into a loading schema (tables, keys, column comments,
-dashboard views, a `release_info` table), the old schema is renamed to `eerstekamer_previous` and
-the loading schema to `eerstekamer`: a dashboard sees either the whole previous release or the
-whole new one. The previous schema is dropped only at the next publish, so queries still running
-on it finish undisturbed.
+A dashboard must see either the whole previous release or the whole new one, in every statement.
+PostgreSQL resolves table names outside MVCC (a statement that names several tables while another
+transaction renames schemas can mix old and new tables), so the usual publish never touches the
+catalog: within one transaction it deletes the rows of every table and copies the release in.
+Each reader's snapshot then holds one release, readers are never blocked, and queries running on
+the old rows finish undisturbed.
+
+Only when the structure changes (first publish, new columns, tables or views; recorded as a
+fingerprint in the schema's comment) is the schema rebuilt: loaded into a loading schema, then the
+old schema is dropped and the new one renamed into place. The drop takes the old tables' locks, so
+a reader that already opened one finishes first and a reader that arrives later waits for the
+commit and then sees the new tables.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import re
 from typing import Any
 
 import pyarrow as pa
@@ -24,9 +33,14 @@ from pipeline.publish.views import dashboard_views
 log = logging.getLogger(__name__)
 
 LOADING_SCHEMA = f"{POSTGRES_SCHEMA}_loading"
-PREVIOUS_SCHEMA = f"{POSTGRES_SCHEMA}_previous"
 #: Serialises publishers that share one database (any data directory).
 ADVISORY_LOCK_KEY = 0x45_4B_50_55  # "EKPU"
+#: Attempts at the schema switch of a rebuild, which a reader holding old tables can deadlock.
+SWITCH_ATTEMPTS = 3
+_SCHEMA_COMMENT = "Eerste Kamer der Staten-Generaal open data, published by the eerstekamer pipeline; structure {}"
+_FINGERPRINT = re.compile(r"structure ([0-9a-f]{64})$")
+_RELEASE_INFO_DDL = ("CREATE TABLE release_info (release_id text PRIMARY KEY, created_at timestamptz, "
+                     "schema_version text, pipeline_version text, source_watermark text, manifest jsonb)")
 
 
 def pg_type(type_: pa.DataType) -> str:
@@ -46,9 +60,9 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _table_ddl(schema: str, table: str) -> list[str]:
+def _table_ddl(table: str) -> list[str]:
     spec = TABLES[table]
-    target = f"{_ident(schema)}.{_ident(table)}"
+    target = _ident(table)
     columns = ", ".join(f"{_ident(f.name)} {pg_type(f.type)}{'' if f.nullable else ' NOT NULL'}" for f in spec.schema)
     statements = [f"CREATE TABLE {target} ({columns}, PRIMARY KEY ({_ident(spec.key)}))",
                   f"COMMENT ON TABLE {target} IS {_literal(spec.description)}"]
@@ -61,10 +75,10 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _copy_table(cur: Any, schema: str, table: str, release: Release) -> int:
+def _copy_table(cur: Any, table: str, release: Release) -> int:
     names = TABLES[table].schema.names
     rows = 0
-    sql = f"COPY {_ident(schema)}.{_ident(table)} ({', '.join(map(_ident, names))}) FROM STDIN"
+    sql = f"COPY {_ident(table)} ({', '.join(map(_ident, names))}) FROM STDIN"
     with cur.copy(sql) as copy:
         for path in release.files(table):
             for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000, columns=names):
@@ -75,19 +89,29 @@ def _copy_table(cur: Any, schema: str, table: str, release: Release) -> int:
     return rows
 
 
-def _load(cur: Any, release: Release, party_codes: list[str]) -> dict[str, int]:
-    cur.execute(f"DROP SCHEMA IF EXISTS {_ident(LOADING_SCHEMA)} CASCADE")
-    cur.execute(f"CREATE SCHEMA {_ident(LOADING_SCHEMA)}")
-    cur.execute(f"SET LOCAL search_path TO {_ident(LOADING_SCHEMA)}")
-    counts = {}
-    for table in PUBLISHED_TABLES:
-        for statement in _table_ddl(LOADING_SCHEMA, table):
-            cur.execute(statement)
-        counts[table] = _copy_table(cur, LOADING_SCHEMA, table, release)
-    for name, sql in dashboard_views("postgres", party_codes).items():
-        cur.execute(f"CREATE VIEW {_ident(name)} AS {sql}")
-    cur.execute("CREATE TABLE release_info (release_id text PRIMARY KEY, created_at timestamptz, "
-                "schema_version text, pipeline_version text, source_watermark text, manifest jsonb)")
+def _structure(party_codes: list[str]) -> list[str]:
+    """The statements that create every published table, `release_info` and the dashboard views,
+    unqualified: they run with `search_path` set to the schema being built."""
+    statements = [s for table in PUBLISHED_TABLES for s in _table_ddl(table)] + [_RELEASE_INFO_DDL]
+    return statements + [f"CREATE VIEW {_ident(name)} AS {sql}"
+                         for name, sql in dashboard_views("postgres", party_codes).items()]
+
+
+def _fingerprint(statements: list[str]) -> str:
+    return hashlib.sha256("\n".join(statements).encode()).hexdigest()
+
+
+def _published_fingerprint(cur: Any) -> str | None:
+    cur.execute("SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = %s",
+                (POSTGRES_SCHEMA,))
+    row = cur.fetchone()
+    match = _FINGERPRINT.search(row[0] or "") if row else None
+    return match.group(1) if match else None
+
+
+def _copy_rows(cur: Any, release: Release) -> dict[str, int]:
+    """Copy every table of `release`, and its `release_info` row, into the schema on `search_path`."""
+    counts = {table: _copy_table(cur, table, release) for table in PUBLISHED_TABLES}
     m = release.manifest
     cur.execute("INSERT INTO release_info VALUES (%s, %s, %s, %s, %s, %s)",
                 (m["release_id"], m["created_at"], m["schema_version"], m["pipeline_version"],
@@ -95,32 +119,81 @@ def _load(cur: Any, release: Release, party_codes: list[str]) -> dict[str, int]:
     return counts
 
 
-def publish_postgres(dsn: str, release: Release, party_codes: list[str]) -> dict[str, int]:
-    """Load `release` and make it the content of schema `eerstekamer` in one transaction."""
+def _replace_rows(cur: Any, release: Release) -> dict[str, int]:
+    """The usual publish: same tables, their rows replaced (MVCC: readers see old or new)."""
+    cur.execute(f"SET LOCAL search_path TO {_ident(POSTGRES_SCHEMA)}")
+    for table in [*PUBLISHED_TABLES, "release_info"]:
+        cur.execute(f"DELETE FROM {_ident(table)}")
+    return _copy_rows(cur, release)
+
+
+def _rebuild(conn: Any, cur: Any, release: Release, structure: list[str]) -> dict[str, int]:
+    """Build the release in the loading schema, then put it in place of the old schema."""
+    cur.execute(f"DROP SCHEMA IF EXISTS {_ident(LOADING_SCHEMA)} CASCADE")
+    cur.execute(f"CREATE SCHEMA {_ident(LOADING_SCHEMA)}")
+    cur.execute(f"SET LOCAL search_path TO {_ident(LOADING_SCHEMA)}")
+    for statement in structure:
+        cur.execute(statement)
+    counts = _copy_rows(cur, release)
+    cur.execute(f"COMMENT ON SCHEMA {_ident(LOADING_SCHEMA)} IS "
+                f"{_literal(_SCHEMA_COMMENT.format(_fingerprint(structure)))}")
+    _switch_schema(conn, cur)
+    return counts
+
+
+def _switch_schema(conn: Any, cur: Any) -> None:
+    """Drop the old schema and rename the loading one into its place, retrying on a deadlock with a
+    reader (a savepoint keeps the loaded release)."""
     import psycopg
 
-    with psycopg.connect(dsn) as conn, conn.transaction(), conn.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
-        counts = _load(cur, release, party_codes)
-        cur.execute(f"DROP SCHEMA IF EXISTS {_ident(PREVIOUS_SCHEMA)} CASCADE")
-        if _schema_exists(cur, POSTGRES_SCHEMA):
-            cur.execute(f"ALTER SCHEMA {_ident(POSTGRES_SCHEMA)} RENAME TO {_ident(PREVIOUS_SCHEMA)}")
-        cur.execute(f"ALTER SCHEMA {_ident(LOADING_SCHEMA)} RENAME TO {_ident(POSTGRES_SCHEMA)}")
+    for attempt in range(1, SWITCH_ATTEMPTS + 1):
+        try:
+            with conn.transaction():
+                cur.execute(f"DROP SCHEMA IF EXISTS {_ident(POSTGRES_SCHEMA)} CASCADE")
+                cur.execute(f"ALTER SCHEMA {_ident(LOADING_SCHEMA)} RENAME TO {_ident(POSTGRES_SCHEMA)}")
+            return
+        except psycopg.errors.DeadlockDetected:
+            if attempt == SWITCH_ATTEMPTS:
+                raise
+            log.warning("schema switch deadlocked with a reader (attempt %d); trying again", attempt)
+
+
+def publish_postgres(dsn: str, release: Release, party_codes: list[str]) -> dict[str, int]:
+    """Make `release` the content of schema `eerstekamer`, in one transaction."""
+    import psycopg
+
+    structure = _structure(party_codes)
+    with psycopg.connect(dsn) as conn:
+        with conn.transaction(), conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
+            if _published_fingerprint(cur) == _fingerprint(structure):
+                counts = _replace_rows(cur, release)
+            else:
+                counts = _rebuild(conn, cur, release, structure)
+        _vacuum(conn)
     log.info("published release %s to PostgreSQL schema %s", release.release_id, POSTGRES_SCHEMA)
     return counts
 
 
-def restore_postgres(dsn: str) -> None:
-    """Undo `publish_postgres`: drop the release it switched in and serve `eerstekamer_previous` again
-    (nothing at all when there was no previous release), in one transaction."""
-    import psycopg
+def _vacuum(conn: Any) -> None:
+    """Reclaim the replaced rows and refresh the planner's statistics (outside the transaction)."""
+    conn.autocommit = True
+    for table in [*PUBLISHED_TABLES, "release_info"]:
+        conn.execute(f"VACUUM (ANALYZE) {_ident(POSTGRES_SCHEMA)}.{_ident(table)}")
 
-    with psycopg.connect(dsn) as conn, conn.transaction(), conn.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
-        cur.execute(f"DROP SCHEMA IF EXISTS {_ident(POSTGRES_SCHEMA)} CASCADE")
-        if _schema_exists(cur, PREVIOUS_SCHEMA):
-            cur.execute(f"ALTER SCHEMA {_ident(PREVIOUS_SCHEMA)} RENAME TO {_ident(POSTGRES_SCHEMA)}")
-    log.warning("PostgreSQL schema %s rolled back to the previous release", POSTGRES_SCHEMA)
+
+def restore_postgres(dsn: str, previous: Release | None, party_codes: list[str]) -> None:
+    """Undo `publish_postgres`: publish `previous` again, or nothing at all when there was none."""
+    if previous is not None:
+        publish_postgres(dsn, previous, party_codes)
+    else:
+        import psycopg
+
+        with psycopg.connect(dsn) as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
+            conn.execute(f"DROP SCHEMA IF EXISTS {_ident(POSTGRES_SCHEMA)} CASCADE")
+    log.warning("PostgreSQL schema %s rolled back to release %s", POSTGRES_SCHEMA,
+                previous.release_id if previous else "(none)")
 
 
 def _schema_exists(cur: Any, name: str) -> bool:

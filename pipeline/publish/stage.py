@@ -5,7 +5,7 @@ directory, build the DuckDB catalog beside the current one, switch PostgreSQL (w
 `Settings.postgres_dsn` is set) in one transaction, then point `published/current` at the release
 and rename the catalog into place; finally prune old releases and stale staging directories. If
 any step fails, the new release is removed and the previous one stays (or again becomes) current
-everywhere: a failure after the PostgreSQL switch rolls PostgreSQL back to its previous schema.
+everywhere: a failure after the PostgreSQL switch publishes the previous release there again.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def _switch(settings: Settings, release: Release, previous: Release | None, cata
         if dsn:
             from pipeline.publish.postgres import restore_postgres
 
-            restore_postgres(dsn)
+            restore_postgres(dsn, previous, known_party_codes())
         raise
 
 

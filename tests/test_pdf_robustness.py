@@ -9,6 +9,7 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.errors import ParseFailed
+from pipeline.parse import parse_file
 from pipeline.parse.pdf import parse_pdf
 from pipeline.parse.textsim import word_similarity
 from tests.conftest import REALDATA, SCAN_PDF
@@ -79,3 +80,11 @@ def test_non_official_pdfs_give_clean_reading_order_text(path: Path) -> None:
     assert doc.text.startswith("Den Haag, ")
     footers = [b for b in doc.blocks if b.kind == "footer"]
     assert all(b.text.isdigit() and int(b.text) == b.page for b in footers)  # page numbers out
+
+
+@pytest.mark.parametrize("path", OPENKAMER, ids=[p.stem for p in OPENKAMER])
+def test_a_besluitenlijst_has_no_questions_and_answers(path: Path) -> None:
+    """A paper of no known type repeats "Besluit: ..." lines: repetition alone makes no question."""
+    doc = parse_file(path)
+    assert doc.metadata.document_type == "onbekend"
+    assert doc.qa == [] and doc.body_blocks

@@ -25,15 +25,15 @@ from pipeline.parse.structure.text import squash
 from pipeline.parse.textsim import words
 
 PROSE_KINDS = frozenset({"paragraph", "list_item", "table"})
-#: Types whose text never holds question blocks.
-NO_QA_TYPES = frozenset({"motie", "amendement", "voorstel van wet", "gewijzigd voorstel van wet",
-                         "handelingen", "memorie van toelichting", "koninklijke boodschap"})
 #: Types that may hold questions without answers.
 REPORT_TYPES = frozenset({"voorlopig verslag", "nader voorlopig verslag", "verslag", "eindverslag",
                           "verslag van een schriftelijk overleg", "verslag van een nader schriftelijk overleg"})
 
 #: Types that answer questions asked in an earlier paper.
 ANSWER_TYPES = frozenset({"memorie van antwoord", "nadere memorie van antwoord", "nota naar aanleiding van het verslag"})
+#: Types that may hold questions with their answers in prose. Any other type (a motie, a bill, an
+#: unknown paper such as a besluitenlijst that repeats "Besluit: ..." lines) only has numbered pairs.
+PROSE_QA_TYPES = REPORT_TYPES | ANSWER_TYPES | {"brief"}
 
 _COMMITTEE_SPEAKS = re.compile(r"^(?:De|Het)\s+(?:leden\s+van\s+de\s+)?(?:vaste\s+|bijzondere\s+)?commissie\b")
 _LETTER_HEADING = re.compile(r"^BRIEF\s+VAN\b")
@@ -316,7 +316,7 @@ def extract_qa(blocks: Sequence[Block], document_type: str, answered_by: str = "
     if any(_LABEL.fullmatch(squash(b.text)) or (b.kind == "label" and _LABEL.match(squash(b.text)))
            for b in body):
         return numbered_pairs(body)
-    if document_type in NO_QA_TYPES:
+    if document_type not in PROSE_QA_TYPES:
         return []
     pairs = repeated_pairs(body, answered_by) or styled_pairs(body, answered_by)
     if not pairs and document_type in ANSWER_TYPES:

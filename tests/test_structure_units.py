@@ -20,6 +20,8 @@ from pipeline.sources.records import SruRecord
     ("zie de memorie van antwoord (35300-VI, letter Y herdruk)", [("kst-35300-VI-Y", "I", "")]),
     ("Kamerstukken I 2019/20, 35300, L", [("kst-35300-L", "I", "2019-2020")]),
     ("Kamerstukken I 2020/21, 36 600 VII, A", [("kst-36600-VII-A", "I", "2020-2021")]),
+    ("zie kamerstuk 21 501-20, nr. 1500", [("kst-21501-20-1500", "II", "")]),
+    ("Kamerstukken II 2019/20, 35 300-VI, nr. 10", [("kst-35300-VI-10", "II", "2019-2020")]),
     ("Kamerstukken II 2019/20, 27925, nrs. 694 en 695",
      [("kst-27925-694", "II", "2019-2020"), ("kst-27925-695", "II", "2019-2020")]),
     ("Handelingen I 2019/20, nr. 20, item 5", [("h-ek-20192020-20-5", "I", "2019-2020")]),

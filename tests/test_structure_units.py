@@ -98,6 +98,15 @@ def test_budget_chapter_and_two_dossiers_from_the_header() -> None:
         ["35570-VII", "35570-B"], "35570-VII", "C", "2020-12-02", "memorie van antwoord")
 
 
+def test_a_numbered_dossier_part_from_the_header_footer_and_identifier() -> None:
+    header = ["Eerste Kamer der Staten-Generaal", "Vergaderjaar 2019–2020", "21 501-20 Europese Raad",
+              "CY BRIEF VAN DE MINISTER VAN BUITENLANDSE ZAKEN"]
+    footer = [("footer", "Eerste Kamer, vergaderjaar 2019–2020, 21 501-20, CY 2")]
+    for doc in (enrich(_doc(header, [("paragraph", "Hierbij bied ik u de geannoteerde agenda aan.")])),
+                enrich(_doc([], footer)), enrich(_doc([], [], margin="kst-21501-20-CY ISSN 0921 - 7371"))):
+        assert (doc.metadata.dossiers, doc.metadata.ondernummer) == (["21501-20"], "CY")
+
+
 def test_unknown_type_still_gives_metadata_and_text() -> None:
     doc = enrich(_doc(["Eerste Kamer der Staten-Generaal", "Vergaderjaar 2021–2022"],
                       [("paragraph", "Een stuk zonder herkenbare titel.")]))

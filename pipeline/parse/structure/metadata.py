@@ -12,7 +12,9 @@ from pipeline.sources.records import SruRecord
 
 _KAMER = re.compile(r"\b(Eerste|Tweede) Kamer\b|\b(Verenigde Vergadering)\b")
 _VERGADERJAAR_LINE = re.compile(r"^Vergaderjaar\s+(\d{4}\s*[-–/]\s*\d{2,4})", re.IGNORECASE)
-_DOSSIER_LINE = re.compile(rf"^(?P<number>{DOSSIER_NUMBER})(?:\s+(?P<chapter>{CHAPTER}))?(?:\s+(?P<title>\S.*))?$")
+#: "27 925 Bestrijding ...", "36 600 VII Vaststelling ...", "21 501-20 Europese Raad".
+_DOSSIER_LINE = re.compile(
+    rf"^(?P<number>{DOSSIER_NUMBER})(?:-(?P<part>\d{{1,3}})|\s+(?P<chapter>{CHAPTER}))?(?:\s+(?P<title>\S.*))?$")
 _STUK_LINE = re.compile(r"^(?:Nr\.\s*(?P<nr>\d+[a-z]?)|(?P<letters>[A-Z]{1,3}))\s+(?P<title>[A-Z]{2,}.*)$")
 _DATE_LINE = re.compile(
     r"\b(?P<kind>vastgesteld|ontvangen|voorgesteld|ingezonden|gewijzigd|den haag),?\s+(?P<date>\d{1,2}\s+\w+\s+\d{4})",
@@ -22,7 +24,7 @@ _FOOTER = re.compile(
     r"^(?P<kamer>Eerste|Tweede) Kamer, vergaderjaar (?P<year>\S+), (?P<rest>.+?)\s+(?P<page>\d+)$"
 )
 _IDENTIFIER = re.compile(r"^(?:kst|ah|h|kv|blg|ag|nds|stb|stcrt)(?:-[A-Za-z0-9]+)+$")
-_KST_ID = re.compile(r"^kst-(?P<dossier>\d+(?:-(?:[IVXL]+|[A-Z]))?)-(?P<onder>[A-Za-z0-9]+)$")
+_KST_ID = re.compile(r"^kst-(?P<dossier>\d+(?:-(?:[IVXL]+|[A-Z]|\d{1,3}))?)-(?P<onder>[A-Za-z0-9]+)$")
 _AH_ID = re.compile(r"^ah-(?:ek|tk)-\d{8}-(?P<nr>\d+)$")
 #: Dates in the order they stand for the document date.
 _DATE_PRIORITY = ("vastgesteld", "ontvangen", "voorgesteld", "gewijzigd", "ingezonden", "den_haag")
@@ -49,7 +51,7 @@ def _from_header(lines: list[str], found: Metadata) -> str:
         if (match := _VERGADERJAAR_LINE.match(line)) and not found.vergaderjaar:
             found.vergaderjaar = vergaderjaar(match.group(1))
         if match := _DOSSIER_LINE.match(line):
-            found.dossiers.append(dossier_id(match.group("number"), match.group("chapter") or ""))
+            found.dossiers.append(dossier_id(*_number_and_chapter(match)))
             dossier_title = dossier_title or (match.group("title") or "")
         if (match := _STUK_LINE.match(line)) and not found.ondernummer:
             found.ondernummer = match.group("nr") or match.group("letters")
@@ -88,10 +90,14 @@ def _from_footer(lines: list[str], found: Metadata) -> None:
         return
 
 
+def _number_and_chapter(match: re.Match[str]) -> tuple[str, str]:
+    return match.group("number"), match.group("chapter") or match.group("part") or ""
+
+
 def _split_chapter(text: str) -> tuple[str, str]:
-    """ "36 600 VII" -> ("36 600", "VII")."""
+    """ "36 600 VII" -> ("36 600", "VII"), "21 501-20" -> ("21 501", "20")."""
     match = _DOSSIER_LINE.match(text)
-    return (match.group("number"), match.group("chapter") or "") if match else (text, "")
+    return _number_and_chapter(match) if match else (text, "")
 
 
 def _from_identifier(identifier: str, found: Metadata) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -17,9 +20,20 @@ from pipeline.replay.server import ReplayServer
 ROOT = Path(__file__).resolve().parents[1]
 
 
+ENV = {"GX_ANALYTICS_ENABLED": "false", "PATH": "/usr/bin:/bin"}
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True,
-                          text=True, env={"GX_ANALYTICS_ENABLED": "false", "PATH": "/usr/bin:/bin"})
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True, env=ENV)
+
+
+def _run_args(server: ReplayServer, data_dir: Path) -> tuple[str, ...]:
+    return ("run", "--sru-url", server.sru_url, "--data-dir", str(data_dir), "--since", "2000-01-01",
+            "--max-rps", "0")
+
+
+def _ek_identifiers(catalogue) -> set[str]:
+    return {e.identifier for e in catalogue if e.index.get("dt.creator") == (EERSTE_KAMER,)}
 
 
 @pytest.fixture(scope="module")
@@ -28,14 +42,11 @@ def published(tmp_path_factory: pytest.TempPathFactory):
     catalogue = recorded_catalogue()
     data_dir = tmp_path_factory.mktemp("data")
     with ReplayServer(catalogue) as server:
-        args = ("run", "--sru-url", server.sru_url, "--data-dir", str(data_dir), "--since", "2000-01-01",
-                "--max-rps", "0")
-        first = _cli(*args)
+        first = _cli(*_run_args(server, data_dir))
         files_after_first = server.requests.count("file")
-        rerun = _cli(*args)
+        rerun = _cli(*_run_args(server, data_dir))
         files_by_rerun = server.requests.count("file") - files_after_first
-    ek = {e.identifier for e in catalogue if e.index.get("dt.creator") == (EERSTE_KAMER,)}
-    return data_dir, first, rerun, files_by_rerun, ek
+    return data_dir, first, rerun, files_by_rerun, _ek_identifiers(catalogue)
 
 
 def test_run_publishes_one_document_row_per_eerste_kamer_publication(published) -> None:
@@ -56,3 +67,30 @@ def test_a_rerun_with_nothing_new_downloads_nothing_and_publishes_nothing(publis
     summaries = sorted((data_dir / "runs").glob("*.json"))
     assert [json.loads(p.read_text())["outcome"] for p in summaries] == ["published", "nothing-new"]
     assert len(list((data_dir / "published" / "releases").iterdir())) == 1
+
+
+def test_a_run_killed_while_parsing_is_finished_by_the_next_run_exactly_once(tmp_path: Path) -> None:
+    catalogue = recorded_catalogue()
+    with ReplayServer(catalogue) as server:
+        killed = subprocess.Popen([sys.executable, "-m", "pipeline", *_run_args(server, tmp_path)], cwd=ROOT,
+                                  env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob("parsed/*/v*.json")) and time.monotonic() < deadline and killed.poll() is None:
+            time.sleep(0.005)
+        assert killed.poll() is None, "the run ended before it could be killed while parsing"
+        os.killpg(killed.pid, signal.SIGKILL)  # the run and its parse workers, mid-way
+        killed.wait()
+        assert not (tmp_path / "published" / "current").exists()
+        files_before = server.requests.count("file")
+        rerun = _cli(*_run_args(server, tmp_path))
+        files_by_rerun = server.requests.count("file") - files_before
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert files_by_rerun == 0  # every file was archived before parsing began
+    ek = _ek_identifiers(catalogue)
+    with duckdb.connect(str(tmp_path / "published" / "catalog.duckdb"), read_only=True) as con:
+        rows = con.execute("SELECT identifier, version, is_current FROM documents").fetchall()
+        paragraphs = con.execute("SELECT count(*), count(DISTINCT paragraph_id) FROM paragraphs").fetchone()
+    assert sorted(rows) == sorted((identifier, 1, True) for identifier in ek)
+    assert paragraphs[0] == paragraphs[1] > 0
+    assert sorted(p.parent.name for p in tmp_path.glob("parsed/*/v*.json")) == sorted(ek)
+    assert len(list((tmp_path / "published" / "releases").iterdir())) == 1

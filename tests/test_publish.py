@@ -294,6 +294,23 @@ def test_staging_holds_no_batch_after_publish_and_stale_ones_are_pruned(tmp_path
     assert [p.name for p in settings.layout.staging.iterdir()] == [later.path.name]
 
 
+def test_a_publisher_killed_mid_way_leaves_temporaries_the_next_one_removes(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    settings.layout.ensure()
+    _store(settings, [sample_paper()])
+    publish_batch(settings, build_batch(settings, "20261128T010000000Z"), _passed())
+    published = settings.layout.published
+    leftovers = [settings.layout.releases / ".tmp-20261128T020000000Z" / "documents",  # a half-moved release
+                 published / ".tmp-20261128T020000000Z-catalog.duckdb"]               # a half-built catalog
+    leftovers[0].mkdir(parents=True)
+    leftovers[1].write_bytes(b"half a catalog")
+    (published / ".tmp-current-20261128T020000000Z").symlink_to("releases/20261128T020000000Z")
+
+    publish_batch(settings, build_batch(settings, "20261128T030000000Z"), _passed())
+    assert not list(published.glob(".tmp-*")) and not list(settings.layout.releases.glob(".tmp-*"))
+    assert current_release(settings).release_id == "20261128T030000000Z"
+
+
 def test_the_catalog_works_where_the_data_directory_was_moved_to(tmp_path: Path, monkeypatch) -> None:
     settings = Settings(data_dir=tmp_path / "data")
     settings.layout.ensure()

@@ -8,9 +8,9 @@ Each reader's snapshot then holds one release, readers are never blocked, and qu
 the old rows finish undisturbed.
 
 Only when the structure changes (first publish, new columns, tables or views; recorded as a
-fingerprint in the schema's comment) is the schema rebuilt: loaded into a loading schema, then the
-old schema is dropped and the new one renamed into place. The drop takes the old tables' locks, so
-a reader that already opened one finishes first and a reader that arrives later waits for the
+fingerprint in the schema's comment) is the schema rebuilt: loaded into a loading schema; then,
+holding every old table and view at once, the old schema is dropped and the new one renamed into
+place. A reader that opened an old table finishes first; a reader that arrives later waits for the
 commit and then sees the new tables.
 """
 
@@ -19,12 +19,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import random
 import re
+import time
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.errors import PipelineError
 from pipeline.normalise.schemas import TABLES
 from pipeline.publish.datasets import POSTGRES_SCHEMA, PUBLISHED_TABLES
 from pipeline.publish.release import Release
@@ -35,8 +38,8 @@ log = logging.getLogger(__name__)
 LOADING_SCHEMA = f"{POSTGRES_SCHEMA}_loading"
 #: Serialises publishers that share one database (any data directory).
 ADVISORY_LOCK_KEY = 0x45_4B_50_55  # "EKPU"
-#: Attempts at the schema switch of a rebuild, which a reader holding old tables can deadlock.
-SWITCH_ATTEMPTS = 3
+#: How long a rebuild waits for readers to let go of the old tables before it gives up.
+TAKE_TIMEOUT_SECONDS = 60
 _SCHEMA_COMMENT = "Eerste Kamer der Staten-Generaal open data, published by the eerstekamer pipeline; structure {}"
 _FINGERPRINT = re.compile(r"structure ([0-9a-f]{64})$")
 _RELEASE_INFO_DDL = ("CREATE TABLE release_info (release_id text PRIMARY KEY, created_at timestamptz, "
@@ -142,20 +145,35 @@ def _rebuild(conn: Any, cur: Any, release: Release, structure: list[str]) -> dic
 
 
 def _switch_schema(conn: Any, cur: Any) -> None:
-    """Drop the old schema and rename the loading one into its place, retrying on a deadlock with a
-    reader (a savepoint keeps the loaded release)."""
+    """Drop the old schema and rename the loading one into its place, holding every old table and
+    view first (see `_take_from_readers`)."""
+    _take_from_readers(conn, cur)
+    cur.execute(f"DROP SCHEMA IF EXISTS {_ident(POSTGRES_SCHEMA)} CASCADE")
+    cur.execute(f"ALTER SCHEMA {_ident(LOADING_SCHEMA)} RENAME TO {_ident(POSTGRES_SCHEMA)}")
+
+
+def _take_from_readers(conn: Any, cur: Any) -> None:
+    """Lock every relation of the old schema, all at once or none (NOWAIT inside a savepoint, tried
+    again until readers let go). Never waiting while holding a lock, the publisher cannot deadlock
+    with a reader; holding them all, it makes later readers wait for the new schema."""
     import psycopg
 
-    for attempt in range(1, SWITCH_ATTEMPTS + 1):
+    cur.execute("SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = %s AND c.relkind IN ('r', 'v')", (POSTGRES_SCHEMA,))
+    relations = [name for (name,) in cur.fetchall()]
+    if not relations:
+        return
+    deadline = time.monotonic() + TAKE_TIMEOUT_SECONDS
+    while True:
         try:
             with conn.transaction():
-                cur.execute(f"DROP SCHEMA IF EXISTS {_ident(POSTGRES_SCHEMA)} CASCADE")
-                cur.execute(f"ALTER SCHEMA {_ident(LOADING_SCHEMA)} RENAME TO {_ident(POSTGRES_SCHEMA)}")
+                cur.execute(f"LOCK TABLE {', '.join(relations)} IN ACCESS EXCLUSIVE MODE NOWAIT")
             return
-        except psycopg.errors.DeadlockDetected:
-            if attempt == SWITCH_ATTEMPTS:
-                raise
-            log.warning("schema switch deadlocked with a reader (attempt %d); trying again", attempt)
+        except psycopg.errors.LockNotAvailable:
+            if time.monotonic() > deadline:
+                raise PipelineError(f"PostgreSQL schema {POSTGRES_SCHEMA}: readers held its tables for "
+                                    f"{TAKE_TIMEOUT_SECONDS} s; the previous release stays, try again") from None
+            time.sleep(random.uniform(0.005, 0.05))
 
 
 def publish_postgres(dsn: str, release: Release, party_codes: list[str]) -> dict[str, int]:

@@ -178,6 +178,19 @@ def release_ids(settings: Settings) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")) if root.exists() else []
 
 
+def prune_temporaries(settings: Settings) -> list[str]:
+    """Delete what a publisher killed mid-way left behind: `.tmp-*` releases, links and catalogs.
+    Call it holding the publish lock; returns the deleted names."""
+    published = settings.layout.published
+    doomed = [*published.glob(".tmp-*"), *settings.layout.releases.glob(".tmp-*")] if published.exists() else []
+    for path in doomed:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return sorted(p.name for p in doomed)
+
+
 def prune_staging(settings: Settings, newest_release: str) -> list[str]:
     """Delete staging directories of runs older than `newest_release` (crashed runs, `validate`)."""
     root = settings.layout.staging

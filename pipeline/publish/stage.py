@@ -24,6 +24,7 @@ from pipeline.publish.release import (
     create_release,
     prune_releases,
     prune_staging,
+    prune_temporaries,
     publish_lock,
     read_current,
     restore_current,
@@ -50,6 +51,8 @@ def publish_batch(settings: Settings, batch: Batch, report: QualityReport) -> Re
     if not report.passed:
         raise ValueError(f"batch {batch.run_id} failed its critical expectations; quarantine it instead")
     with publish_lock(settings):
+        if leftovers := prune_temporaries(settings):
+            log.warning("removed %d temporary file(s) of an interrupted publish: %s", len(leftovers), leftovers)
         previous = read_current(settings)
         release = create_release(settings, batch.run_id, batch.tables, batch.path, _quality_summary(report))
         catalog_tmp = None

@@ -16,6 +16,7 @@ import pytest
 from pipeline.config import Settings
 from pipeline.errors import QualityGateFailed
 from pipeline.normalise.samples import sample_corpus, sample_paper
+from pipeline.normalise.schemas import TABLES
 from pipeline.normalise.stage import build_batch
 from pipeline.parse.store import ParsedStore
 from pipeline.publish.catalog import main as catalog_main
@@ -115,6 +116,11 @@ def test_postgres_holds_the_same_release(scenario: dict, pg_dsn: str) -> None:
     assert _pg(pg_dsn, "SELECT count(*) FROM eerstekamer.answer_times")[0][0] > 0
     schemas = {s for (s,) in _pg(pg_dsn, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'eerstekamer%'")}
     assert schemas == {"eerstekamer"}
+    foreign_keys = _pg(pg_dsn, "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint "
+                               "WHERE contype = 'f' AND connamespace = 'eerstekamer'::regnamespace")
+    assert ("eerstekamer.paragraphs", "eerstekamer.documents") in foreign_keys  # joins a BI tool can read
+    assert ("eerstekamer.documents", "eerstekamer.dossiers") in foreign_keys
+    assert len(foreign_keys) == sum(len(TABLES[t].parents) for t in current.manifest["tables"])
 
 
 def test_broken_batch_is_quarantined_and_the_previous_release_stays_current(scenario: dict) -> None:

@@ -40,7 +40,8 @@ def render() -> str:
         f"Schema version {SCHEMA_VERSION}. Every release (`published/releases/<id>/`) holds one directory "
         f"per table with zstd Parquet files, partitioned as `{PARTITION_COLUMN}=<YYYY-YYYY>/` where noted, "
         "and a `manifest.json`. The same tables are views in `published/catalog.duckdb` and tables in the "
-        "PostgreSQL schema `eerstekamer`. `references` is a reserved word in SQL: quote it "
+        "PostgreSQL schema `eerstekamer`, where every key is a primary key and every \"references\" line below "
+        "a foreign key with an index. `references` is a reserved word in SQL: quote it "
         "(`SELECT * FROM \"references\"`).", "",
     ]
     for spec in TABLES.values():

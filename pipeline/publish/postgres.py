@@ -74,6 +74,17 @@ def _table_ddl(table: str) -> list[str]:
     return statements
 
 
+def _foreign_keys(table: str) -> list[str]:
+    """A foreign key per parent (BI tools read joins from them), checked at commit so tables load in
+    any order, and an index on it for the join and the check."""
+    statements = []
+    for column, (parent, parent_column) in TABLES[table].parents.items():
+        statements += [f"ALTER TABLE {_ident(table)} ADD FOREIGN KEY ({_ident(column)}) "
+                       f"REFERENCES {_ident(parent)} ({_ident(parent_column)}) DEFERRABLE INITIALLY DEFERRED",
+                       f"CREATE INDEX ON {_ident(table)} ({_ident(column)})"]
+    return statements
+
+
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -93,9 +104,10 @@ def _copy_table(cur: Any, table: str, release: Release) -> int:
 
 
 def _structure(party_codes: list[str]) -> list[str]:
-    """The statements that create every published table, `release_info` and the dashboard views,
+    """The statements that create every published table with its keys, `release_info` and the dashboard views,
     unqualified: they run with `search_path` set to the schema being built."""
     statements = [s for table in PUBLISHED_TABLES for s in _table_ddl(table)] + [_RELEASE_INFO_DDL]
+    statements += [s for table in PUBLISHED_TABLES for s in _foreign_keys(table)]
     return statements + [f"CREATE VIEW {_ident(name)} AS {sql}"
                          for name, sql in dashboard_views("postgres", party_codes).items()]
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pipeline.config import Settings
 from pipeline.errors import ParseFailed
@@ -20,7 +21,10 @@ from pipeline.model import Document
 from pipeline.parse.store import ParsedPaper, ParsedStore, split_key, version_key
 
 if TYPE_CHECKING:
+    from pipeline.fetch.state import ArchivedVersion
     from pipeline.parse.pdf.hyphenation import WordCounts
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +63,16 @@ class ParseReport:
 
 def pending_keys(settings: Settings) -> list[str]:
     """Keys of archived versions without a stored parse (all of them with `settings.reparse`)."""
+    return [version_key(v.identifier, v.version) for v in _pending_versions(settings)]
+
+
+def _pending_versions(settings: Settings) -> list[ArchivedVersion]:
     from pipeline.fetch.state import StateStore
 
     store = ParsedStore(settings.layout.parsed)
     state = StateStore(settings.layout.state_db)
-    keys = []
-    for version in state.archived_versions(identifiers=settings.identifiers, dossier=settings.dossier):
-        if settings.reparse or not store.has(version.identifier, version.version):
-            keys.append(version_key(version.identifier, version.version))
-    return keys
+    return [version for version in state.archived_versions(identifiers=settings.identifiers, dossier=settings.dossier)
+            if settings.reparse or not store.has(version.identifier, version.version)]
 
 
 def batches(keys: Sequence[str], size: int) -> list[list[str]]:
@@ -126,15 +131,42 @@ def parse_batch(settings: Settings, keys: Sequence[str]) -> ParseReport:
     return report
 
 
+def parse_pool(workers: int) -> ProcessPoolExecutor:
+    """The worker processes that parse a batch; `bench/parse.py` measures this same pool."""
+    return ProcessPoolExecutor(max_workers=workers)
+
+
+def largest_first(items: Iterable[T], files: Callable[[T], Iterable[Path]]) -> list[T]:
+    """`items` by the bytes of their files, largest first.
+
+    Handed to the workers in this order, the small items come last and fill in, so the workers
+    finish close together: papers of the same page count can take 1.5x as long as each other,
+    and in arrival order one worker can be left with all the slow ones."""
+    return sorted(items, key=lambda item: sum(map(_bytes, files(item))), reverse=True)
+
+
+def _bytes(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _pdf_of(version: ArchivedVersion) -> list[Path]:
+    return [path for kind, path in version.files.items() if kind == "pdf"]
+
+
 def parse_pending(settings: Settings) -> ParseReport:
     """Parse every pending version, in worker processes when the batch is large enough."""
-    keys = pending_keys(settings)
+    versions = _pending_versions(settings)
     workers = settings.workers or os.cpu_count() or 1
-    if len(keys) < MIN_PAPERS_FOR_POOL or workers == 1:
-        return parse_batch(settings, keys)
+    if len(versions) < MIN_PAPERS_FOR_POOL or workers == 1:
+        return parse_batch(settings, [version_key(v.identifier, v.version) for v in versions])
+    # The PDF's layout analysis is most of a paper's parse time; a paper without one is quick.
+    keys = [version_key(v.identifier, v.version) for v in largest_first(versions, _pdf_of)]
     report = ParseReport()
     chunk = max(1, min(25, len(keys) // (workers * 4) or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with parse_pool(workers) as pool:
         for part in pool.map(parse_batch, [settings] * len(batches(keys, chunk)), batches(keys, chunk)):
             report.merge(part)
     log.info("parsed %d paper(s), %d failure(s)", report.parsed, len(report.failed))

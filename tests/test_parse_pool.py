@@ -1,0 +1,37 @@
+"""The parse stage's worker pool: papers go out largest first, and a batch parsed in worker
+processes stores the same papers as one parsed in this process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import AH_XML, KST_XML
+from test_agreement_stage import EMPTY_XML, _archive
+
+from pipeline.config import Settings
+from pipeline.parse.stage import MIN_PAPERS_FOR_POOL, largest_first, parse_pending
+from pipeline.parse.store import ParsedStore
+
+FILES = (KST_XML, AH_XML, EMPTY_XML)
+
+
+def test_largest_first_orders_by_the_bytes_of_all_files_and_a_missing_file_counts_nothing(tmp_path: Path) -> None:
+    small, big = sorted(FILES, key=lambda p: p.stat().st_size)[:2]
+    items = {"one small": [small], "missing and small": [tmp_path / "gone.pdf", small], "both": [small, big]}
+    assert largest_first(items, items.__getitem__)[0] == "both"
+    assert set(largest_first(items, items.__getitem__)[1:]) == {"one small", "missing and small"}
+
+
+def test_a_batch_parsed_in_two_workers_stores_what_one_process_stores(tmp_path: Path) -> None:
+    results = {}
+    for workers in (1, 2):
+        settings = Settings(data_dir=tmp_path / str(workers), workers=workers)
+        for i in range(MIN_PAPERS_FOR_POOL):
+            _archive(settings, f"kst-32545-{100 + i}", {"xml": FILES[i % len(FILES)]})
+        report = parse_pending(settings)
+        assert report.parsed == MIN_PAPERS_FOR_POOL and report.failed == []
+        store = ParsedStore(settings.layout.parsed)
+        results[workers] = {f"kst-32545-{100 + i}": store.load(f"kst-32545-{100 + i}", 1).document.text
+                            for i in range(MIN_PAPERS_FOR_POOL)}
+    assert results[2] == results[1]
+    assert results[1]["kst-32545-100"].startswith("De Kamer,")

@@ -35,3 +35,11 @@ def test_a_batch_parsed_in_two_workers_stores_what_one_process_stores(tmp_path: 
                             for i in range(MIN_PAPERS_FOR_POOL)}
     assert results[2] == results[1]
     assert results[1]["kst-32545-100"].startswith("De Kamer,")
+
+
+def test_two_workers_on_a_new_data_directory_never_trip_over_creating_the_corpus_lexicon(tmp_path: Path) -> None:
+    for run in range(40):  # unguarded, this failed in about half of its runs ("database is locked")
+        settings = Settings(data_dir=tmp_path / str(run), workers=2)
+        for i in range(MIN_PAPERS_FOR_POOL):
+            _archive(settings, f"kst-32545-{100 + i}", {"xml": FILES[i % len(FILES)]})
+        assert parse_pending(settings).failed == []

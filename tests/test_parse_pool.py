@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import AH_XML, KST_XML
-from test_agreement_stage import EMPTY_XML, _archive
 
 from pipeline.config import Settings
 from pipeline.parse.stage import MIN_PAPERS_FOR_POOL, largest_first, parse_pending
 from pipeline.parse.store import ParsedStore
+from tests.support.archive import EMPTY_XML, archive_version
 
 FILES = (KST_XML, AH_XML, EMPTY_XML)
 
@@ -27,7 +27,7 @@ def test_a_batch_parsed_in_two_workers_stores_what_one_process_stores(tmp_path: 
     for workers in (1, 2):
         settings = Settings(data_dir=tmp_path / str(workers), workers=workers)
         for i in range(MIN_PAPERS_FOR_POOL):
-            _archive(settings, f"kst-32545-{100 + i}", {"xml": FILES[i % len(FILES)]})
+            archive_version(settings, f"kst-32545-{100 + i}", {"xml": FILES[i % len(FILES)]})
         report = parse_pending(settings)
         assert report.parsed == MIN_PAPERS_FOR_POOL and report.failed == []
         store = ParsedStore(settings.layout.parsed)
@@ -41,5 +41,5 @@ def test_two_workers_on_a_new_data_directory_never_trip_over_creating_the_corpus
     for run in range(40):  # unguarded, this failed in about half of its runs ("database is locked")
         settings = Settings(data_dir=tmp_path / str(run), workers=2)
         for i in range(MIN_PAPERS_FOR_POOL):
-            _archive(settings, f"kst-32545-{100 + i}", {"xml": FILES[i % len(FILES)]})
+            archive_version(settings, f"kst-32545-{100 + i}", {"xml": FILES[i % len(FILES)]})
         assert parse_pending(settings).failed == []

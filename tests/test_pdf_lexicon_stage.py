@@ -3,21 +3,23 @@ before it parses the PDF of the same version with that lexicon."""
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.synchronize
 from dataclasses import replace
 from pathlib import Path
 
 from conftest import AH_PDF, AH_XML
-from test_agreement_stage import _archive
 
 from pipeline.config import Settings
 from pipeline.parse.pdf.lexicon import CorpusLexicon
 from pipeline.parse.stage import parse_pending
 from pipeline.parse.store import ParsedStore
+from tests.support.archive import archive_version
 
 
 def test_the_parse_stage_fills_the_corpus_lexicon_once_per_version(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, workers=1)
-    _archive(settings, "ah-tk-20202021-3235", {"pdf": AH_PDF, "xml": AH_XML})
+    archive_version(settings, "ah-tk-20202021-3235", {"pdf": AH_PDF, "xml": AH_XML})
     assert parse_pending(settings).failed == []
     with CorpusLexicon(tmp_path / "lexicon.sqlite") as lexicon:
         counts = lexicon["bbz-krediet"], lexicon["beperktere"], lexicon["rentepercentage"]
@@ -27,3 +29,26 @@ def test_the_parse_stage_fills_the_corpus_lexicon_once_per_version(tmp_path: Pat
     assert parse_pending(replace(settings, reparse=True)).parsed == 1
     with CorpusLexicon(tmp_path / "lexicon.sqlite") as lexicon:  # a reparse learns nothing twice
         assert (lexicon["bbz-krediet"], lexicon["beperktere"], lexicon["rentepercentage"]) == counts
+
+
+def _open_and_learn(path: Path, key: str, start: multiprocessing.synchronize.Barrier) -> None:
+    start.wait()
+    with CorpusLexicon(path) as lexicon:
+        lexicon.learn(key, "beperktere doelgroep")
+
+
+def test_processes_creating_a_new_lexicon_at_the_same_moment_all_get_it(tmp_path: Path) -> None:
+    """Switching a new SQLite file to WAL fails at once ("database is locked") while another
+    process does the same; parallel parse tasks on a new data directory must not trip over it."""
+    context = multiprocessing.get_context("fork")
+    for attempt in range(15):
+        path = tmp_path / f"lexicon-{attempt}.sqlite"
+        start = context.Barrier(6)
+        workers = [context.Process(target=_open_and_learn, args=(path, f"paper-{n}", start)) for n in range(6)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        assert [w.exitcode for w in workers] == [0] * 6
+        with CorpusLexicon(path) as lexicon:
+            assert lexicon["beperktere"] == 6

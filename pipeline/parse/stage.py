@@ -28,8 +28,8 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
-#: Below this many papers a process pool costs more than it saves.
-MIN_PAPERS_FOR_POOL = 8
+#: Below this many papers a process pool has nothing to share out (a fork costs ~10 ms, a paper ~1 s).
+MIN_PAPERS_FOR_POOL = 2
 
 
 @dataclass
@@ -152,14 +152,6 @@ def _bytes(path: Path) -> int:
         return 0
 
 
-def _create_lexicon(settings: Settings) -> None:
-    """Create the corpus lexicon (in WAL mode) before the workers start: two processes that
-    create it at once fail now and then with "database is locked" (7 of 120 opens measured)."""
-    from pipeline.parse.pdf.lexicon import CorpusLexicon
-
-    CorpusLexicon(settings.layout.lexicon).close()
-
-
 def _pdf_of(version: ArchivedVersion) -> list[Path]:
     return [path for kind, path in version.files.items() if kind == "pdf"]
 
@@ -172,7 +164,6 @@ def parse_pending(settings: Settings) -> ParseReport:
         return parse_batch(settings, [version_key(v.identifier, v.version) for v in versions])
     # The PDF's layout analysis is most of a paper's parse time; a paper without one is quick.
     keys = [version_key(v.identifier, v.version) for v in largest_first(versions, _pdf_of)]
-    _create_lexicon(settings)
     report = ParseReport()
     chunk = max(1, min(25, len(keys) // (workers * 4) or 1))
     with parse_pool(workers) as pool:

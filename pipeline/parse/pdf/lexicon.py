@@ -12,7 +12,9 @@ dropping the rarest when it grows past that.
 
 from __future__ import annotations
 
+import random
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,8 +39,21 @@ class CorpusLexicon:
         self.path, self.limit = Path(path), limit
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """WAL mode and the tables. Switching a new file to WAL can fail at once with "database is
+        locked" (no busy wait) while another process (a parallel parse task) does the same: retry."""
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.executescript(_SCHEMA)
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05))
 
     def learn(self, key: str, text: str) -> bool:
         """Count the words of `text` unless `key` was learned before; True when it was new."""

@@ -206,10 +206,16 @@ def publish_postgres(dsn: str, release: Release, party_codes: list[str]) -> dict
 
 
 def _vacuum(conn: Any) -> None:
-    """Reclaim the replaced rows and refresh the planner's statistics (outside the transaction)."""
+    """Reclaim the replaced rows and refresh the planner's statistics (outside the transaction).
+    Housekeeping only: the release is committed, so a failure here is logged, not raised."""
+    import psycopg
+
     conn.autocommit = True
-    for table in [*PUBLISHED_TABLES, "release_info"]:
-        conn.execute(f"VACUUM (ANALYZE) {_ident(POSTGRES_SCHEMA)}.{_ident(table)}")
+    try:
+        for table in [*PUBLISHED_TABLES, "release_info"]:
+            conn.execute(f"VACUUM (ANALYZE) {_ident(POSTGRES_SCHEMA)}.{_ident(table)}")
+    except psycopg.Error as error:
+        log.warning("VACUUM of PostgreSQL schema %s failed (autovacuum will do it): %s", POSTGRES_SCHEMA, error)
 
 
 def restore_postgres(dsn: str, previous: Release | None, party_codes: list[str]) -> None:

@@ -97,10 +97,27 @@ def ended_early(lines: list[Line], nxt: Line, geo: Geometry) -> bool:
     return last.x1 + space + (first.x1 - first.x0) < column_right(lines, geo) - 0.5
 
 
+def _heads_column_paragraph(group: list[Line], line: Line, geo: Geometry) -> bool:
+    """Whether `line`, at the head of the next column, starts a paragraph rather than running on
+    the one `group` ends the column with: a change of style or a bold run-in head (a speaker's
+    "De voorzitter:") starts one, and so does a sentence ended early; an unfinished line or a
+    lower-case start runs on, and a full line ending a sentence is taken to run on."""
+    prev = group[-1]
+    if prev.bold != line.bold or prev.italic != line.italic or abs(prev.size - line.size) > 0.05 * line.size:
+        return True
+    if line.words[0].bold and not line.bold:
+        return True
+    if is_line_end_break(prev.text) or not _ENDS_SENTENCE.search(prev.text) or line.text[:1].islower():
+        return False
+    return ended_early(group, line, geo)
+
+
 def _breaks(group: list[Line], line: Line, geo: Geometry) -> bool:
     prev = group[-1]
     if line.baseline - prev.baseline > PARAGRAPH_GAP * geo.pitch:
         return True
+    if line.baseline < prev.baseline - 0.5 * geo.pitch:  # lines in reading order: the next column
+        return _heads_column_paragraph(group, line, geo)
     if ended_early(group, line, geo):
         return True
     if LABEL.match(prev.text) or LABEL.match(line.text):

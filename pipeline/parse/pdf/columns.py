@@ -4,7 +4,9 @@ A gutter is a vertical strip, in the middle half of the text, that no line of bo
 while both sides are filled with lines that run up to it (text columns, not a column of short
 labels beside their values, as in a decision list, which keeps its row order). Lines are then
 read column by column, section by section: a line crossing the gutter (a title, a footer)
-closes a section.
+closes a section. The columns start on the first baseline with text on both sides of the
+gutter: what stands above it (the page-1 header, with the big chamber number at the right)
+keeps its order.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ def column_order(lines: list[Line]) -> list[Line]:
     if gutter is None:
         return lines
     start, end = gutter
-    ordered: list[Line] = []
+    first = _columns_start(lines, start, end)
+    ordered: list[Line] = lines[:first]
     left: list[Line] = []
     right: list[Line] = []
-    for line in lines:
+    for line in lines[first:]:
         parts = _split(line, start, end)
         if parts is None:  # crosses the gutter: the section above ends here
             ordered += left + right + [line]
@@ -45,6 +48,16 @@ def _split(line: Line, start: float, end: float) -> tuple[Line, Line] | None:
         return None
     return (Line(line.page, line.baseline, [w for w in line.words if w.x1 <= start]),
             Line(line.page, line.baseline, [w for w in line.words if w.x0 >= end]))
+
+
+def _columns_start(lines: list[Line], start: float, end: float) -> int:
+    """Index of the first line on a baseline that has text left and right of the gutter and none across."""
+    for index, line in enumerate(lines):
+        words = [w for ln in lines if abs(ln.baseline - line.baseline) <= 0.5 for w in ln.words]
+        if (any(w.x1 <= start for w in words) and any(w.x0 >= end for w in words)
+                and not any(w.x0 < end and w.x1 > start for w in words)):
+            return index
+    return len(lines)
 
 
 def _gutter(lines: list[Line]) -> tuple[float, float] | None:

@@ -15,7 +15,8 @@ from pipeline.parse.pdf.lines import Line
 
 _FOOTER = re.compile(
     r"^((Eerste|Tweede) Kamer|Verenigde Vergadering|Handelingen (I|II|Eerste|Tweede))\b.*"
-    r"vergaderjaar \d{4}\s*[–-]\s*\d{4}", re.IGNORECASE)
+    r"(vergaderjaar \d{4}\s*[–-]\s*\d{4}"
+    r"|\b(EK|TK|VV) \d+\s+\d+(-\d+)+$)", re.IGNORECASE)  # Handelingen: "... 22 september 2020 EK 1 1-1"
 _PAGE_NUMBER = re.compile(r"^(pagina|page|blz\.?)?\s*[-–]?\s*\d{1,3}\s*[-–]?(\s*(van|of|/)\s*\d{1,3})?$",
                           re.IGNORECASE)
 _MARGIN = re.compile(r"^((kst|ah|ah-tk|ah-ek|h|h-tk|h-ek|blg|stb|stcrt|kv|kv-tk|kv-ek|nds)-[\w.-]+"
@@ -98,7 +99,9 @@ HEADER_RULES: list[tuple[str, Rule]] = [
     ("document", lambda row, body: _bold(row)
         and bool(re.match(r"^(Nr\.\s*\d+|[A-Z]{1,3})\s+[A-Z]{2,}", _text(row)))),
     ("date", _matches(r"^(Vastgesteld|Ontvangen|Voorgesteld|Ingezonden|Verzonden|Gewijzigd)\s+\d{1,2}\s+\w+\s+\d{4}")),
+    ("sitting", _matches(r"^\d+\s+(Maandag|Dinsdag|Woensdag|Donderdag|Vrijdag|Zaterdag|Zondag)\s+\d{1,2}\s+\w+\s+\d{4}")),
 ]
+_LAST = {"date", "sitting"}  # the header ends with the date line (Handelingen: the sitting, "1 Dinsdag 22 ...")
 _CONTINUED = {"dossier", "document", "vragen"}
 
 
@@ -139,7 +142,7 @@ def page_one_header(lines: list[Line], body_size: float) -> list[list[Line]]:
             return []
         if name:
             items.append((name, list(row)))
-            if name == "date":
+            if name in _LAST:
                 break
             continue
         last_name, last = items[-1] if items else ("", [])

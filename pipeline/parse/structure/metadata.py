@@ -20,6 +20,11 @@ _DATE_LINE = re.compile(
     r"\b(?P<kind>vastgesteld|ontvangen|voorgesteld|ingezonden|gewijzigd|den haag),?\s+(?P<date>\d{1,2}\s+\w+\s+\d{4})",
     re.IGNORECASE,
 )
+#: The sitting a Handelingen item is of, in its page-1 header: "1 Dinsdag 22 september 2020 13.30 uur".
+_SITTING_LINE = re.compile(
+    r"^\d+\s+(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+(?P<date>\d{1,2}\s+\w+\s+\d{4})",
+    re.IGNORECASE,
+)
 _FOOTER = re.compile(
     r"^(?P<kamer>Eerste|Tweede) Kamer, vergaderjaar (?P<year>\S+), (?P<rest>.+?)\s+(?P<page>\d+)$"
 )
@@ -27,7 +32,7 @@ _IDENTIFIER = re.compile(r"^(?:kst|ah|h|kv|blg|ag|nds|stb|stcrt)(?:-[A-Za-z0-9]+
 _KST_ID = re.compile(r"^kst-(?P<dossier>\d+(?:-(?:[IVXL]+|[A-Z]|\d{1,3}))?)-(?P<onder>[A-Za-z0-9]+)$")
 _AH_ID = re.compile(r"^ah-(?:ek|tk)-\d{8}-(?P<nr>\d+)$")
 #: Dates in the order they stand for the document date.
-_DATE_PRIORITY = ("vastgesteld", "ontvangen", "voorgesteld", "gewijzigd", "ingezonden", "den_haag")
+_DATE_PRIORITY = ("vergadering", "vastgesteld", "ontvangen", "voorgesteld", "gewijzigd", "ingezonden", "den_haag")
 
 
 def _lines(blocks: Iterable[Block], kind: str) -> list[str]:
@@ -57,6 +62,8 @@ def _from_header(lines: list[str], found: Metadata) -> str:
             found.ondernummer = match.group("nr") or match.group("letters")
             stuk_title = match.group("title").strip()
         _add_dates(line, found)
+        if (match := _SITTING_LINE.match(line)) and (date := iso_date(match.group("date"))):
+            found.dates.setdefault("vergadering", date)
     found.title = full_title(dossier_title, stuk_title)
     return stuk_title
 

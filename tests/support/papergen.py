@@ -4,7 +4,9 @@ The generator typesets a `PaperSpec` (header values, paragraphs with a role, foo
 inline as ``[[n]]``) the way the official typesetting does (see shared/docs/pdf-layout.md):
 page-1 header, running footer, margin identifier block on page 1, notes at the foot of the page
 with superscript markers, ragged-right body text hyphenated at line ends (soft breaks inside
-words and breaks after real hyphens). A `Layout` varies typeface, sizes and positions.
+words and breaks after real hyphens). A `Layout` varies typeface, sizes and positions; a `ColumnLayout` sets the body in columns
+(Handelingen: two columns, the last page balanced), with bold speaker tags run in
+(`Para.lead`). `handelingen_item` typesets a Handelingen item from its official XML.
 
 `render(spec, layout, path)` writes the PDF and returns the truth: metadata, furniture, body
 paragraphs (with role and Q&A pairing), footnotes and every line-end hyphenation with its
@@ -15,8 +17,10 @@ page before. `python -m tests.support.papergen [DIR]` rebuilds the committed fix
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
+import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -97,6 +101,36 @@ class Layout:
     space_glyphs: bool = True  # draw the spaces between words (else only leave the gap)
     word_space: float = 0.0  # extra gap between words (pt)
 
+    @property
+    def column_width(self) -> float:
+        return self.body_right - self.body_x
+
+    def column_lefts(self) -> list[float]:
+        """Where each body column starts: one column at `body_x`."""
+        return [self.body_x]
+
+    def footer_left(self) -> float:
+        return self.body_x
+
+
+@dataclass(frozen=True)
+class ColumnLayout(Layout):
+    """The body frame (`body_x` to `body_right`) cut into `columns` columns with `gutter` between;
+    the footer starts at the last column, clear of the margin block."""
+
+    columns: int = 2
+    gutter: float = 14.0
+
+    @property
+    def column_width(self) -> float:
+        return (self.body_right - self.body_x - (self.columns - 1) * self.gutter) / self.columns
+
+    def column_lefts(self) -> list[float]:
+        return [self.body_x + i * (self.column_width + self.gutter) for i in range(self.columns)]
+
+    def footer_left(self) -> float:
+        return self.column_lefts()[-1]
+
 
 @dataclass
 class Para:
@@ -108,6 +142,7 @@ class Para:
     qa: int = 0  # Q&A pair number (1-based) for questions and answers
     asked_by: str = ""
     new_page: bool = False
+    lead: str = ""  # a run-in head set in bold at the start of `text` (a speaker tag, "De voorzitter:")
 
 
 @dataclass
@@ -125,10 +160,12 @@ class PaperSpec:
     paras: list[Para]
     notes: dict[str, str] = field(default_factory=dict)
     issn: str = "ISSN 0921 - 7371"
+    footer_format: str = ""  # the running footer with {page}; "" = the Kamerstukken footer
 
     @property
     def footer(self) -> str:
-        return f"{self.kamer}, vergaderjaar {self.vergaderjaar}, {self.dossier}, {self.ondernummer} {{page}}"
+        return self.footer_format or (
+            f"{self.kamer}, vergaderjaar {self.vergaderjaar}, {self.dossier}, {self.ondernummer} {{page}}")
 
 
 # --------------------------------------------------------------------------- words and breaking
@@ -249,8 +286,11 @@ class Breaker:
     def space(self, style: str, size: float) -> float:
         return pdfmetrics.stringWidth(" ", self.face.font(style), size) + self.layout.word_space
 
-    def lines(self, text: str, style: str, size: float, width: float) -> list[list[Word]]:
+    def lines(self, text: str, style: str, size: float, width: float, bold_lead: int = 0) -> list[list[Word]]:
+        """`text` broken into lines of at most `width`; its first `bold_lead` words set in bold."""
         words = [_parse_token(t, style) for t in text.split(" ") if t]
+        for word in words[:bold_lead]:
+            word.style = "bold"
         out: list[list[Word]] = []
         line: list[Word] = []
         used = 0.0
@@ -294,7 +334,8 @@ class Breaker:
 @dataclass
 class Page:
     number: int
-    body: list[tuple[float, Line]] = field(default_factory=list)  # (baseline, line)
+    top: float  # the first body baseline
+    body: list[tuple[float, float, Line]] = field(default_factory=list)  # (column left, baseline, line)
     notes: list[str] = field(default_factory=list)
 
 
@@ -321,7 +362,7 @@ class Typesetter:
 
     def _para_lines(self, index: int, para: Para) -> list[Line]:
         style, indent = self._para_style(para)
-        width = self.layout.body_right - self.layout.body_x - indent
+        width = self.layout.column_width - indent
         size = self.layout.body_size
         if para.kind == "table":  # one line a row ("\n"), cells split on " | "
             lines = [Line([], indent, index, size, cells=row.split(" | ")) for row in para.text.split("\n")]
@@ -338,7 +379,7 @@ class Typesetter:
             lines[0].first_of_para = True
             return lines
         else:
-            rows = self.breaker.lines(para.text, style, size, width)
+            rows = self.breaker.lines(para.text, style, size, width, len(para.lead.split()))
         lines = [Line(r, indent, index, size) for r in rows]
         lines[0].first_of_para = True
         return lines
@@ -362,14 +403,16 @@ class Typesetter:
     # -- pagination
 
     def paginate(self, body_top_page1: float) -> list[Page]:
+        """Fill the columns of each page in turn; the last page's columns are balanced."""
         lay = self.layout
-        pages = [Page(1)]
-        baseline = body_top_page1
+        lefts = lay.column_lefts()
+        pages = [Page(1, body_top_page1)]
+        baseline, column = body_top_page1, 0
         for index, para in enumerate(self.spec.paras):
             lines = self._para_lines(index, para)
             if para.new_page and pages[-1].body:
-                pages.append(Page(len(pages) + 1))
-                baseline = lay.top + lay.body_size
+                pages.append(Page(len(pages) + 1, lay.top + lay.body_size))
+                baseline, column = pages[-1].top, 0
             elif pages[-1].body:
                 baseline += lay.leading  # blank line between paragraphs
             keep = 3 if para.kind == "heading" else 1
@@ -380,13 +423,38 @@ class Typesetter:
                 reserve = (keep - 1) * lay.leading if n == 0 else 0.0
                 limit = lay.footer_baseline - 2 * lay.leading - self._notes_height(need)
                 if baseline + reserve > limit and page.body:
-                    pages.append(Page(len(pages) + 1))
-                    page = pages[-1]
-                    baseline = lay.top + lay.body_size
-                page.body.append((baseline, line))
+                    if column + 1 < len(lefts):
+                        column, baseline = column + 1, page.top
+                    else:
+                        pages.append(Page(len(pages) + 1, lay.top + lay.body_size))
+                        page = pages[-1]
+                        baseline, column = page.top, 0
+                page.body.append((lefts[column], baseline, line))
                 page.notes += [m for m in markers if m not in page.notes]
                 baseline += lay.leading
+        if len(lefts) > 1:
+            self._balance(pages[-1])
         return pages
+
+    def _balance(self, page: Page) -> None:
+        """Share the lines of `page` out over its columns so that they end at about the same
+        height, a blank line between paragraphs except at the head of a column."""
+        lay = self.layout
+        lefts = lay.column_lefts()
+        lines = [line for _, _, line in page.body]
+        rows = len(lines) + sum(1 for line in lines[1:] if line.first_of_para)
+        per_column = math.ceil(rows / len(lefts))
+        page.body = []
+        column, baseline, used = 0, page.top, 0
+        for i, line in enumerate(lines):
+            gap = int(i > 0 and line.first_of_para)
+            heading_above = i > 0 and self.spec.paras[lines[i - 1].para].kind == "heading"
+            if used + gap + 1 > per_column and column + 1 < len(lefts) and not heading_above:
+                column, baseline, used, gap = column + 1, page.top, 0, 0
+            baseline += gap * lay.leading
+            page.body.append((lefts[column], baseline, line))
+            baseline += lay.leading
+            used += gap + 1
 
     # -- drawing
 
@@ -440,12 +508,14 @@ class Typesetter:
         baseline += 50
         for label, text, size in ((spec.dossier, spec.dossier_title, 12.3),
                                   (spec.ondernummer, spec.doc_title, lay.body_size)):
+            if not text:
+                continue
             self._text(canvas, lay.margin_x, baseline, label, "bold", size)
             rows = self.breaker.lines(text, "bold", size, title_width)
             for row in rows:
                 self._draw_words(canvas, lay.body_x, baseline, row, size)
                 baseline += size * 1.2
-            lines.append(f"{label} {text}")
+            lines.append(f"{label} {text}".strip())
             baseline += 3 * lay.leading if size > lay.body_size else 0
         self._text(canvas, lay.body_x, baseline, spec.date_line, "regular", lay.body_size)
         lines.append(spec.date_line)
@@ -454,7 +524,7 @@ class Typesetter:
     def _furniture(self, canvas: Canvas, page: Page) -> None:
         lay = self.layout
         footer = self.spec.footer.format(page=page.number)
-        self._text(canvas, lay.body_x, lay.footer_baseline, footer, "regular", lay.body_size)
+        self._text(canvas, lay.footer_left(), lay.footer_baseline, footer, "regular", lay.body_size)
         if page.number == 1:
             size = lay.margin_size
             for i, text in enumerate((self.spec.identifier, self.spec.issn, self.spec.place_year)):
@@ -487,10 +557,10 @@ class Typesetter:
         for page in pages:
             if page.number == 1:
                 self._header(canvas)
-            for baseline, line in page.body:
+            for left, baseline, line in page.body:
                 if line.cells:
                     self._draw_row(canvas, baseline, line)
-                self._draw_words(canvas, lay.body_x + line.indent, baseline, line.words, line.size)
+                self._draw_words(canvas, left + line.indent, baseline, line.words, line.size)
             self._notes(canvas, page)
             self._furniture(canvas, page)
             canvas.showPage()
@@ -505,7 +575,7 @@ class Typesetter:
         hyphenations: list[dict[str, Any]] = []
         note_page: dict[str, int] = {}
         for page in pages:
-            for _, line in page.body:
+            for _, _, line in page.body:
                 first_page.setdefault(line.para, page.number)
                 hyphenations += [{**w.hyphen, "page": page.number, "where": "body"}
                                  for w in line.words if w.hyphen]
@@ -519,6 +589,7 @@ class Typesetter:
             paragraphs.append({
                 "text": para.text if para.kind == "table" else clean(para.text), "kind": para.kind, "role": para.role, "qa": para.qa,
                 "page": first_page[index], "footnote_refs": refs,
+                **({"lead": para.lead} if para.lead else {}),
             })
         return {
             "identifier": spec.identifier,
@@ -537,7 +608,7 @@ class Typesetter:
             "footnotes": [{"number": n, "page": note_page[n], "text": spec.notes[n]}
                           for n in sorted(note_page, key=int)],
             "hyphenations": hyphenations,
-            "page_breaks": [{"page": p.number, "continues": not p.body[0][1].first_of_para}
+            "page_breaks": [{"page": p.number, "continues": not p.body[0][2].first_of_para}
                             for p in pages[1:] if p.body],
             "qa": _qa_pairs(spec.paras),
             "layout": asdict(self.layout),
@@ -825,6 +896,62 @@ def brief_met_tabel() -> PaperSpec:
     )
 
 
+HANDELINGEN_XML = ROOT / "tests" / "fixtures" / "xml" / "h-ek-20202021-1-1.xml"
+
+#: Handelingen as KOOP sets them: A4, the body in two columns across the page, the running
+#: footer in the right column beside the identifier block.
+LAYOUT_HANDELINGEN = ColumnLayout(
+    face="helvetica", margin_x=55.3, body_x=55.3, body_right=540.0, top=64.0, body_size=9.1,
+    leading=10.7, footer_baseline=773.0, gutter=14.2,
+)
+
+
+def _words(element: ET.Element | None) -> str:
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def _speaker_tag(spreker: ET.Element) -> str:
+    """ "De heer Van Apeldoorn (SP):", "De voorzitter:" from a spreker element."""
+    party = _words(spreker.find("politiek"))
+    parts = [_words(spreker.find("voorvoegsels")), _words(spreker.find("naam")), f"({party})" if party else ""]
+    return " ".join(p for p in parts if p) + ":"
+
+
+def _tekst_paras(tekst: ET.Element, tag: str) -> list[Para]:
+    """One paragraph per al, an al-groep as one paragraph; the speaker's tag runs in before the first."""
+    paras = [Para(" ".join(_words(al) for al in child.iter("al")) if child.tag == "al-groep" else _words(child))
+             for child in tekst if child.tag in ("al", "al-groep")]
+    if tag and paras:
+        paras[0] = Para(f"{tag} {paras[0].text}", lead=tag)
+    return paras
+
+
+def handelingen_item(path: Path = HANDELINGEN_XML) -> PaperSpec:
+    """A Handelingen item typeset from its official XML, word for word: the sitting in the
+    page-1 header, the item title as a heading, every al a paragraph (an al-groep one), each
+    turn opening with the speaker's tag in bold, and the running footer
+    "Eerste Kamer <item> <date> EK <sitting> <sitting>-<page>"."""
+    root = ET.parse(path).getroot()
+    sitting, item = root.find(".//vergadering"), root.find(".//agendapunt")
+    assert sitting is not None and item is not None, f"{path}: no vergadering or agendapunt"
+    number = _words(sitting.find("vergadering-nummer"))
+    day = _words(sitting.find("vergaderdatum"))
+    title = _words(item.find("item-titel"))
+    paras = [Para(title, "heading")]
+    for child in item:
+        if child.tag == "tekst":
+            paras += _tekst_paras(child, "")
+        elif child.tag == "spreekbeurt" and (spreker := child.find("spreker")) is not None:
+            paras += _tekst_paras(child.find("tekst") or ET.Element("tekst"), _speaker_tag(spreker))
+    first, second = re.search(r"-(\d{4})(\d{4})-", path.stem).groups()  # type: ignore[union-attr]
+    return PaperSpec(
+        identifier=path.stem, kamer="Eerste Kamer", chamber_number="1", vergaderjaar=f"{first}–{second}",
+        dossier="", dossier_title="", ondernummer="", doc_title="Handelingen",
+        date_line=f"{number} {day} {_words(sitting.find('vergadertijd'))}", place_year=f"’s-Gravenhage {day[-4:]}",
+        paras=paras, footer_format=f"Eerste Kamer {title} {day.partition(' ')[2]} EK {number} {number}-{{page}}",
+    )
+
+
 def build_fixtures(outdir: Path = FIXTURES) -> dict[str, dict[str, Any]]:
     """(Re)build every committed generated paper and its truth JSON."""
     outdir.mkdir(parents=True, exist_ok=True)
@@ -836,6 +963,7 @@ def build_fixtures(outdir: Path = FIXTURES) -> dict[str, dict[str, Any]]:
         "kst-36112-C": (memorie_van_antwoord(), LAYOUT_C),
         "kst-27925-AB": (brief(), LAYOUT_D),
         "kst-27925-AC": (brief_met_tabel(), LAYOUT_A),
+        "h-ek-20202021-1-1": (handelingen_item(), LAYOUT_HANDELINGEN),
     }
     truths = {}
     for name, (spec, layout) in papers.items():

@@ -34,9 +34,15 @@ def _bare(word: str) -> str:
     ("Coalitie-", "inzet", "Coalitie-inzet"),
     ("artikel 100-", "brief", "artikel 100-brief"),
     ("ONTWIKKELINGSSAMEN-", "WERKING", "ONTWIKKELINGSSAMENWERKING"),
+    ("Faber-", "van de Klashorst", "Faber-van"),
+    ("Jansen-", "ter Horst", "Jansen-ter"),
+    ("Zui-", "den van Nederland", "Zuiden"),
+    ("Noor-", "den van het land", "Noorden"),
+    ("Ver-", "der Van Dijk", "Verder"),
 ])
 def test_rules_without_evidence(head: str, tail: str, word: str) -> None:
-    assert join_broken(head, tail, Lexicon()) == word
+    tail, *after = tail.split()
+    assert join_broken(head, tail, Lexicon(), after) == word
 
 
 def test_the_documents_own_words_outweigh_the_rules() -> None:

@@ -5,6 +5,8 @@ same item word for word, so the PDF path must give what the XML path gives."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +14,7 @@ from pipeline.model import Document
 from pipeline.parse import parse_file
 from pipeline.parse.structure.text import squash
 from pipeline.parse.textsim import word_similarity
-from tests.support.papergen import FIXTURES, HANDELINGEN_XML, LAYOUT_HANDELINGEN
+from tests.support.papergen import FIXTURES, HANDELINGEN_XML, LAYOUT_HANDELINGEN, handelingen_item, render
 
 NAME = "h-ek-20202021-1-1"
 TRUTH = json.loads((FIXTURES / f"{NAME}.truth.json").read_text(encoding="utf-8"))
@@ -91,3 +93,17 @@ def test_reading_order_is_column_by_column(pdf: Document) -> None:
     broken = next(b for b in body if b.text.startswith("en mevrouw Van Ark"))
     assert broken.bbox[0] < middle < broken.bbox[2]  # from the left column into the right one
     assert squash(broken.text).endswith("en Snel, staatssecretaris van Financiën.")
+
+
+@pytest.mark.parametrize("size", [8.6, 9.1, 9.6, 10.2])
+@pytest.mark.parametrize("face", ["helvetica", "times", "dejavu-sans", "dejavu-serif"])
+def test_the_same_item_typeset_otherwise_gives_the_same_turns_and_attendance(
+        face: str, size: float, xml: Document, tmp_path: Path) -> None:
+    """Typeface and size move the column edges, the footer's width and every line break (here a
+    double surname, "Faber-" / "van de Klashorst", may fall at a line end)."""
+    path = tmp_path / f"{NAME}-{face}-{size}.pdf"
+    render(handelingen_item(), replace(LAYOUT_HANDELINGEN, face=face, body_size=size, leading=round(size * 1.18, 1)),
+           path)
+    pdf = parse_file(path)
+    assert pdf.speeches == xml.speeches
+    assert pdf.attendance == xml.attendance

@@ -56,7 +56,7 @@ class TextJoiner:
             refs += [r for r in line_refs if r not in refs]
             if out and words and is_line_end_break(out[-1]):
                 head, tail = out.pop(), words[0]
-                words[0] = join_broken(head, tail, self.lexicon)
+                words[0] = join_broken(head, tail, self.lexicon, words[1:4])
                 self.decisions.append(Decision(page, head, tail, words[0]))
             out += words
             page = line.page

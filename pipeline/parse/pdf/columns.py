@@ -12,6 +12,8 @@ keeps its order.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from itertools import accumulate
 from statistics import median
 
 from pipeline.parse.pdf.lines import Line
@@ -19,6 +21,8 @@ from pipeline.parse.pdf.lines import Line
 MIN_LINES = 12  # fewer body lines than this on a page: nothing to decide
 SIDE_SHARE = 0.3  # each column holds at least this share of the page's body lines
 FILLED = 0.15  # half the lines of a column end within this share of its width from its edge
+CROSSING = 2  # lines that may cross a gutter (a title, a footer) besides 2 % of the body lines
+EDGE_SHARE = 0.1  # the text's edges: where all but this share of the lines start and end
 
 
 def column_order(lines: list[Line]) -> list[Line]:
@@ -68,37 +72,55 @@ def _gutter(lines: list[Line]) -> tuple[float, float] | None:
     body = [ln for ln in lines if abs(ln.size - size) <= 0.1 * size]
     if len(body) < MIN_LINES:
         return None
-    low, high = min(ln.x0 for ln in body), max(ln.x1 for ln in body)
+    low, high = _edges(body)
     strip = _empty_strip(body, low, high, size)
     if strip is None or not _both_sides_filled(body, low, high, *strip):
         return None
     return strip
 
 
+def _edges(body: list[Line]) -> tuple[float, float]:
+    """Left and right edge of the text, robust to a few lines that stick out (a footer set wider)."""
+    starts, ends = sorted(ln.x0 for ln in body), sorted(ln.x1 for ln in body)
+    cut = int(EDGE_SHARE * len(body))
+    return starts[cut], ends[len(ends) - 1 - cut]
+
+
 def _empty_strip(body: list[Line], low: float, high: float, size: float) -> tuple[float, float] | None:
-    """The widest strip in the middle half of the text that (almost) no body line crosses."""
-    origin = int(low)
-    cover = [0] * (int(high) - origin + 2)
+    """The widest strip in the middle half of the text that (almost) no body line crosses: at most
+    a few lines (a title, a footer) may, and then only the part that the fewest lines cross
+    counts, so a ragged column edge is no part of it."""
+    origin = int(min(w.x0 for line in body for w in line.words))
+    delta = [0] * (int(max(w.x1 for line in body for w in line.words)) - origin + 2)
     for line in body:
         for word in line.words:
-            cover[int(word.x0) - origin] += 1
-            cover[int(word.x1) - origin + 1] -= 1
-    allowed = 0.02 * len(body)
-    best: tuple[int, int] | None = None
-    run_start, level = None, 0
+            delta[int(word.x0) - origin] += 1
+            delta[int(word.x1) - origin + 1] -= 1
+    levels = list(accumulate(delta))
     quarter = (high - low) / 4
-    for x in range(len(cover)):
-        level += cover[x]
-        inside = low + quarter <= origin + x <= high - quarter
-        if inside and level <= allowed:
+    middle = range(max(0, int(low + quarter) - origin), min(len(levels), int(high - quarter) - origin + 1))
+    run = _widest_run(middle, lambda x: levels[x] <= CROSSING + 0.02 * len(body))
+    if run is None:
+        return None
+    floor = min(levels[x] for x in range(run[0], run[1] + 1))
+    best = _widest_run(range(run[0], run[1] + 1), lambda x: levels[x] == floor)
+    if best is None or best[1] - best[0] < 0.6 * size:
+        return None
+    return float(origin + best[0]), float(origin + best[1] + 1)
+
+
+def _widest_run(xs: range, keep: Callable[[int], bool]) -> tuple[int, int] | None:
+    """First and last x of the longest run of consecutive `xs` that `keep` accepts."""
+    best: tuple[int, int] | None = None
+    run_start = None
+    for x in xs:
+        if keep(x):
             run_start = x if run_start is None else run_start
             if best is None or x - run_start > best[1] - best[0]:
                 best = (run_start, x)
         else:
             run_start = None
-    if best is None or best[1] - best[0] < 0.6 * size:
-        return None
-    return float(origin + best[0]), float(origin + best[1] + 1)
+    return best
 
 
 def _both_sides_filled(body: list[Line], low: float, high: float, start: float, end: float) -> bool:

@@ -5,7 +5,8 @@ real one: "Huizinga-" / "Heringa", "NAVO-" / "missie", "anti-" / "ISIS", "Coalit
 Evidence, strongest first:
 
 1. the document itself: how often the joined and the hyphenated form occur elsewhere in it;
-2. a capital after the hyphen (a name or acronym: "Huizinga-Heringa", "anti-ISIS", "Midden-Oosten");
+2. a capital after the hyphen (a name or acronym: "Huizinga-Heringa", "anti-ISIS", "Midden-Oosten"),
+   or a name before it and a name particle after it (a double surname: "Faber-" / "van de Klashorst");
 3. a digit on either side ("100-brief", "COVID-19");
 4. an acronym before the hyphen ("NAVO-missie", "SP-fractie"), unless the whole word is in capitals;
 5. two vowels meeting at the break ("Coalitie-inzet", "zee-egel"): Dutch writes that hyphen.
@@ -18,14 +19,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import dropwhile
 from typing import Protocol
 
 VOWELS = frozenset("aeiouyáéíóúäëïöüèàâêîôû")
 _EDGE = re.compile(r"^[^\w]+|[^\w]+$")
 _BREAKABLE = re.compile(r"\w-$")
 _CONJUNCTIONS = frozenset({"en", "of"})  # "land- en tuinbouw", "in- of uitvoer"
+#: Particles that open the second name of a double surname ("Faber-van de Klashorst", "Jansen-ter
+#: Horst", "Huizinga-de Wit"), and those that only follow "van" ("van der", "van den").
+_NAME_PARTICLES = frozenset({"van", "de", "ter", "ten"})
+_AFTER_VAN = frozenset({"de", "der", "den", "het", "'t"})
 
 
 def core(word: str) -> str:
@@ -77,8 +83,9 @@ def is_line_end_break(word: str) -> bool:
     return bool(_BREAKABLE.search(word)) and len(word) > 1
 
 
-def keeps_hyphen(head: str, tail: str, lexicon: WordCounts) -> bool:
-    """Whether `head` (ending in "-") and `tail` form a really hyphenated word."""
+def keeps_hyphen(head: str, tail: str, lexicon: WordCounts, after: Sequence[str] = ()) -> bool:
+    """Whether `head` (ending in "-") and `tail` form a really hyphenated word; `after` are the
+    words that follow `tail`."""
     left = _EDGE.sub("", head[:-1])
     right = _EDGE.sub("", tail)
     if not left or not right:
@@ -91,14 +98,25 @@ def keeps_hyphen(head: str, tail: str, lexicon: WordCounts) -> bool:
         return True
     if right[0].isupper() and not last.isupper():
         return True
+    if _double_surname(last, right, after):
+        return True
     if len(last) >= 2 and last.isupper() and not right.isupper():
         return True
     return last[-1].casefold() in VOWELS and right[0].casefold() in VOWELS
 
 
-def join_broken(head: str, tail: str, lexicon: WordCounts) -> str:
-    """The word a reader sees in `head` + line break + `tail`; an elliptical hyphen before a
-    conjunction ("Wet-" / "en regelgeving") stays a word of its own."""
+def _double_surname(last: str, right: str, after: Sequence[str]) -> bool:
+    """A name, then a particle and a capitalised name: "Faber-" / "van de Klashorst", "Jansen-" /
+    "ter Horst" (not "Ver-" / "der Van Dijk" or "Zui-" / "den van Nederland")."""
+    if not (last[:1].isupper() and right in _NAME_PARTICLES):
+        return False
+    rest = list(dropwhile(_AFTER_VAN.__contains__, after)) if right == "van" else list(after)
+    return bool(rest) and rest[0][:1].isupper()
+
+
+def join_broken(head: str, tail: str, lexicon: WordCounts, after: Sequence[str] = ()) -> str:
+    """The word a reader sees in `head` + line break + `tail` (followed by the words `after`); an
+    elliptical hyphen before a conjunction ("Wet-" / "en regelgeving") stays a word of its own."""
     if core(tail) in _CONJUNCTIONS:
         return f"{head} {tail}"
-    return head + tail if keeps_hyphen(head, tail, lexicon) else head[:-1] + tail
+    return head + tail if keeps_hyphen(head, tail, lexicon, after) else head[:-1] + tail

@@ -14,7 +14,14 @@ from pipeline.model import Document
 from pipeline.parse import parse_file
 from pipeline.parse.structure.text import squash
 from pipeline.parse.textsim import word_similarity
-from tests.support.papergen import FIXTURES, HANDELINGEN_XML, LAYOUT_HANDELINGEN, handelingen_item, render
+from tests.support.papergen import (
+    FIXTURES,
+    HANDELINGEN_XML,
+    LAYOUT_HANDELINGEN,
+    Para,
+    handelingen_item,
+    render,
+)
 
 NAME = "h-ek-20202021-1-1"
 TRUTH = json.loads((FIXTURES / f"{NAME}.truth.json").read_text(encoding="utf-8"))
@@ -107,3 +114,21 @@ def test_the_same_item_typeset_otherwise_gives_the_same_turns_and_attendance(
     pdf = parse_file(path)
     assert pdf.speeches == xml.speeches
     assert pdf.attendance == xml.attendance
+
+
+def test_a_vote_the_chair_announces_in_a_two_column_pdf(tmp_path: Path) -> None:
+    """The XML fixtures state no vote; the same item with a stemming added, over two pages."""
+    spec = handelingen_item()
+    stemming = [Para(f"{tag} {text}", lead=tag) for tag, text in [
+        ("De voorzitter:", "Aan de orde is de stemming over het wetsvoorstel Wijziging van de Wet publieke gezondheid."),
+        ("De heer Van Apeldoorn (SP):", "Voorzitter. Mijn fractie zal tegen dit wetsvoorstel stemmen."),
+        ("De voorzitter:", "In stemming komt het wetsvoorstel. Ik constateer dat het wetsvoorstel met algemene "
+                           "stemmen is aangenomen."),
+    ]]
+    path = tmp_path / f"{NAME}-stemming.pdf"
+    render(replace(spec, paras=spec.paras * 4 + stemming), LAYOUT_HANDELINGEN, path)
+    pdf = parse_file(path)
+    assert pdf.pages == 2
+    assert [(s.speaker, s.party, s.vote) for s in pdf.speeches[-3:]] == [
+        ("voorzitter", "", ""), ("Van Apeldoorn", "SP", ""), ("voorzitter", "", "aangenomen")]
+    assert [s.vote for s in pdf.speeches[:-1]] == [""] * (len(pdf.speeches) - 1)

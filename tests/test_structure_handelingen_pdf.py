@@ -102,33 +102,30 @@ def test_reading_order_is_column_by_column(pdf: Document) -> None:
     assert squash(broken.text).endswith("en Snel, staatssecretaris van Financiën.")
 
 
+STEMMING = [Para(f"{tag} {text}", lead=tag) for tag, text in [
+    ("De voorzitter:", "Aan de orde is de stemming over het wetsvoorstel Wijziging van de Wet publieke gezondheid."),
+    ("De heer Van Apeldoorn (SP):", "Voorzitter. Mijn fractie zal tegen dit wetsvoorstel stemmen."),
+    ("De voorzitter:", "In stemming komt het wetsvoorstel. Ik constateer dat het wetsvoorstel met algemene "
+                       "stemmen is aangenomen."),
+]]
+
+
 @pytest.mark.parametrize("size", [8.6, 9.1, 9.6, 10.2])
 @pytest.mark.parametrize("face", ["helvetica", "times", "dejavu-sans", "dejavu-serif"])
-def test_the_same_item_typeset_otherwise_gives_the_same_turns_and_attendance(
+def test_a_longer_sitting_typeset_otherwise_gives_the_same_turns_votes_and_attendance(
         face: str, size: float, xml: Document, tmp_path: Path) -> None:
-    """Typeface and size move the column edges, the footer's width and every line break (here a
-    double surname, "Faber-" / "van de Klashorst", may fall at a line end)."""
-    path = tmp_path / f"{NAME}-{face}-{size}.pdf"
-    render(handelingen_item(), replace(LAYOUT_HANDELINGEN, face=face, body_size=size, leading=round(size * 1.18, 1)),
-           path)
-    pdf = parse_file(path)
-    assert pdf.speeches == xml.speeches
-    assert pdf.attendance == xml.attendance
-
-
-def test_a_vote_the_chair_announces_in_a_two_column_pdf(tmp_path: Path) -> None:
-    """The XML fixtures state no vote; the same item with a stemming added, over two pages."""
+    """The item five times over and a stemming, on two pages: typeface and size move the column
+    edges, the footer's width and every line, column and page break (a paragraph runs from the
+    right column of page 1 into the left column of page 2; a double surname, "Faber-" / "van de
+    Klashorst", may fall at a line end). The XML fixtures state no vote: this one does."""
     spec = handelingen_item()
-    stemming = [Para(f"{tag} {text}", lead=tag) for tag, text in [
-        ("De voorzitter:", "Aan de orde is de stemming over het wetsvoorstel Wijziging van de Wet publieke gezondheid."),
-        ("De heer Van Apeldoorn (SP):", "Voorzitter. Mijn fractie zal tegen dit wetsvoorstel stemmen."),
-        ("De voorzitter:", "In stemming komt het wetsvoorstel. Ik constateer dat het wetsvoorstel met algemene "
-                           "stemmen is aangenomen."),
-    ]]
-    path = tmp_path / f"{NAME}-stemming.pdf"
-    render(replace(spec, paras=spec.paras * 4 + stemming), LAYOUT_HANDELINGEN, path)
+    path = tmp_path / f"{NAME}-{face}-{size}.pdf"
+    render(replace(spec, paras=spec.paras * 5 + STEMMING),
+           replace(LAYOUT_HANDELINGEN, face=face, body_size=size, leading=round(size * 1.18, 1)), path)
     pdf = parse_file(path)
     assert pdf.pages == 2
-    assert [(s.speaker, s.party, s.vote) for s in pdf.speeches[-3:]] == [
+    turns = [(s.speaker, s.party, s.role, s.text, s.vote) for s in pdf.speeches]
+    assert turns[:10] == [(s.speaker, s.party, s.role, s.text, s.vote) for s in xml.speeches] * 5
+    assert [(speaker, party, vote) for speaker, party, _, _, vote in turns[10:]] == [
         ("voorzitter", "", ""), ("Van Apeldoorn", "SP", ""), ("voorzitter", "", "aangenomen")]
-    assert [s.vote for s in pdf.speeches[:-1]] == [""] * (len(pdf.speeches) - 1)
+    assert pdf.attendance == xml.attendance

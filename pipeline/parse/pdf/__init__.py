@@ -178,16 +178,23 @@ def _page_breaks(pages: list[list[Line]], page_drafts: list[list[Draft]], furnit
 
     Where the lines cannot tell (a full line ending a sentence), the room left at the foot of
     the previous page decides: a page whose text stops a line or more higher than on the pages
-    that certainly run on (measured to the notes, or to the footer) ended its paragraph."""
+    that certainly run on (measured to the notes, or to the footer), or than the page's other
+    column, ended its paragraph."""
     verdicts: dict[int, bool | None] = {}
     slack: dict[int, tuple[str, float]] = {}
+    short_column: set[int] = set()
     previous: Draft | None = None
     for drafts in page_drafts:
         if previous and drafts:
             page = drafts[0].lines[0].page
-            verdicts[page] = run_on(previous, drafts[0], geo)
-            if previous.lines[-1].page == page - 1:
-                slack[page] = _room_below(pages[page - 2], previous.lines[-1], furniture)
+            body = [ln for ln in pages[page - 2] if id(ln) not in furniture
+                    and abs(ln.size - geo.body_size) <= 0.1 * geo.body_size]
+            verdicts[page] = run_on(previous, drafts[0], geo, body)
+            last = previous.lines[-1]
+            if last.page == page - 1:
+                slack[page] = _room_below(pages[page - 2], last, furniture)
+                if body and max(ln.baseline for ln in body) - last.baseline >= geo.pitch - 0.1:
+                    short_column.add(page)  # the other column of the page runs a line lower
         previous = drafts[-1] if drafts else previous
     tightest: dict[str, float] = {}
     for page, verdict in verdicts.items():
@@ -197,7 +204,7 @@ def _page_breaks(pages: list[list[Line]], page_drafts: list[list[Draft]], furnit
 
     def left_room(page: int) -> bool:
         below, room = slack.get(page, ("", 0.0))
-        return below in tightest and room >= tightest[below] + geo.pitch - 0.1
+        return page in short_column or (below in tightest and room >= tightest[below] + geo.pitch - 0.1)
 
     return {page: verdict if verdict is not None else not left_room(page) for page, verdict in verdicts.items()}
 

@@ -4,6 +4,7 @@ their text, page, bounding box and style, joining paragraphs that run on over a 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pipeline.model import Style
@@ -100,16 +101,19 @@ def ended_early(lines: list[Line], nxt: Line, geo: Geometry) -> bool:
 def _heads_column_paragraph(group: list[Line], line: Line, geo: Geometry) -> bool:
     """Whether `line`, at the head of the next column, starts a paragraph rather than running on
     the one `group` ends the column with: a change of style or a bold run-in head (a speaker's
-    "De voorzitter:") starts one, and so does a sentence ended early; an unfinished line or a
-    lower-case start runs on, and a full line ending a sentence is taken to run on."""
+    "De voorzitter:") starts one, and so does a line that left room for the next word (the columns
+    being of one width, the wider of the two lines measures it); a broken word runs on, and a
+    full line is taken to run on."""
     prev = group[-1]
     if prev.bold != line.bold or prev.italic != line.italic or abs(prev.size - line.size) > 0.05 * line.size:
         return True
     if line.words[0].bold and not line.bold:
         return True
-    if is_line_end_break(prev.text) or not _ENDS_SENTENCE.search(prev.text) or line.text[:1].islower():
+    if is_line_end_break(prev.text):
         return False
-    return ended_early(group, line, geo)
+    width = max(ln.x1 - ln.x0 for ln in [*group, line])
+    first = line.words[0]
+    return prev.x1 + 0.25 * prev.size + (first.x1 - first.x0) < min(ln.x0 for ln in group) + width - 0.5
 
 
 def _breaks(group: list[Line], line: Line, geo: Geometry) -> bool:
@@ -186,20 +190,28 @@ class Draft:
     text: str | None = None
 
 
-def run_on(prev: Draft, nxt: Draft, geo: Geometry) -> bool | None:
+def _other_column(prev: Draft, nxt: Draft, geo: Geometry) -> bool:
+    """Whether the two blocks stand in different columns (a right column running on into the left
+    column of the next page), where their indents cannot be compared."""
+    return abs(min(ln.x0 for ln in prev.lines) - min(ln.x0 for ln in nxt.lines)) > 0.25 * geo.width
+
+
+def run_on(prev: Draft, nxt: Draft, geo: Geometry, page_lines: Sequence[Line] = ()) -> bool | None:
     """Whether the first block of a page is the run-on of the last block of the previous page;
-    None when only a full line ending a sentence tells them apart (the page's room decides)."""
+    None when only a full line ending a sentence tells them apart (the page's room decides).
+    `page_lines`, the previous page's lines, measure the column when the block has one line."""
     dash_run_on = nxt.kind == "list_item" and not _ENDS_ITEM.search(prev.lines[-1].text)
     if prev.kind not in ("paragraph", "list_item") or not (nxt.kind in ("paragraph", "signature") or dash_run_on):
         return False
     a, b = style_of(prev.lines, geo), style_of(nxt.lines, geo)
     if a.bold != b.bold or a.italic != b.italic or abs(a.font_size - b.font_size) > 0.3:
         return False
-    if abs(a.indent - b.indent) > 1.0 and prev.kind != "list_item":
+    if abs(a.indent - b.indent) > 1.0 and prev.kind != "list_item" and not _other_column(prev, nxt, geo):
         return False
     last = prev.lines[-1]
     if is_line_end_break(last.text) or not _ENDS_SENTENCE.search(last.text) or nxt.lines[0].text[:1].islower():
         return True
-    if ended_early([ln for ln in prev.lines if ln.page == last.page], nxt.lines[0], geo):
+    column = [ln for ln in page_lines if ln is not last and abs(ln.x0 - last.x0) <= 0.25 * geo.width]
+    if ended_early([*column, *(ln for ln in prev.lines if ln.page == last.page)], nxt.lines[0], geo):
         return False
     return None

@@ -49,10 +49,18 @@ class RequestLog:
         self.entries: list[tuple[str, str, int]] = []  # (kind, path or query, status)
         self.user_agents: Counter[str] = Counter()
 
-    def add(self, kind: str, what: str, status: int, user_agent: str = "") -> None:
+    def add(self, kind: str, what: str, status: int, user_agent: str = "") -> int:
+        """Log a request; returns its index (see `unanswered`)."""
         with self._lock:
             self.entries.append((kind, what, status))
             self.user_agents[user_agent] += 1
+            return len(self.entries) - 1
+
+    def unanswered(self, index: int) -> None:
+        """Mark request `index` as not answered after all (status 0): the client had gone."""
+        with self._lock:
+            kind, what, _ = self.entries[index]
+            self.entries[index] = (kind, what, 0)
 
     def count(self, kind: str | None = None, status: int | None = None) -> int:
         with self._lock:
@@ -239,34 +247,36 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             kind, what, status, body, ctype = "other", url.path, 404, ERROR_PAGE, "text/html; charset=utf-8"
         fault = replay.faults.transient(kind == "sru") if kind != "other" else None
-        if fault:
-            status = self._fault(fault, body, ctype, replay.faults.slow_seconds)
-            if fault != "slow":
-                replay.requests.add(kind, what, status, self.headers.get("User-Agent", ""))
-                return
-        self._send(status, body, ctype)
-        replay.requests.add(kind, what, status, self.headers.get("User-Agent", ""))
-
-    def _fault(self, fault: str, body: bytes, ctype: str, slow_seconds: float) -> int:
-        """Act out a transient fault; returns the status recorded (0 when no answer was given)."""
         if fault == "slow":
-            time.sleep(slow_seconds)
-            return 200
+            time.sleep(replay.faults.slow_seconds)
+        elif fault:
+            status = int(fault) if fault in ("503", "429") else 0  # 0: no answer given
+        # Logged before the answer goes out: a client that has its answer finds its request counted.
+        index = replay.requests.add(kind, what, status, self.headers.get("User-Agent", ""))
+        try:
+            if fault and fault != "slow":
+                self._fault(fault, body, ctype)
+            else:
+                self._send(status, body, ctype)
+        except OSError:  # the client gave up (a slow answer past its timeout)
+            replay.requests.unanswered(index)
+            self.close_connection = True
+
+    def _fault(self, fault: str, body: bytes, ctype: str) -> None:
+        """Act out a transient fault other than slowness."""
         if fault in ("503", "429"):
-            status = int(fault)
-            self._send(status, NGINX_503 if status == 503 else b"Too Many Requests", "text/html",
-                       {"Retry-After": "0"} if status == 429 else None)
-            return status
+            self._send(int(fault), NGINX_503 if fault == "503" else b"Too Many Requests", "text/html",
+                       {"Retry-After": "0"} if fault == "429" else None)
+            return
         self.close_connection = True
         if fault == "reset":
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            return 0
+            return
         self.send_response(200)  # truncate: promise everything, send half
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body[: len(body) // 2])
-        return 0
 
     def _send(self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)

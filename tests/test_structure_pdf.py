@@ -7,6 +7,7 @@ The generated papers are the seed kst-27925-AA typeset by tests/support/papergen
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from pipeline.model import Document
 from pipeline.parse import parse_file
 from pipeline.parse.textsim import word_similarity, words
 from tests.conftest import AH_PDF, AH_XML
+from tests.support.papergen import LAYOUT_A, LAYOUT_B, kst_27925_aa, render
 from tests.test_structure_seed import MEMBERS, REFERENCES, truth
 
 GENERATED = Path(__file__).resolve().parent / "fixtures" / "generated"
@@ -77,3 +79,21 @@ def test_real_aanhangsel_pdf_pairs_equal_the_official_xml() -> None:
     meta = doc.metadata
     assert (meta.identifier, meta.ondernummer, meta.document_type, meta.date) == (
         "ah-tk-20202021-3235", "3235", "aanhangsel", "2021-06-21")
+
+
+@pytest.mark.parametrize(("base", "face", "size"), [
+    ("A", "times", 8.6), ("A", "dejavu-sans", 10.4), ("A", "dejavu-serif", 9.6),
+    ("B", "helvetica", 10.4), ("B", "dejavu-sans", 8.6), ("B", "dejavu-serif", 10.4),
+])
+def test_the_seed_typeset_otherwise_gives_the_same_structure(base: str, face: str, size: float,
+                                                              tmp_path: Path) -> None:
+    """Typeface, size and layout move every line, page and footnote break (7 to 12 pages)."""
+    layout = replace(LAYOUT_A if base == "A" else LAYOUT_B, face=face, body_size=size, leading=round(size * 1.18, 1))
+    expected = render(kst_27925_aa(), layout, tmp_path / "kst-27925-AA.pdf")
+    doc = parse_file(tmp_path / "kst-27925-AA.pdf")
+    assert [(m.name, m.party, m.role) for m in doc.committee.members] == MEMBERS
+    assert [(q.seq, q.asked_by) for q in doc.qa] == [(q["seq"], q["asked_by"]) for q in expected["qa"]]
+    assert all(q.answer for q in doc.qa)
+    assert [(r.kind, r.target_id, r.footnote) for r in doc.references] == REFERENCES
+    assert word_similarity(doc.text, expected["body_text"]) >= 0.99
+    assert doc.metadata.flags == []

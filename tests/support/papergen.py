@@ -143,6 +143,7 @@ class Para:
     asked_by: str = ""
     new_page: bool = False
     lead: str = ""  # a run-in head set in bold at the start of `text` (a speaker tag, "De voorzitter:")
+    repeat_head: bool = False  # a table: its first row set again at the top of each page it runs on to
 
 
 @dataclass
@@ -429,6 +430,9 @@ class Typesetter:
                         pages.append(Page(len(pages) + 1, lay.top + lay.body_size))
                         page = pages[-1]
                         baseline, column = page.top, 0
+                    if n and para.repeat_head:
+                        page.body.append((lefts[column], baseline, replace(lines[0], first_of_para=False)))
+                        baseline += lay.leading
                 page.body.append((lefts[column], baseline, line))
                 page.notes += [m for m in markers if m not in page.notes]
                 baseline += lay.leading
@@ -896,6 +900,31 @@ def brief_met_tabel() -> PaperSpec:
     )
 
 
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+          "oktober", "november", "december")
+
+
+def _spending_per_month() -> str:
+    """A table of the spending per month in 2017 to 2020 (millions of euro, made up but fixed), its
+    head row first."""
+    rows = ["Maand | Training | NAVO | Stabilisatie"]
+    for i in range(48):
+        figures = (1.0 + i * 7 % 5 / 10, 0.3 + i * 3 % 4 / 10, 1.6 + i * 5 % 7 / 10)
+        rows.append(f"{MONTHS[i % 12]} {2017 + i // 12} | " + " | ".join(f"{f:.1f}".replace(".", ",") for f in figures))
+    return "\n".join(rows)
+
+
+def brief_met_lange_tabel() -> PaperSpec:
+    """The letter with a table, its table now of the spending per month: too long for the page, it
+    runs on to the next, where its head row is set again."""
+    base = brief_met_tabel()
+    intro = Para("Hierbij informeer ik uw Kamer over de uitgaven voor de Nederlandse bijdrage aan de "
+                 "anti-ISIS coalitie[[1]] in de jaren 2017 tot en met 2020. De onderstaande tabel geeft de "
+                 "uitgaven per maand en per onderdeel, in miljoenen euro.")
+    table = Para(_spending_per_month(), "table", repeat_head=True)
+    return replace(base, identifier="kst-27925-AD", ondernummer="AD", paras=[*base.paras[:2], intro, table, *base.paras[4:]])
+
+
 HANDELINGEN_XML = ROOT / "tests" / "fixtures" / "xml" / "h-ek-20202021-1-1.xml"
 
 #: Handelingen as KOOP sets them: A4, the body in two columns across the page, the running
@@ -963,6 +992,7 @@ def build_fixtures(outdir: Path = FIXTURES) -> dict[str, dict[str, Any]]:
         "kst-36112-C": (memorie_van_antwoord(), LAYOUT_C),
         "kst-27925-AB": (brief(), LAYOUT_D),
         "kst-27925-AC": (brief_met_tabel(), LAYOUT_A),
+        "kst-27925-AD": (brief_met_lange_tabel(), LAYOUT_A),
         "h-ek-20202021-1-1": (handelingen_item(), LAYOUT_HANDELINGEN),
     }
     truths = {}

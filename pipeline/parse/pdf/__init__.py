@@ -32,7 +32,7 @@ from pipeline.parse.pdf.footnotes import RawNote, split_notes
 from pipeline.parse.pdf.furniture import margin_lines, page_one_header, running_lines
 from pipeline.parse.pdf.hyphenation import Decision, Evidence, Lexicon, WordCounts
 from pipeline.parse.pdf.lines import Line, read_lines
-from pipeline.parse.pdf.tables import take_tables
+from pipeline.parse.pdf.tables import TableDraft, continues, join, take_tables
 
 __all__ = ["Analysis", "analyse", "parse_pdf"]
 
@@ -179,7 +179,8 @@ def _page_breaks(pages: list[list[Line]], page_drafts: list[list[Draft]], furnit
     Where the lines cannot tell (a full line ending a sentence), the room left at the foot of
     the previous page decides: a page whose text stops a line or more higher than on the pages
     that certainly run on (measured to the notes, or to the footer), or than the page's other
-    column, ended its paragraph."""
+    column, ended its paragraph. A table runs on where the next page starts with its rest
+    (`tables.continues`); its foot is no measure of the room."""
     verdicts: dict[int, bool | None] = {}
     slack: dict[int, tuple[str, float]] = {}
     short_column: set[int] = set()
@@ -189,9 +190,10 @@ def _page_breaks(pages: list[list[Line]], page_drafts: list[list[Draft]], furnit
             page = drafts[0].lines[0].page
             body = [ln for ln in pages[page - 2] if id(ln) not in furniture
                     and abs(ln.size - geo.body_size) <= 0.1 * geo.body_size]
-            verdicts[page] = run_on(previous, drafts[0], geo, body)
+            table = previous.kind == "table"
+            verdicts[page] = continues(previous, drafts[0]) if table else run_on(previous, drafts[0], geo, body)
             last = previous.lines[-1]
-            if last.page == page - 1:
+            if last.page == page - 1 and not table:
                 slack[page] = _room_below(pages[page - 2], last, furniture)
                 if body and max(ln.baseline for ln in body) - last.baseline >= geo.pitch - 0.1:
                     short_column.add(page)  # the other column of the page runs a line lower
@@ -221,7 +223,7 @@ def _room_below(lines: list[Line], last: Line, furniture: dict[int, str]) -> tup
 def _in_reading_order(pages: list[list[Line]], page_drafts: list[list[Draft]], furniture: dict[int, str],
                       page_breaks: dict[int, bool]) -> list[Draft]:
     """Page-1 header items, then per page its body blocks and one block per furniture kind;
-    a paragraph running on over a page break (`page_breaks`) becomes one block."""
+    a paragraph or table running on over a page break (`page_breaks`) becomes one block."""
     items: dict[str, list[Line]] = {}
     for line in pages[0]:
         if furniture.get(id(line), "").startswith("header:"):
@@ -230,13 +232,21 @@ def _in_reading_order(pages: list[list[Line]], page_drafts: list[list[Draft]], f
     previous: Draft | None = None
     for lines, drafts in zip(pages, page_drafts, strict=True):
         if previous and drafts and page_breaks[drafts[0].lines[0].page]:
-            previous.lines += drafts.pop(0).lines
+            _run_on(previous, drafts.pop(0))
         entries += drafts
         for kind in ("header", "margin", "footer"):
             found = [ln for ln in lines if furniture.get(id(ln)) == kind]
             entries += [Draft(kind, found)] if found else []
         previous = drafts[-1] if drafts else previous
     return entries
+
+
+def _run_on(previous: Draft, nxt: Draft) -> None:
+    """Make `nxt`, heading its page, part of `previous`, the block it runs on."""
+    if isinstance(previous, TableDraft) and isinstance(nxt, TableDraft):
+        join(previous, nxt)
+    else:
+        previous.lines += nxt.lines
 
 
 def _block(draft: Draft, joiner: TextJoiner, geo: Geometry) -> Block:

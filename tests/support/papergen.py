@@ -144,6 +144,7 @@ class Para:
     new_page: bool = False
     lead: str = ""  # a run-in head set in bold at the start of `text` (a speaker tag, "De voorzitter:")
     repeat_head: bool = False  # a table: its first row set again at the top of each page it runs on to
+    rules: str = "boxed"  # a table: "boxed" (every cell) or "open" (rules above and under the head row, below the last)
 
 
 @dataclass
@@ -483,15 +484,22 @@ class Typesetter:
 
     def _draw_row(self, canvas: Canvas, baseline: float, line: Line) -> None:
         """A table row: each cell in its column (the first, of labels, wider), boxed by rules
-        shared with the rows around it."""
+        shared with the rows around it; an open table has only horizontal rules, above and under
+        its head row and under its last row."""
         lay = self.layout
+        para = self.spec.paras[line.para]
         total = lay.body_right - lay.body_x
         widths = [0.4 * total] + [0.6 * total / (len(line.cells) - 1)] * (len(line.cells) - 1)
         top, bottom = lay.page_height - baseline + 0.75 * lay.leading, lay.page_height - baseline - 0.25 * lay.leading
         canvas.setLineWidth(0.5)
+        if para.rules == "open":
+            rows, row = para.text.split("\n"), " | ".join(line.cells)
+            for y in [top] * (row == rows[0]) + [bottom] * (row in (rows[0], rows[-1])):
+                canvas.line(lay.body_x, y, lay.body_right, y)
         x = lay.body_x
         for width, cell in zip(widths, line.cells, strict=True):
-            canvas.rect(x, bottom, width, top - bottom)
+            if para.rules == "boxed":
+                canvas.rect(x, bottom, width, top - bottom)
             self._text(canvas, x + 3, baseline, cell, "regular", line.size)
             x += width
 
@@ -900,6 +908,14 @@ def brief_met_tabel() -> PaperSpec:
     )
 
 
+def brief_met_open_tabel() -> PaperSpec:
+    """The letter with a table, its table set open: ruled only above and under the head row and
+    under the last row, as many official papers set their tables."""
+    base = brief_met_tabel()
+    return replace(base, identifier="kst-27925-AE", ondernummer="AE",
+                   paras=[replace(p, rules="open") if p.kind == "table" else p for p in base.paras])
+
+
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
           "oktober", "november", "december")
 
@@ -993,6 +1009,7 @@ def build_fixtures(outdir: Path = FIXTURES) -> dict[str, dict[str, Any]]:
         "kst-27925-AB": (brief(), LAYOUT_D),
         "kst-27925-AC": (brief_met_tabel(), LAYOUT_A),
         "kst-27925-AD": (brief_met_lange_tabel(), LAYOUT_A),
+        "kst-27925-AE": (brief_met_open_tabel(), LAYOUT_A),
         "h-ek-20202021-1-1": (handelingen_item(), LAYOUT_HANDELINGEN),
     }
     truths = {}

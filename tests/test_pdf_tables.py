@@ -19,7 +19,8 @@ def truth(name: str) -> dict:
 
 
 def test_a_table_over_a_page_break_is_one_block_with_its_head_row_once() -> None:
-    """kst-27925-AD: 37 rows on page 1, the head row set again on page 2 above the other 13."""
+    """kst-27925-AD: 36 rows on page 1 (the head row first), the head row set again on page 2
+    above the other 13."""
     t = truth("kst-27925-AD")
     analysis = analysed(FIXTURES / "kst-27925-AD.pdf")
     doc = analysis.document

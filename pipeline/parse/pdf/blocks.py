@@ -94,8 +94,18 @@ def ended_early(lines: list[Line], nxt: Line, geo: Geometry) -> bool:
     if not _ENDS_SENTENCE.search(last.text) or nxt.text[:1].islower():
         return False
     space = last.words[1].x0 - last.words[0].x1 if len(last.words) > 1 else 0.25 * last.size
+    return _next_word_fits(last, nxt, space, column_right(lines, geo))
+
+
+def _next_word_fits(last: Line, nxt: Line, space: float, right: float) -> bool:
+    """Whether the first word of `nxt`, after `space`, would have fitted on `last` before `right`."""
     first = nxt.words[0]
-    return last.x1 + space + (first.x1 - first.x0) < column_right(lines, geo) - 0.5
+    return last.x1 + space + (first.x1 - first.x0) < right - 0.5
+
+
+def _columns_apart(x0: float, other_x0: float, geo: Geometry) -> bool:
+    """Whether lines starting at these x stand in different columns of the page."""
+    return abs(x0 - other_x0) > 0.25 * geo.width
 
 
 def _heads_column_paragraph(group: list[Line], line: Line, geo: Geometry) -> bool:
@@ -112,8 +122,7 @@ def _heads_column_paragraph(group: list[Line], line: Line, geo: Geometry) -> boo
     if is_line_end_break(prev.text):
         return False
     width = max(ln.x1 - ln.x0 for ln in [*group, line])
-    first = line.words[0]
-    return prev.x1 + 0.25 * prev.size + (first.x1 - first.x0) < min(ln.x0 for ln in group) + width - 0.5
+    return _next_word_fits(prev, line, 0.25 * prev.size, min(ln.x0 for ln in group) + width)
 
 
 def _breaks(group: list[Line], line: Line, geo: Geometry) -> bool:
@@ -193,7 +202,7 @@ class Draft:
 def _other_column(prev: Draft, nxt: Draft, geo: Geometry) -> bool:
     """Whether the two blocks stand in different columns (a right column running on into the left
     column of the next page), where their indents cannot be compared."""
-    return abs(min(ln.x0 for ln in prev.lines) - min(ln.x0 for ln in nxt.lines)) > 0.25 * geo.width
+    return _columns_apart(min(ln.x0 for ln in prev.lines), min(ln.x0 for ln in nxt.lines), geo)
 
 
 def run_on(prev: Draft, nxt: Draft, geo: Geometry, page_lines: Sequence[Line] = ()) -> bool | None:
@@ -211,7 +220,7 @@ def run_on(prev: Draft, nxt: Draft, geo: Geometry, page_lines: Sequence[Line] = 
     last = prev.lines[-1]
     if is_line_end_break(last.text) or not _ENDS_SENTENCE.search(last.text) or nxt.lines[0].text[:1].islower():
         return True
-    column = [ln for ln in page_lines if ln is not last and abs(ln.x0 - last.x0) <= 0.25 * geo.width]
+    column = [ln for ln in page_lines if ln is not last and not _columns_apart(ln.x0, last.x0, geo)]
     if ended_early([*column, *(ln for ln in prev.lines if ln.page == last.page)], nxt.lines[0], geo):
         return False
     return None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import multiprocessing
+import multiprocessing.synchronize
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -108,3 +110,27 @@ def test_progress_reports_counts_and_rates(caplog: pytest.LogCaptureFixture) -> 
     lines = [r.getMessage() for r in caplog.records]
     assert lines and lines[-1].startswith("download: 120 records discovered (")
     assert "3 files fetched (" in lines[-1] and "2.5 MB" in lines[-1] and "1 errors" in lines[-1]
+
+
+def _open_and_advance(path: Path, kind: str, start: multiprocessing.synchronize.Barrier) -> None:
+    start.wait()
+    with StateStore(path) as state:
+        state.advance_watermark([kind], date(2026, 11, 1))
+
+
+def test_processes_creating_a_new_state_database_at_the_same_moment_all_get_it(tmp_path: Path) -> None:
+    """Parallel tasks on a new data directory all open the state database first; switching a new
+    SQLite file to WAL fails at once ("database is locked") while another process does the same."""
+    context = multiprocessing.get_context("fork")
+    kinds = [f"kind-{n}" for n in range(6)]
+    for attempt in range(15):
+        path = tmp_path / f"state-{attempt}.sqlite"
+        start = context.Barrier(len(kinds))
+        workers = [context.Process(target=_open_and_advance, args=(path, kind, start)) for kind in kinds]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        assert [w.exitcode for w in workers] == [0] * len(kinds)
+        with StateStore(path) as state:
+            assert state.watermark(kinds) == date(2026, 11, 1)

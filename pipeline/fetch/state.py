@@ -20,6 +20,7 @@ from typing import Any
 
 from pipeline.fetch.archive import StoredFile
 from pipeline.sources.records import SruRecord
+from pipeline.sqlite_wal import open_wal
 
 #: The manifestations archived per publication, when the record lists them.
 MANIFESTATIONS = ("pdf", "xml", "metadata")
@@ -91,13 +92,9 @@ class StateStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=60)
+        self._db = open_wal(self.path, _SCHEMA)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        with self._db:
-            self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
         self._db.close()

@@ -12,15 +12,14 @@ dropping the rarest when it grows past that.
 
 from __future__ import annotations
 
-import random
 import sqlite3
-import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.parse.pdf.hyphenation import core
+from pipeline.sqlite_wal import open_wal
 
 LIMIT = 250_000  # word forms kept; at about 40 bytes a form the file stays near 10 MB
 _SCHEMA = """
@@ -37,23 +36,7 @@ class CorpusLexicon:
         if limit < 1:
             raise ValueError(f"lexicon limit must be at least 1, not {limit}")
         self.path, self.limit = Path(path), limit
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        self._prepare()
-
-    def _prepare(self) -> None:
-        """WAL mode and the tables. Switching a new file to WAL can fail at once with "database is
-        locked" (no busy wait) while another process (a parallel parse task) does the same: retry."""
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.executescript(_SCHEMA)
-                return
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or time.monotonic() > deadline:
-                    raise
-                time.sleep(random.uniform(0.01, 0.05))
+        self._db = open_wal(self.path, _SCHEMA, isolation_level=None)
 
     def learn(self, key: str, text: str) -> bool:
         """Count the words of `text` unless `key` was learned before; True when it was new."""

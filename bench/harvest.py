@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.config import EERSTE_KAMER, Settings  # noqa: E402
 from pipeline.fetch.harvest import discover, download_pending  # noqa: E402
-from pipeline.replay.catalogue import Catalogue, generated_catalogue  # noqa: E402
-from pipeline.replay.faults import Faults  # noqa: E402
-from pipeline.replay.server import ReplayServer  # noqa: E402
+from replay.catalogue import Catalogue, generated_catalogue  # noqa: E402
+from replay.faults import Faults  # noqa: E402
+from replay.server import ReplayServer  # noqa: E402
 
 SINCE = date(2000, 1, 1)
 FAST_RETRY_ENV = {"EK_HTTP_RETRY_BASE_DELAY": "0.005", "EK_HTTP_RETRY_MAX_DELAY": "0.05", "EK_HTTP_RETRIES": "10"}

@@ -177,13 +177,13 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from pipeline.replay.demo import run_demo
+    from replay.demo import run_demo
 
     return run_demo(args.data_dir)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from pipeline.replay.server import serve_forever
+    from replay.server import serve_forever
 
     serve_forever(port=args.port)
     return 0

@@ -173,7 +173,7 @@ def stored_watermark(settings: Settings) -> date | None:
     """The fetch stage's watermark for the run's kinds, or None before the first harvest."""
     if not settings.layout.state_db.exists():
         return None
-    from pipeline.fetch.state import StateStore
+    from pipeline.ledger import StateStore
 
     with StateStore(settings.layout.state_db) as store:
         return store.watermark(settings.kinds)

@@ -18,7 +18,7 @@ import pytest
 
 from pipeline import orchestration as orch
 from pipeline.config import EERSTE_KAMER, Settings
-from pipeline.replay.catalogue import recorded_catalogue
+from replay.catalogue import recorded_catalogue
 from tests import support_airflow as af
 from tests.conftest import fresh_database
 

@@ -19,7 +19,7 @@ import pytest
 
 from pipeline import orchestration as orch
 from pipeline.config import DEFAULT_KINDS, Settings
-from pipeline.fetch.state import StateStore
+from pipeline.ledger import StateStore
 from pipeline.publish.datasets import ASSET_URIS
 from tests import support_airflow
 
@@ -82,8 +82,8 @@ def dagbag(airflow_home: Path) -> Any:
 @pytest.fixture
 def replay(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     """The recorded catalogue on 127.0.0.1; the data directory set through an Airflow Variable."""
-    from pipeline.replay.catalogue import recorded_catalogue
-    from pipeline.replay.server import ReplayServer
+    from replay.catalogue import recorded_catalogue
+    from replay.server import ReplayServer
 
     with ReplayServer(recorded_catalogue()) as server:
         monkeypatch.setenv("EK_SRU_URL", server.sru_url)

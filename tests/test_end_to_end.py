@@ -14,8 +14,8 @@ import duckdb
 import pytest
 
 from pipeline.config import EERSTE_KAMER
-from pipeline.replay.catalogue import recorded_catalogue
-from pipeline.replay.server import ReplayServer
+from replay.catalogue import recorded_catalogue
+from replay.server import ReplayServer
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,9 +12,9 @@ from pipeline.config import Settings
 from pipeline.errors import MalformedResponse, SourceUnavailable
 from pipeline.fetch.harvest import check_pdf
 from pipeline.fetch.http import USER_AGENT, HttpError, PoliteClient
-from pipeline.replay.catalogue import recorded_catalogue
-from pipeline.replay.faults import Faults
-from pipeline.replay.server import ReplayServer
+from replay.catalogue import recorded_catalogue
+from replay.faults import Faults
+from replay.server import ReplayServer
 from tests.conftest import KST_PDF
 
 PDF_PATH = "/frbr/officielepublicaties/kst/32545/kst-32545-143/1/pdf/kst-32545-143.pdf"

@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.fetch.archive import RawArchive
 from pipeline.fetch.progress import Progress
-from pipeline.fetch.state import RECORD, PendingFile, StateStore
+from pipeline.ledger import RECORD, PendingFile, StateStore
 from pipeline.sources.sru import parse_response
 from tests.conftest import KST_PDF, KST_XML, REALDATA
 

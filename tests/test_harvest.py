@@ -14,10 +14,10 @@ import pytest
 from pipeline.config import DEFAULT_KINDS, Settings
 from pipeline.errors import SruDiagnostic
 from pipeline.fetch.harvest import discover, download_pending, harvest
-from pipeline.fetch.state import StateStore
-from pipeline.replay.catalogue import Catalogue, recorded_catalogue
-from pipeline.replay.faults import Faults
-from pipeline.replay.server import ReplayServer
+from pipeline.ledger import StateStore
+from replay.catalogue import Catalogue, recorded_catalogue
+from replay.faults import Faults
+from replay.server import ReplayServer
 from tests.conftest import KST_PDF
 
 EK_RECORDED = {"h-ek-20202021-1-1", "h-ek-20212022-2-1", "h-ek-20212022-2-7", "kst-1259252",

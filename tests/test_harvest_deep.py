@@ -15,10 +15,10 @@ import pytest
 
 from pipeline.config import EERSTE_KAMER, Settings
 from pipeline.fetch.harvest import discover
-from pipeline.fetch.state import StateStore
-from pipeline.replay.catalogue import Catalogue, generated_catalogue
-from pipeline.replay.faults import Faults
-from pipeline.replay.server import DEEP_PAGING_WALL, ReplayServer
+from pipeline.ledger import StateStore
+from replay.catalogue import Catalogue, generated_catalogue
+from replay.faults import Faults
+from replay.server import DEEP_PAGING_WALL, ReplayServer
 from tests.conftest import PROJECT_ROOT
 
 #: Environment for CLI runs: a tiny back-off so that injected faults cost milliseconds.

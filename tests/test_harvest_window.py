@@ -14,9 +14,9 @@ from pipeline.cli import main
 from pipeline.config import DEFAULT_KINDS, EERSTE_KAMER
 from pipeline.errors import InvalidParameter
 from pipeline.fetch.harvest import discover, harvest
-from pipeline.fetch.state import StateStore
-from pipeline.replay.catalogue import Catalogue, generated_catalogue, recorded_catalogue
-from pipeline.replay.server import ReplayServer
+from pipeline.ledger import StateStore
+from replay.catalogue import Catalogue, generated_catalogue, recorded_catalogue
+from replay.server import ReplayServer
 from tests.conftest import KST_PDF
 from tests.test_harvest import EK_ALL, fast_settings
 

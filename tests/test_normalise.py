@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.config import Settings
-from pipeline.fetch.state import StateStore
+from pipeline.ledger import StateStore
 from pipeline.model import Block
 from pipeline.normalise.dictionary import DICTIONARY_PATH, render
 from pipeline.normalise.samples import sample_paper

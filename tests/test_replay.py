@@ -10,11 +10,11 @@ import httpx
 import pytest
 
 from pipeline.errors import SruDiagnostic
-from pipeline.replay.catalogue import generated_catalogue, index_of, recorded_catalogue, tiny_pdf
-from pipeline.replay.faults import Faults
-from pipeline.replay.server import ReplayServer
 from pipeline.sources import vergaderjaar
 from pipeline.sources.sru import parse_response
+from replay.catalogue import generated_catalogue, index_of, recorded_catalogue, tiny_pdf
+from replay.faults import Faults
+from replay.server import ReplayServer
 from tests.conftest import FRBR, KST_PDF, REALDATA
 
 EK = 'dt.creator=="Eerste Kamer der Staten-Generaal"'

@@ -13,15 +13,9 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class StoredFile:
-    sha256: str
-    size: int
-    path: Path
+from pipeline.ledger import StoredFile
 
 
 class RawArchive:

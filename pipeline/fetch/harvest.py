@@ -24,7 +24,7 @@ from pipeline.errors import InvalidParameter, MalformedResponse
 from pipeline.fetch.archive import RawArchive
 from pipeline.fetch.http import HttpError, PoliteClient
 from pipeline.fetch.progress import Progress
-from pipeline.fetch.state import RECORD, Recorded, StateStore
+from pipeline.ledger import RECORD, Recorded, StateStore
 from pipeline.sources import vergaderjaar
 from pipeline.sources.records import SruRecord
 from pipeline.sources.sru import HarvestQuery, PagingTally, SruClient, SruPage

@@ -155,7 +155,7 @@ def fetch_state_rows(settings: Settings) -> dict[str, list[dict[str, Any]]]:
     """`fetch_errors` and `links` from the fetch state; empty when there is no state yet."""
     if not settings.layout.state_db.exists():
         return {"fetch_errors": [], "links": []}
-    from pipeline.fetch.state import StateStore
+    from pipeline.ledger import StateStore
 
     with StateStore(settings.layout.state_db) as state:
         errors, links = state.fetch_errors(), state.links()

@@ -21,7 +21,7 @@ from pipeline.model import Document
 from pipeline.parse.store import ParsedPaper, ParsedStore, split_key, version_key
 
 if TYPE_CHECKING:
-    from pipeline.fetch.state import ArchivedVersion
+    from pipeline.ledger import ArchivedVersion
     from pipeline.parse.pdf.hyphenation import WordCounts
 
 T = TypeVar("T")
@@ -67,7 +67,7 @@ def pending_keys(settings: Settings) -> list[str]:
 
 
 def _pending_versions(settings: Settings) -> list[ArchivedVersion]:
-    from pipeline.fetch.state import StateStore
+    from pipeline.ledger import StateStore
 
     store = ParsedStore(settings.layout.parsed)
     state = StateStore(settings.layout.state_db)
@@ -98,7 +98,7 @@ def parse_version(settings: Settings, key: str) -> ParsedPaper:
 
     The XML's words go into the data directory's corpus lexicon first; the PDF is parsed with
     that lexicon as evidence for undoing line-end hyphenation."""
-    from pipeline.fetch.state import StateStore
+    from pipeline.ledger import StateStore
     from pipeline.parse.agreement import agreement_for, choose_source
     from pipeline.parse.pdf.lexicon import CorpusLexicon
 

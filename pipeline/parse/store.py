@@ -8,13 +8,12 @@ Re-parsing a version replaces its file; a new version is a new file, so history 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.files import write_json
 from pipeline.model import Document
 from pipeline.sources.records import SruRecord
 
@@ -84,13 +83,7 @@ class ParsedStore:
         return self.path(identifier, version).exists()
 
     def save(self, paper: ParsedPaper) -> Path:
-        target = self.path(paper.record.identifier, paper.version)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(paper.to_json(), fh, ensure_ascii=False)
-        os.replace(tmp, target)
-        return target
+        return write_json(self.path(paper.record.identifier, paper.version), paper.to_json(), indent=None)
 
     def load(self, identifier: str, version: int) -> ParsedPaper:
         return ParsedPaper.from_json(json.loads(self.path(identifier, version).read_text("utf-8")))

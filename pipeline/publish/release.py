@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 import pipeline
 from pipeline.config import Settings
 from pipeline.errors import PipelineError
+from pipeline.files import write_json
 from pipeline.normalise.schemas import SCHEMA_VERSION, TABLES
 from pipeline.normalise.stage import PART_FILE, write_table
 
@@ -105,12 +106,6 @@ def build_manifest(release_id: str, root: Path, quality: dict[str, Any]) -> dict
         "source_watermark": source_watermark(sorted((root / "documents").rglob("*.parquet"))),
         "quality": quality, "tables": tables,
     }
-
-
-def write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(f".tmp-{path.name}")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def create_release(settings: Settings, release_id: str, tables: dict[str, list[Path]], batch_root: Path,

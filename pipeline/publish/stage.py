@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.config import Settings
+from pipeline.files import write_json
 from pipeline.normalise.stage import Batch
 from pipeline.publish.catalog import build_catalog, install_catalog
 from pipeline.publish.release import (
@@ -29,7 +30,6 @@ from pipeline.publish.release import (
     read_current,
     restore_current,
     switch_current,
-    write_json,
 )
 from pipeline.publish.views import known_party_codes
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pipeline.config import Settings
 from pipeline.fetch.archive import RawArchive
-from pipeline.fetch.state import StateStore
+from pipeline.ledger import StateStore
 from pipeline.sources.records import SruRecord
 
 #: An official XML that holds no body text ("niet beschikbaar").

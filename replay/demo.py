@@ -17,9 +17,9 @@ DEMO_SINCE = date(2000, 1, 1)
 
 def run_demo(data_dir: Path) -> int:
     """Serve the recorded catalogue, run every stage into `data_dir`, print what was published."""
-    from pipeline.replay.catalogue import recorded_catalogue
-    from pipeline.replay.server import ReplayServer
     from pipeline.runner import run
+    from replay.catalogue import recorded_catalogue
+    from replay.server import ReplayServer
 
     with ReplayServer(recorded_catalogue()) as server:
         log.info("replaying recorded data at %s", server.sru_url)

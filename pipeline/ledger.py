@@ -1,4 +1,4 @@
-"""The harvest state in SQLite: watermarks, publication versions, the file manifest, errors, links.
+"""The ledger of every run in SQLite: watermarks, publication versions, the file manifest, errors, links.
 
 A publication version is one (identifier, change stamp) pair: version 1 is the first stamp seen,
 and every new stamp adds a version (status "changed"); old versions and their files stay.
@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.fetch.archive import StoredFile
 from pipeline.sources.records import SruRecord
 from pipeline.sqlite_wal import open_wal
 
@@ -54,6 +53,15 @@ CREATE TABLE IF NOT EXISTS links (
 
 _REPRINT = re.compile(r"^(?P<base>.+)-h\d+$")
 _NUMERIC_ID = re.compile(r"^[a-z]+-\d+$")
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file in the raw archive: its sha256, size and path."""
+
+    sha256: str
+    size: int
+    path: Path
 
 
 def now() -> str:

@@ -19,9 +19,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
-from pipeline.replay.catalogue import BASE, ENVELOPE_NS, Catalogue, Entry, recorded_catalogue
-from pipeline.replay.cql import Compiled, CqlError, Index, compile_query
-from pipeline.replay.faults import Faults
+from replay.catalogue import BASE, ENVELOPE_NS, Catalogue, Entry, recorded_catalogue
+from replay.cql import Compiled, CqlError, Index, compile_query
+from replay.faults import Faults
 
 log = logging.getLogger(__name__)
 

@@ -20,5 +20,5 @@ COPY --chown=airflow:root pipeline ${EK_PROJECT_DIR}/pipeline
 COPY --chown=airflow:root expectations ${EK_PROJECT_DIR}/expectations
 COPY --chown=airflow:root dags /opt/airflow/dags
 
-RUN python -c "import pipeline.orchestration, pipeline.publish.datasets" \
+RUN python -c "import pipeline.flow.steps, pipeline.publish.datasets" \
     && mkdir -p /opt/airflow/data

@@ -62,7 +62,7 @@ def _save_batch(settings: Settings, batch: Batch) -> None:
 
 def run_stage(settings: Settings, stage: str) -> dict[str, float]:
     """Run one stage in this process; returns seconds and rows handled."""
-    from pipeline.runner import new_run_id
+    from pipeline.flow.journal import new_run_id
 
     start = time.perf_counter()
     if stage == "normalise":
@@ -80,9 +80,9 @@ def run_stage(settings: Settings, stage: str) -> dict[str, float]:
         (settings.data_dir / "bench-report.json").write_text(json.dumps(report.to_dict(), default=str))
         _save_batch(settings, batch)
     elif stage == REPUBLISH:
+        from pipeline.parse.structure.parties import known_party_codes
         from pipeline.publish.postgres import publish_postgres
         from pipeline.publish.stage import current_release
-        from pipeline.publish.views import known_party_codes
 
         release = current_release(settings)
         assert release is not None and settings.postgres_dsn

@@ -23,7 +23,7 @@ from eerstekamer_tasks import (
 )
 
 from pipeline.config import DEFAULT_KINDS
-from pipeline.orchestration import BACKFILL_PARAM_DEFAULTS
+from pipeline.flow.backfill import BACKFILL_PARAM_DEFAULTS
 
 VERGADERJAAR = r"^\d{4}-\d{4}$"
 

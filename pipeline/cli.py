@@ -7,7 +7,6 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -41,19 +40,19 @@ def _vergaderjaar(value: str) -> str:
 
 
 def _add_data_dir(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", type=Path, default=Path("data"),
-                   help="data directory (state, raw archive, releases); default ./data")
+    p.add_argument("--data-dir", type=Path,
+                   help="data directory (state, raw archive, releases); default $EK_DATA_DIR or ./data")
 
 
 def _add_source_options(p: argparse.ArgumentParser) -> None:
     _add_data_dir(p)
-    p.add_argument("--sru-url", default=LIVE_SRU_URL, help=f"SRU 2.0 endpoint (default {LIVE_SRU_URL})")
+    p.add_argument("--sru-url", help=f"SRU 2.0 endpoint (default $EK_SRU_URL or {LIVE_SRU_URL})")
     p.add_argument("--since", type=_date, help="harvest records modified on or after this date "
                    "(YYYY-MM-DD); default: the stored watermark minus a day of overlap; on a first run, "
                    "the last EK_FIRST_RUN_DAYS (30) days")
     p.add_argument("--until", type=_date, help="harvest records modified up to this date (YYYY-MM-DD)")
-    p.add_argument("--max-rps", type=_rps, default=DEFAULT_MAX_RPS,
-                   help=f"cap on requests per second to the source (default {DEFAULT_MAX_RPS}; 0 = no limit)")
+    p.add_argument("--max-rps", type=_rps, help="cap on requests per second to the source "
+                   f"(default $EK_MAX_RPS or {DEFAULT_MAX_RPS}; 0 = no limit)")
     p.add_argument("--kind", action="append", choices=DEFAULT_KINDS, dest="kinds",
                    help="publication kind to harvest (repeatable; default all)")
     p.add_argument("--dossier", help="only this dossier, e.g. 36867 or 36600-VII")
@@ -90,24 +89,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     publish = sub.add_parser("publish", help="build, validate and publish a release (quarantine on failure)")
     _add_data_dir(publish)
-
-    demo = sub.add_parser("demo", help="offline demo: the whole pipeline against the bundled recorded data")
-    demo.add_argument("--data-dir", type=Path, default=Path("demo-data"), help="default ./demo-data")
-
-    serve = sub.add_parser("serve", help="serve the recorded data like repository.overheid.nl (for demos)")
-    serve.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     return parser
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     if args.since and args.until and args.since > args.until:
         raise InvalidParameter(f"--since {args.since} is after --until {args.until}")
-    return Settings(
-        data_dir=args.data_dir, sru_url=args.sru_url, max_rps=args.max_rps, since=args.since,
-        until=args.until, kinds=tuple(args.kinds or DEFAULT_KINDS), dossier=args.dossier,
-        identifiers=tuple(args.identifiers), vergaderjaar=args.vergaderjaar, reparse=getattr(args, "reparse", False),
-        publish=not getattr(args, "no_publish", False),
-    )
+    return Settings.load({
+        "data_dir": args.data_dir, "sru_url": args.sru_url, "max_rps": args.max_rps, "since": args.since,
+        "until": args.until, "kinds": tuple(args.kinds or DEFAULT_KINDS), "dossier": args.dossier,
+        "identifiers": tuple(args.identifiers), "vergaderjaar": args.vergaderjaar,
+        "reparse": getattr(args, "reparse", False), "publish": not getattr(args, "no_publish", False),
+    })
 
 
 def _print(obj: object) -> None:
@@ -115,7 +108,7 @@ def _print(obj: object) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.runner import run
+    from pipeline.flow.run import run
 
     summary = run(_settings(args))
     print(f"run {summary.run_id}: {summary.outcome}", file=sys.stderr)
@@ -123,10 +116,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from pipeline.runner import run
+    from pipeline.flow.run import run
 
     summary = run(_settings(args), fetch_only=True)
-    _print(summary.stages.get("fetch", {}))
+    _print(summary.stages.get("harvest", {}))
     return 0
 
 
@@ -136,7 +129,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
             raise InvalidParameter("parse needs a FILE or --data-dir")
         from pipeline.parse.stage import parse_pending
 
-        _print(parse_pending(replace(Settings(), data_dir=args.data_dir, reparse=args.reparse)).to_dict())
+        _print(parse_pending(Settings.load({"data_dir": args.data_dir, "reparse": args.reparse})).to_dict())
         return 0
     from pipeline.parse import parse_file
 
@@ -154,11 +147,11 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     import shutil
 
+    from pipeline.flow.journal import new_run_id
     from pipeline.normalise.stage import build_batch
     from pipeline.quality.stage import validate_batch
-    from pipeline.runner import new_run_id
 
-    settings = Settings(data_dir=args.data_dir)
+    settings = Settings.load({"data_dir": args.data_dir})
     batch = build_batch(settings, new_run_id())  # in staging; nothing is published
     try:
         report = validate_batch(settings, batch)
@@ -169,28 +162,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from pipeline.runner import run_offline_stages
+    from pipeline.flow.run import run
 
-    summary = run_offline_stages(Settings(data_dir=args.data_dir))
+    summary = run(Settings.load({"data_dir": args.data_dir}), fetch=False, rebuild=True)
     print(f"run {summary.run_id}: {summary.outcome}", file=sys.stderr)
     return 0
 
 
-def _cmd_demo(args: argparse.Namespace) -> int:
-    from replay.demo import run_demo
-
-    return run_demo(args.data_dir)
-
-
-def _cmd_serve(args: argparse.Namespace) -> int:
-    from replay.server import serve_forever
-
-    serve_forever(port=args.port)
-    return 0
-
-
 COMMANDS = {"run": _cmd_run, "fetch": _cmd_fetch, "parse": _cmd_parse, "validate": _cmd_validate,
-            "publish": _cmd_publish, "demo": _cmd_demo, "serve": _cmd_serve}
+            "publish": _cmd_publish}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

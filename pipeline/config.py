@@ -1,11 +1,15 @@
-"""Settings (from arguments and environment) and the layout of the data directory."""
+"""The settings of a run (flag > environment > default) and the layout of the data directory."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from pipeline.errors import InvalidParameter
 
 LIVE_SRU_URL = "https://repository.overheid.nl/sru"
 EERSTE_KAMER = "Eerste Kamer der Staten-Generaal"
@@ -21,10 +25,6 @@ DEFAULT_KINDS = (
 
 #: Polite default for the live service: at most one request per second.
 DEFAULT_MAX_RPS = 1.0
-
-
-def _env(name: str, default: str) -> str:
-    return os.environ.get(f"EK_{name}", default)
 
 
 @dataclass(frozen=True)
@@ -91,11 +91,14 @@ class DataLayout:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything a run needs. Built by the CLI or the DAG; every field has a sensible default."""
+    """Everything a run needs, one object for the CLI and the DAGs.
 
-    data_dir: Path = field(default_factory=lambda: Path(_env("DATA_DIR", "data")))
-    sru_url: str = field(default_factory=lambda: _env("SRU_URL", LIVE_SRU_URL))
-    max_rps: float = field(default_factory=lambda: float(_env("MAX_RPS", str(DEFAULT_MAX_RPS))))
+    `Settings()` holds the defaults; `Settings.load()` layers them: a given value (a command-line
+    flag, an Airflow Variable or Param) > the `EK_*` environment variable > the default."""
+
+    data_dir: Path = Path("data")
+    sru_url: str = LIVE_SRU_URL
+    max_rps: float = DEFAULT_MAX_RPS
     since: date | None = None  # overrides the watermark
     until: date | None = None
     kinds: tuple[str, ...] = DEFAULT_KINDS
@@ -103,18 +106,88 @@ class Settings:
     identifiers: tuple[str, ...] = ()
     reparse: bool = False
     publish: bool = True
-    timeout: float = field(default_factory=lambda: float(_env("HTTP_TIMEOUT", "30")))
-    retries: int = field(default_factory=lambda: int(_env("HTTP_RETRIES", "5")))
-    retry_base_delay: float = field(default_factory=lambda: float(_env("HTTP_RETRY_BASE_DELAY", "1")))  # s
-    retry_max_delay: float = field(default_factory=lambda: float(_env("HTTP_RETRY_MAX_DELAY", "60")))  # s
-    page_size: int = field(default_factory=lambda: int(_env("SRU_PAGE_SIZE", "100")))
-    keep_releases: int = field(default_factory=lambda: int(_env("KEEP_RELEASES", "5")))
-    postgres_dsn: str | None = field(default_factory=lambda: os.environ.get("EK_POSTGRES_DSN"))
-    workers: int = field(default_factory=lambda: int(_env("PARSE_WORKERS", "0")))  # 0 = cores
+    timeout: float = 30.0  # s, per HTTP request
+    retries: int = 5
+    retry_base_delay: float = 1.0  # s
+    retry_max_delay: float = 60.0  # s
+    page_size: int = 100
+    keep_releases: int = 5
+    postgres_dsn: str | None = None
+    workers: int = 0  # parse worker processes; 0 = cores
+    parse_batch_size: int = 20  # papers per mapped parse task in the DAGs
     #: With no watermark and no `since`: harvest the records modified in the last this many days (0 = all).
-    first_run_days: int = field(default_factory=lambda: int(_env("FIRST_RUN_DAYS", "30")))
+    first_run_days: int = 30
     vergaderjaar: str | None = None  # only papers of this vergaderjaar ("2019-2020"); never moves the watermark
 
     @property
     def layout(self) -> DataLayout:
         return DataLayout(Path(self.data_dir))
+
+    @classmethod
+    def load(cls, given: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from `given` values (None means not given), then `EK_*` variables, then defaults.
+
+        A malformed variable raises InvalidParameter naming it and the reason."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name, (variable, convert) in ENVIRONMENT.items():
+            raw = environ.get(variable, "").strip()
+            if raw:
+                values[name] = _converted(variable, raw, convert)
+        values.update({name: value for name, value in (given or {}).items() if value is not None})
+        return cls(**values)
+
+
+def _converted(variable: str, raw: str, convert: Callable[[str], Any]) -> Any:
+    try:
+        return convert(raw)
+    except ValueError as err:
+        raise InvalidParameter(f"environment variable {variable}: {raw!r} is {err}") from None
+
+
+def number(minimum: float = 0.0) -> Callable[[str], float]:
+    """A parser of numbers >= `minimum`; its ValueError says what was expected."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = minimum - 1
+        if not value >= minimum:
+            raise ValueError(f"not a number >= {minimum:g}")
+        return value
+
+    return parse
+
+
+def whole(minimum: int = 0) -> Callable[[str], int]:
+    """A parser of whole numbers >= `minimum`; its ValueError says what was expected."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise ValueError(f"not a whole number >= {minimum}")
+        return value
+
+    return parse
+
+
+#: The settings an `EK_*` environment variable sets, and how its text is read.
+ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "data_dir": ("EK_DATA_DIR", Path),
+    "sru_url": ("EK_SRU_URL", str),
+    "max_rps": ("EK_MAX_RPS", number()),
+    "timeout": ("EK_HTTP_TIMEOUT", number()),
+    "retries": ("EK_HTTP_RETRIES", whole()),
+    "retry_base_delay": ("EK_HTTP_RETRY_BASE_DELAY", number()),
+    "retry_max_delay": ("EK_HTTP_RETRY_MAX_DELAY", number()),
+    "page_size": ("EK_SRU_PAGE_SIZE", whole(1)),
+    "keep_releases": ("EK_KEEP_RELEASES", whole(1)),
+    "postgres_dsn": ("EK_POSTGRES_DSN", str),
+    "workers": ("EK_PARSE_WORKERS", whole()),
+    "parse_batch_size": ("EK_PARSE_BATCH_SIZE", whole(1)),
+    "first_run_days": ("EK_FIRST_RUN_DAYS", whole()),
+}

@@ -265,7 +265,7 @@ def recorded_catalogue() -> Catalogue:
 #: Eerste Kamer papers typeset by the test-paper generator (tests/support/papergen.py) in the
 #: official layout, with their ground truth beside them: the seed paper kst-27925-AA and two
 #: composed ones. They give the demo committees, questions and answers and references.
-TYPESET = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "generated"
+TYPESET = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "generated"
 _BDO = "Bestrijding internationaal terrorisme"
 TYPESET_EK_PAPERS: tuple[dict[str, Any], ...] = (
     {"identifier": "kst-27925-AA", "title": f"{_BDO}; Verslag van een schriftelijk overleg",

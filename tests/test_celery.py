@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import orchestration as orch
 from pipeline.config import EERSTE_KAMER, Settings
+from pipeline.flow.params import PARAM_DEFAULTS
 from replay.catalogue import recorded_catalogue
 from tests import support_airflow as af
 from tests.conftest import fresh_database
@@ -99,7 +99,7 @@ def test_etl_runs_green_on_celery_with_postgres_and_redis(
             return True if _query(metadata_db, "SELECT 1 FROM serialized_dag WHERE dag_id = %s", DAG_ID) else None
 
         af.wait_until(parsed, timeout=180, what=f"{DAG_ID} parsed by the dag-processor", on_timeout=services.tails)
-        conf = {**orch.PARAM_DEFAULTS, "since": "2000-01-01"}
+        conf = {**PARAM_DEFAULTS, "since": "2000-01-01"}
         af.airflow(env, "dags", "trigger", DAG_ID, "--conf", json.dumps(conf))
 
         def finished() -> str | None:

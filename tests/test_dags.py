@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
-from pipeline import orchestration as orch
 from pipeline.config import DEFAULT_KINDS, Settings
+from pipeline.flow import backfill
+from pipeline.flow.params import PARAM_DEFAULTS
 from pipeline.ledger import StateStore
 from pipeline.publish.datasets import ASSET_URIS
 from tests import support_airflow
@@ -180,7 +181,7 @@ def test_etl_runs_green_and_publishes_then_finds_nothing_new(dagbag: Any, replay
     from pipeline.publish.stage import current_release
 
     dag = dagbag.dags["eerste_kamer_etl"]
-    run = dag.test(run_conf={**orch.PARAM_DEFAULTS, "since": "2000-01-01"})
+    run = dag.test(run_conf={**PARAM_DEFAULTS, "since": "2000-01-01"})
     states = _states(run)
     assert str(run.state) == "success", states
     assert all(s == "success" for task_states in states.values() for s in task_states), states
@@ -193,17 +194,48 @@ def test_etl_runs_green_and_publishes_then_finds_nothing_new(dagbag: Any, replay
                                              "publish"}
     release = current_release(Settings(data_dir=replay))
     assert release is not None and release.release_id
+    _assert_the_cli_publishes_the_same_release(release, replay.parent / "cli-data")
 
-    again = dag.test(run_conf={**orch.PARAM_DEFAULTS})
+    again = dag.test(run_conf={**PARAM_DEFAULTS})
     assert str(again.state) == "success", _states(again)
     assert _states(again)["normalise"] == ["skipped"]
     assert _summary(replay, again)["outcome"] == "nothing-new"
     assert current_release(Settings(data_dir=replay)).release_id == release.release_id
 
 
+#: Columns that say when a step ran, not what it found: they differ between any two runs.
+RUN_TIME_COLUMNS = {"documents": ("fetched_at", "parsed_at"),
+                    "quality_results": ("result_id", "run_id", "validated_at")}
+
+
+def _assert_the_cli_publishes_the_same_release(dag_release: Any, data_dir: Path) -> None:
+    """`python -m pipeline run` over the same source (EK_SRU_URL and EK_MAX_RPS from the
+    environment) publishes what the DAG published: every table's rows and checksums equal,
+    apart from the columns that record when a step ran."""
+    import pyarrow.parquet as pq
+
+    from pipeline.publish.stage import current_release
+
+    result = subprocess.run([sys.executable, "-m", "pipeline", "run", "--data-dir", str(data_dir), "--since",
+                             "2000-01-01"], cwd=support_airflow.PROJECT_ROOT, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    cli_release = current_release(Settings(data_dir=data_dir))
+    dag_tables, cli_tables = dag_release.manifest["tables"], cli_release.manifest["tables"]
+    assert {t: v["rows"] for t, v in cli_tables.items()} == {t: v["rows"] for t, v in dag_tables.items()}
+    for table, entry in dag_tables.items():
+        if table in RUN_TIME_COLUMNS:
+            def read(release: Any, table: str = table) -> list[dict[str, Any]]:
+                return [pq.read_table(p).drop_columns(list(RUN_TIME_COLUMNS[table])).to_pylist()
+                        for p in release.files(table)]
+            assert read(cli_release) == read(dag_release), table
+        else:
+            assert [f["sha256"] for f in cli_tables[table]["files"]] == [f["sha256"] for f in entry["files"]], table
+
+
 def test_a_wrong_param_fails_the_run_with_a_clear_message(dagbag: Any, replay: Path) -> None:
     dag = dagbag.dags["eerste_kamer_etl"]
-    run = dag.test(run_conf={**orch.PARAM_DEFAULTS, "since": "2026-03-01", "until": "2026-02-01"})
+    run = dag.test(run_conf={**PARAM_DEFAULTS, "since": "2026-03-01", "until": "2026-02-01"})
     states = _states(run)
     assert str(run.state) == "failed"
     assert states["configure"] == ["failed"] and states["discover"] == ["upstream_failed"]
@@ -215,13 +247,13 @@ def test_a_wrong_param_fails_the_run_with_a_clear_message(dagbag: Any, replay: P
 
 def test_backfill_runs_green_and_resumes_where_it_stopped(dagbag: Any, replay: Path) -> None:
     dag = dagbag.dags["eerste_kamer_backfill"]
-    conf = {**orch.BACKFILL_PARAM_DEFAULTS, "first_vergaderjaar": "2019-2020"}
+    conf = {**backfill.BACKFILL_PARAM_DEFAULTS, "first_vergaderjaar": "2019-2020"}
     run = dag.test(run_conf=conf)
     states = _states(run)
     assert str(run.state) == "success", states
-    done = orch.backfilled(Settings(data_dir=replay).layout)
+    done = backfill.backfilled(Settings(data_dir=replay).layout)
     assert list(done)[:2] == ["2019-2020", "2020-2021"] and len(states["harvest_vergaderjaar"]) == len(done)
-    assert {entry["by"] for entry in done.values()} == {orch.BACKFILLED_BY}
+    assert {entry["by"] for entry in done.values()} == {backfill.BACKFILLED_BY}
     summary = _summary(replay, run)
     assert summary["outcome"] == "published"
     assert summary["stages"]["totals"]["new_papers"] == EK_PAPERS  # every paper, by its own vergaderjaar
@@ -247,7 +279,7 @@ def test_an_unreachable_source_fails_the_run_and_the_summary_says_where(
 ) -> None:
     monkeypatch.setenv("EK_SRU_URL", f"http://127.0.0.1:{support_airflow.free_port()}/sru")  # nothing listens
     monkeypatch.setenv("EK_HTTP_RETRIES", "0")
-    run = dagbag.dags["eerste_kamer_etl"].test(run_conf={**orch.PARAM_DEFAULTS})
+    run = dagbag.dags["eerste_kamer_etl"].test(run_conf={**PARAM_DEFAULTS})
     states = _states(run)
     assert str(run.state) == "failed"
     assert states["discover"] == ["failed"] and states["fetch"] == ["upstream_failed"]

@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 ENV = {"GX_ANALYTICS_ENABLED": "false", "PATH": "/usr/bin:/bin"}
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True, env=ENV)
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**ENV, **(env or {})})
 
 
 def _run_args(server: ReplayServer, data_dir: Path) -> tuple[str, ...]:
@@ -38,11 +39,13 @@ def _ek_identifiers(catalogue) -> set[str]:
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory):
-    """One `run` and one rerun of the CLI against the recorded catalogue."""
+    """One `run` configured by the environment and one rerun configured by flags, against the
+    recorded catalogue."""
     catalogue = recorded_catalogue()
     data_dir = tmp_path_factory.mktemp("data")
     with ReplayServer(catalogue) as server:
-        first = _cli(*_run_args(server, data_dir))
+        first = _cli("run", "--since", "2000-01-01",
+                     env={"EK_DATA_DIR": str(data_dir), "EK_SRU_URL": server.sru_url, "EK_MAX_RPS": "0"})
         files_after_first = server.requests.count("file")
         rerun = _cli(*_run_args(server, data_dir))
         files_by_rerun = server.requests.count("file") - files_after_first

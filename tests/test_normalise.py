@@ -14,12 +14,12 @@ import pytest
 from pipeline.config import Settings
 from pipeline.ledger import StateStore
 from pipeline.model import Block
-from pipeline.normalise.dictionary import DICTIONARY_PATH, render
 from pipeline.normalise.samples import sample_paper
 from pipeline.normalise.schemas import NORMALISED_TABLES, TABLES
 from pipeline.normalise.stage import Batch, build_batch
 from pipeline.parse.store import ParsedStore
 from pipeline.publish.datasets import ASSET_URIS, PUBLISHED_TABLES
+from pipeline.publish.dictionary import DICTIONARY_PATH, render
 from pipeline.publish.views import VIEW_DESCRIPTIONS, dashboard_views
 from pipeline.quality.suites import SUITES_DIR, load_suite
 from pipeline.quality.suites import render as render_suite
@@ -171,7 +171,7 @@ def test_fetch_errors_and_links_come_from_the_fetch_state(settings: Settings) ->
 
 
 def test_data_dictionary_matches_the_schemas() -> None:
-    assert DICTIONARY_PATH.read_text("utf-8") == render(), "run python -m pipeline.normalise.dictionary"
+    assert DICTIONARY_PATH.read_text("utf-8") == render(), "run python -m pipeline.publish.dictionary"
     text = render()
     for spec in TABLES.values():
         for field in spec.schema:

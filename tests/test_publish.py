@@ -15,17 +15,17 @@ import pytest
 
 from pipeline.config import Settings
 from pipeline.errors import QualityGateFailed
+from pipeline.flow.run import run
 from pipeline.normalise.samples import sample_corpus, sample_paper
 from pipeline.normalise.schemas import TABLES
 from pipeline.normalise.stage import build_batch
 from pipeline.parse.store import ParsedStore
+from pipeline.parse.structure.parties import known_party_codes
 from pipeline.publish.catalog import main as catalog_main
 from pipeline.publish.postgres import current_postgres_release, publish_postgres
 from pipeline.publish.release import PublishLocked, publish_lock, sha256_of
 from pipeline.publish.stage import current_release, publish_batch
-from pipeline.publish.views import known_party_codes
 from pipeline.quality.stage import QualityReport
-from pipeline.runner import run_offline_stages
 
 
 def _store(settings: Settings, papers) -> None:
@@ -50,7 +50,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, pg_dsn: str) -> dict:
     settings = Settings(data_dir=tmp_path_factory.mktemp("publish"), postgres_dsn=pg_dsn)
     papers = [*sample_corpus(12, years=2), sample_paper("kst-36867-C")]
     _store(settings, papers)
-    first = run_offline_stages(settings)
+    first = run(settings, fetch=False, rebuild=True)
     state = {"settings": settings, "first": first, "first_release": current_release(settings),
              "watermark": max(p.record.changed_at for p in papers)}
 
@@ -58,7 +58,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, pg_dsn: str) -> dict:
     broken.xml.blocks = []  # a text layer, but no text: a parser regression
     _store(settings, [broken])
     with pytest.raises(QualityGateFailed) as failed:
-        run_offline_stages(settings)
+        run(settings, fetch=False, rebuild=True)
     state["gate_error"] = str(failed.value)
     state["after_broken"] = {
         "release": current_release(settings).release_id,
@@ -67,7 +67,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, pg_dsn: str) -> dict:
         "documents": _pg(pg_dsn, "SELECT count(*) FROM eerstekamer.documents")[0][0],
     }
     _store(settings, [sample_paper("kst-36867-D")])
-    state["repaired"] = run_offline_stages(settings)
+    state["repaired"] = run(settings, fetch=False, rebuild=True)
     return state
 
 

@@ -16,7 +16,7 @@ from pipeline.normalise.samples import sample_corpus, sample_paper
 from pipeline.normalise.schemas import NORMALISED_TABLES
 from pipeline.normalise.stage import build_batch
 from pipeline.parse.store import ParsedStore
-from pipeline.publish.stage import publish_batch
+from pipeline.publish.stage import current_release, publish_batch
 from pipeline.quality.stage import QualityReport, split_suite, suite_columns, validate_batch
 from pipeline.quality.suites import load_suite
 
@@ -120,16 +120,18 @@ def test_dates_out_of_range_are_critical(tmp_path: Path) -> None:
     assert any("expect_column_values_to_be_between(document_date): 2 of 2" in f for f in report.critical_failures)
 
 
-def test_quality_results_keep_the_retained_releases_and_this_batch(tmp_path: Path) -> None:
+def test_a_batch_holds_its_own_results_and_a_release_those_of_the_retained_releases(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, keep_releases=2)
     _store(settings, [sample_paper()])
-    for run_id in ("20261128T010000000Z", "20261128T020000000Z"):
+    for run_id in ("20261128T010000000Z", "20261128T020000000Z", "20261128T030000000Z"):
         batch = build_batch(settings, run_id)
+        validate_batch(settings, batch)
+        [own] = batch.tables["quality_results"]
+        assert set(pq.read_table(own, columns=["run_id"]).column("run_id").to_pylist()) == {run_id}
         publish_batch(settings, batch, validate_batch(settings, batch))
-    batch = build_batch(settings, "20261128T030000000Z")
-    validate_batch(settings, batch)
 
-    [path] = batch.tables["quality_results"]
-    runs = pq.read_table(path, columns=["run_id"]).column("run_id").to_pylist()
+    release = current_release(settings)
+    runs = [r for p in release.files("quality_results")
+            for r in pq.read_table(p, columns=["run_id"]).column("run_id").to_pylist()]
     assert sorted(set(runs)) == ["20261128T020000000Z", "20261128T030000000Z"]  # the oldest went with its release
-    assert len(runs) == batch.row_counts["quality_results"] == 2 * runs.count("20261128T030000000Z")
+    assert len(runs) == release.manifest["tables"]["quality_results"]["rows"] == 2 * runs.count("20261128T030000000Z")

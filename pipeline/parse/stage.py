@@ -62,8 +62,9 @@ class ParseReport:
 
 
 def pending_keys(settings: Settings) -> list[str]:
-    """Keys of archived versions without a stored parse (all of them with `settings.reparse`)."""
-    return [version_key(v.identifier, v.version) for v in _pending_versions(settings)]
+    """Keys of archived versions without a stored parse (all of them with `settings.reparse`),
+    largest PDF first: the PDF's layout analysis is most of a paper's parse time."""
+    return [version_key(v.identifier, v.version) for v in largest_first(_pending_versions(settings), _pdf_of)]
 
 
 def _pending_versions(settings: Settings) -> list[ArchivedVersion]:
@@ -156,18 +157,22 @@ def _pdf_of(version: ArchivedVersion) -> list[Path]:
     return [path for kind, path in version.files.items() if kind == "pdf"]
 
 
-def parse_pending(settings: Settings) -> ParseReport:
-    """Parse every pending version, in worker processes when the batch is large enough."""
-    versions = _pending_versions(settings)
+def parse_papers(settings: Settings, keys: Sequence[str]) -> ParseReport:
+    """Parse these papers, in worker processes when there are enough; hand them out in the
+    order given (`pending_keys` puts the largest first, so the workers finish close together)."""
     workers = settings.workers or os.cpu_count() or 1
-    if len(versions) < MIN_PAPERS_FOR_POOL or workers == 1:
-        return parse_batch(settings, [version_key(v.identifier, v.version) for v in versions])
-    # The PDF's layout analysis is most of a paper's parse time; a paper without one is quick.
-    keys = [version_key(v.identifier, v.version) for v in largest_first(versions, _pdf_of)]
+    if len(keys) < MIN_PAPERS_FOR_POOL or workers == 1:
+        return parse_batch(settings, keys)
     report = ParseReport()
     chunk = max(1, min(25, len(keys) // (workers * 4) or 1))
+    parts = batches(keys, chunk)
     with parse_pool(workers) as pool:
-        for part in pool.map(parse_batch, [settings] * len(batches(keys, chunk)), batches(keys, chunk)):
+        for part in pool.map(parse_batch, [settings] * len(parts), parts):
             report.merge(part)
     log.info("parsed %d paper(s), %d failure(s)", report.parsed, len(report.failed))
     return report
+
+
+def parse_pending(settings: Settings) -> ParseReport:
+    """Parse every pending version."""
+    return parse_papers(settings, pending_keys(settings))

@@ -20,9 +20,10 @@ from pathlib import Path
 
 from pipeline.config import Settings
 from pipeline.errors import PipelineError
+from pipeline.parse.structure.parties import known_party_codes
 from pipeline.publish.datasets import PUBLISHED_TABLES
 from pipeline.publish.release import Release, publish_lock, read_current
-from pipeline.publish.views import dashboard_views, known_party_codes
+from pipeline.publish.views import dashboard_views
 
 #: Manifest fields shown in the `release_info` view.
 RELEASE_INFO = ("release_id", "created_at", "schema_version", "pipeline_version", "source_watermark")

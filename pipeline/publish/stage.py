@@ -16,9 +16,14 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from pipeline.config import Settings
 from pipeline.files import write_json
-from pipeline.normalise.stage import Batch
+from pipeline.normalise.schemas import TABLES
+from pipeline.normalise.stage import PART_FILE, Batch, write_table
+from pipeline.parse.structure.parties import known_party_codes
 from pipeline.publish.catalog import build_catalog, install_catalog
 from pipeline.publish.release import (
     Release,
@@ -28,10 +33,10 @@ from pipeline.publish.release import (
     prune_temporaries,
     publish_lock,
     read_current,
+    release_ids,
     restore_current,
     switch_current,
 )
-from pipeline.publish.views import known_party_codes
 
 if TYPE_CHECKING:
     from pipeline.quality.stage import QualityReport
@@ -54,6 +59,7 @@ def publish_batch(settings: Settings, batch: Batch, report: QualityReport) -> Re
         if leftovers := prune_temporaries(settings):
             log.warning("removed %d temporary file(s) of an interrupted publish: %s", len(leftovers), leftovers)
         previous = read_current(settings)
+        _add_quality_history(settings, batch, previous)
         release = create_release(settings, batch.run_id, batch.tables, batch.path, _quality_summary(report))
         catalog_tmp = None
         try:
@@ -70,6 +76,19 @@ def publish_batch(settings: Settings, batch: Batch, report: QualityReport) -> Re
     log.info("published release %s (pruned %d old release(s), %d stale staging dir(s))",
              release.release_id, len(pruned), len(stale))
     return release
+
+
+def _add_quality_history(settings: Settings, batch: Batch, previous: Release | None) -> None:
+    """Put the `quality_results` of the releases that stay after this one is published (it
+    counts as one of `Settings.keep_releases`) before the batch's own."""
+    schema = TABLES["quality_results"].schema
+    keep = release_ids(settings)[-(settings.keep_releases - 1):] if settings.keep_releases > 1 else []
+    history = [pq.read_table(p, schema=schema, filters=[("run_id", "in", keep)])
+               for p in (previous.files("quality_results") if previous is not None and keep else [])]
+    own = [pq.read_table(p, schema=schema) for p in batch.tables.get("quality_results", [])]
+    table = pa.concat_tables([*history, *own, schema.empty_table()])
+    batch.tables["quality_results"] = [write_table(batch.path / "quality_results" / PART_FILE, table)]
+    batch.row_counts["quality_results"] = table.num_rows
 
 
 def _switch(settings: Settings, release: Release, previous: Release | None, catalog_tmp: Path) -> None:

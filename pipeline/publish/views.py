@@ -27,13 +27,6 @@ VIEW_DESCRIPTIONS = {
 }
 
 
-def known_party_codes() -> list[str]:
-    """Fractie codes the parser knows (`most_active_fracties` counts questions by these)."""
-    from pipeline.parse.structure.parties import KNOWN_PARTY_CODES
-
-    return sorted(KNOWN_PARTY_CODES)
-
-
 def _in(values: tuple[str, ...] | list[str]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 

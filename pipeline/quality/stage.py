@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from pipeline.config import Settings
 from pipeline.normalise.schemas import NORMALISED_TABLES, PARTITION_COLUMN, TABLES
 from pipeline.normalise.stage import PART_FILE, Batch, write_table
-from pipeline.publish.views import known_party_codes
+from pipeline.parse.structure.parties import known_party_codes
 from pipeline.quality.keys import WHOLE, check, is_cross_table
 from pipeline.quality.suites import CRITICAL, WHOLE_TABLE, load_suite
 
@@ -114,25 +114,9 @@ def quality_rows(run_id: str, outcomes: list[Any], at: datetime) -> list[dict[st
     ]
 
 
-def retained_history(settings: Settings) -> pa.Table:
-    """Results of the releases that stay after this batch is published (it counts as one of
-    `Settings.keep_releases`), from the current release's `quality_results`."""
-    from pipeline.publish.release import release_ids
-    from pipeline.publish.stage import current_release
-
-    schema = TABLES["quality_results"].schema
-    release = current_release(settings)
-    keep = release_ids(settings)[-(max(settings.keep_releases, 1) - 1):] if settings.keep_releases > 1 else []
-    if release is None or not keep:
-        return schema.empty_table()
-    return pa.concat_tables([pq.read_table(p, schema=schema, filters=[("run_id", "in", keep)])
-                             for p in release.files("quality_results")] or [schema.empty_table()])
-
-
-def write_quality_results(settings: Settings, batch: Batch, rows: list[dict[str, Any]]) -> None:
-    """This run's results after those of the retained releases, as the batch's `quality_results`."""
-    table = pa.concat_tables([retained_history(settings),
-                              pa.Table.from_pylist(rows, schema=TABLES["quality_results"].schema)])
+def write_quality_results(batch: Batch, rows: list[dict[str, Any]]) -> None:
+    """This run's results as the batch's `quality_results` (publishing puts the history before them)."""
+    table = pa.Table.from_pylist(rows, schema=TABLES["quality_results"].schema)
     path = write_table(batch.path / "quality_results" / PART_FILE, table)
     batch.tables["quality_results"] = [path]
     batch.row_counts["quality_results"] = table.num_rows
@@ -152,7 +136,7 @@ def validate_batch(settings: Settings, batch: Batch) -> QualityReport:
     failed = [o for o in outcomes if not o.success]
     critical = [o.describe() for o in failed if o.severity == CRITICAL]
     warnings = [o.describe() for o in failed if o.severity != CRITICAL]
-    write_quality_results(settings, batch, quality_rows(batch.run_id, outcomes, datetime.now(UTC)))
+    write_quality_results(batch, quality_rows(batch.run_id, outcomes, datetime.now(UTC)))
     log.info("validated %d expectation result(s): %d critical failure(s), %d warning(s)",
              len(outcomes), len(critical), len(warnings))
     return QualityReport(passed=not critical, critical_failures=critical, warnings=warnings,

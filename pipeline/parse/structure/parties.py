@@ -12,6 +12,13 @@ KNOWN_PARTY_CODES: frozenset[str] = frozenset({
     "Fractie-Otten", "Fractie-Nanninga", "Fractie-Van Pareren", "Fractie-Frentrop", "Fractie-Dessing",
 })
 
+
+
+def known_party_codes() -> list[str]:
+    """Every fractie code the parser knows, sorted (expectations and dashboard views use them)."""
+    return sorted(KNOWN_PARTY_CODES)
+
+
 #: Spellings (case-folded, spaces squashed) and the code they stand for.
 _ALIASES = {
     "groenlinks": "GL", "gl": "GL", "groen links": "GL",

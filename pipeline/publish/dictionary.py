@@ -1,6 +1,6 @@
 """The data dictionary (`docs/data-dictionary.md`), generated from the schemas.
 
-Run `python -m pipeline.normalise.dictionary` after changing `schemas.py`; a test fails when the
+Run `python -m pipeline.publish.dictionary` after changing `schemas.py`; a test fails when the
 committed file differs from what this generates.
 """
 
@@ -35,7 +35,7 @@ def _table_section(spec: TableSpec) -> list[str]:
 def render() -> str:
     lines = [
         "# Data dictionary", "",
-        "Generated from `pipeline/normalise/schemas.py` by `python -m pipeline.normalise.dictionary`; "
+        "Generated from `pipeline/normalise/schemas.py` by `python -m pipeline.publish.dictionary`; "
         "do not edit by hand.", "",
         f"Schema version {SCHEMA_VERSION}. Every release (`published/releases/<id>/`) holds one directory "
         f"per table with zstd Parquet files, partitioned as `{PARTITION_COLUMN}=<YYYY-YYYY>/` where noted, "

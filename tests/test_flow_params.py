@@ -1,4 +1,4 @@
-"""What the DAG tasks do beyond one stage call (pipeline/orchestration.py), without Airflow."""
+"""What a run is asked to do and what it did (pipeline/flow: params, backfill, journal), without Airflow."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import orchestration as orch
 from pipeline.config import DEFAULT_KINDS, Settings
 from pipeline.errors import InvalidParameter, PipelineError
+from pipeline.flow import backfill
+from pipeline.flow import journal as run_journal
+from pipeline.flow import params as run_params
 from pipeline.sources import vergaderjaar
 
 
@@ -24,12 +26,12 @@ def base(tmp_path: Path) -> Settings:
 
 
 def test_defaults_give_the_base_settings(base: Settings) -> None:
-    settings = orch.settings_from_params({}, base)
+    settings = run_params.settings_from_params({}, base)
     assert settings == base
 
 
 def test_params_become_settings(base: Settings) -> None:
-    settings = orch.settings_from_params(
+    settings = run_params.settings_from_params(
         {"since": "2026-01-05", "until": "2026-02-01", "identifiers": "kst-36867-C, h-ek-20242025-12",
          "dossier": "36600-VII", "kinds": ["Kamerstuk"], "reparse": True, "publish": False}, base)
     assert settings.since == date(2026, 1, 5) and settings.until == date(2026, 2, 1)
@@ -55,68 +57,68 @@ def test_params_become_settings(base: Settings) -> None:
 ])
 def test_a_wrong_param_is_named_with_the_reason(base: Settings, params: dict, message: str) -> None:
     with pytest.raises(InvalidParameter) as err:
-        orch.settings_from_params(params, base)
+        run_params.settings_from_params(params, base)
     assert message in str(err.value)
 
 
 def test_a_scheduled_run_fetches_its_data_interval(base: Settings) -> None:
     interval = (datetime(2026, 11, 27, 5, tzinfo=UTC), datetime(2026, 11, 28, 5, tzinfo=UTC))
-    settings = orch.settings_from_params({}, base, interval=interval, watermark=date(2026, 11, 28))
+    settings = run_params.settings_from_params({}, base, interval=interval, watermark=date(2026, 11, 28))
     assert (settings.since, settings.until) == (date(2026, 11, 27), date(2026, 11, 28))
 
 
 def test_a_scheduled_run_after_a_failed_one_starts_at_the_older_watermark(base: Settings) -> None:
     interval = (datetime(2026, 11, 27, 5, tzinfo=UTC), datetime(2026, 11, 28, 5, tzinfo=UTC))
-    settings = orch.settings_from_params({}, base, interval=interval, watermark=date(2026, 11, 20))
+    settings = run_params.settings_from_params({}, base, interval=interval, watermark=date(2026, 11, 20))
     assert (settings.since, settings.until) == (date(2026, 11, 20), date(2026, 11, 28))
 
 
 def test_only_scheduled_runs_fetch_their_data_interval() -> None:
     start, end = datetime(2026, 11, 27, 5, tzinfo=UTC), datetime(2026, 11, 28, 5, tzinfo=UTC)
-    assert orch.fetch_interval("scheduled", start, end) == (start, end)
-    assert orch.fetch_interval("backfill", start, end) == (start, end)
-    assert orch.fetch_interval("manual", start, end) == (None, None)
+    assert run_params.fetch_interval("scheduled", start, end) == (start, end)
+    assert run_params.fetch_interval("backfill", start, end) == (start, end)
+    assert run_params.fetch_interval("manual", start, end) == (None, None)
 
 
 def test_params_win_over_the_data_interval(base: Settings) -> None:
     interval = (datetime(2026, 11, 27, 5, tzinfo=UTC), datetime(2026, 11, 28, 5, tzinfo=UTC))
-    settings = orch.settings_from_params({"since": "2025-01-01"}, base, interval=interval)
+    settings = run_params.settings_from_params({"since": "2025-01-01"}, base, interval=interval)
     assert (settings.since, settings.until) == (date(2025, 1, 1), None)
 
 
 def test_airflow_variables_override_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("EK_DATA_DIR", str(tmp_path / "from-env"))
     monkeypatch.setenv("EK_MAX_RPS", "3")
-    settings = orch.base_settings({"ek_data_dir": str(tmp_path / "from-variable"), "ek_sru_url": None})
+    settings = run_params.base_settings({"ek_data_dir": str(tmp_path / "from-variable"), "ek_sru_url": None})
     assert settings.data_dir == tmp_path / "from-variable"
     assert settings.max_rps == 3.0 and settings.sru_url == Settings().sru_url
     with pytest.raises(InvalidParameter, match="Airflow Variable 'ek_max_rps': 'fast' is not a number"):
-        orch.base_settings({"ek_max_rps": "fast"})
+        run_params.base_settings({"ek_max_rps": "fast"})
 
 
 def test_settings_survive_a_round_trip_through_json(base: Settings) -> None:
-    settings = orch.settings_from_params({"since": "2026-01-05", "identifiers": ["kst-36867-C"]}, base)
-    run = orch.RunContext(run_id="20261128T131500000Z", settings=settings, airflow_run_id="manual__x")
-    assert orch.RunContext.from_json(json.loads(json.dumps(run.to_json()))) == run
+    settings = run_params.settings_from_params({"since": "2026-01-05", "identifiers": ["kst-36867-C"]}, base)
+    run = run_params.RunContext(run_id="20261128T131500000Z", settings=settings, airflow_run_id="manual__x")
+    assert run_params.RunContext.from_json(json.loads(json.dumps(run.to_json()))) == run
 
 
 def test_the_database_password_never_travels_between_tasks(base: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     secret = dataclasses.replace(base, postgres_dsn="postgresql://u:s3cret@db/ek")
-    assert "s3cret" not in json.dumps(orch.settings_to_json(secret))
+    assert "s3cret" not in json.dumps(run_params.settings_to_json(secret))
     monkeypatch.setenv("EK_POSTGRES_DSN", "postgresql://worker@db/ek")
-    assert orch.settings_from_json(orch.settings_to_json(secret)).postgres_dsn == "postgresql://worker@db/ek"
+    assert run_params.settings_from_json(run_params.settings_to_json(secret)).postgres_dsn == "postgresql://worker@db/ek"
 
 
 def test_every_task_of_a_run_gets_the_same_run_id() -> None:
     run_after = datetime(2026, 11, 28, 13, 15, 0, 123456, tzinfo=UTC)
-    assert orch.run_id_for(run_after) == orch.run_id_for(run_after) == "20261128T131500123Z"
+    assert run_params.run_id_for(run_after) == run_params.run_id_for(run_after) == "20261128T131500123Z"
 
 
 # --- The journal and the run summary --------------------------------------------------------------------
 
 
 def test_a_failed_stage_leaves_a_readable_note_and_the_summary_says_what_failed(base: Settings) -> None:
-    journal = orch.RunJournal(base.layout, "20261128T131500000Z")
+    journal = run_journal.RunJournal(base.layout, "20261128T131500000Z")
     journal.run("discover", lambda: {"new": 3, "changed": 1})
     with pytest.raises(PipelineError):
         journal.run("parse", _fail, task="parse-1", papers=["kst-36867-A@1", "kst-36867-B@1"])
@@ -124,18 +126,18 @@ def test_a_failed_stage_leaves_a_readable_note_and_the_summary_says_what_failed(
     assert note["stage"] == "parse" and note["papers"] == ["kst-36867-A@1", "kst-36867-B@1"]
     assert note["error"] == "state.sqlite is locked"
 
-    summary = orch.summarise(journal, started_at="2026-11-28T13:15:00+00:00", airflow_run_id="manual__x")
+    summary = run_journal.summarise(journal, started_at="2026-11-28T13:15:00+00:00", airflow_run_id="manual__x")
     written = json.loads((base.layout.runs / "20261128T131500000Z.json").read_text())
     assert written["outcome"] == summary.outcome == "failed"
     assert written["failed_stage"] == "parse"
     assert written["error"] == "stage parse failed on 2 paper(s) (kst-36867-A@1, kst-36867-B@1): state.sqlite is locked"
     assert written["stages"]["totals"]["new_papers"] == 3 and written["stages"]["totals"]["changed_papers"] == 1
     assert "discover" in written["stage_seconds"]
-    assert "failed in stage parse" in orch.describe_summary(summary)
+    assert "failed in stage parse" in run_journal.describe_summary(summary)
 
 
 def test_a_retry_that_succeeds_clears_the_failure_note(base: Settings) -> None:
-    journal = orch.RunJournal(base.layout, "20261128T131500000Z")
+    journal = run_journal.RunJournal(base.layout, "20261128T131500000Z")
     with pytest.raises(PipelineError):
         journal.run("fetch", _fail)
     journal.run("fetch", lambda: {"files_downloaded": 2, "errors": 0})
@@ -144,14 +146,14 @@ def test_a_retry_that_succeeds_clears_the_failure_note(base: Settings) -> None:
 
 
 def test_summary_merges_the_mapped_parse_batches_and_counts_expectations(base: Settings) -> None:
-    journal = orch.RunJournal(base.layout, "r1")
+    journal = run_journal.RunJournal(base.layout, "r1")
     journal.run("parse", lambda: _parse_report(2, failed="kst-1-A"), task="parse-0")
     journal.run("parse", lambda: _parse_report(3), task="parse-1")
     journal.run("normalise", lambda: {"row_counts": {"documents": 5, "pages": 12}})
     journal.run("validate", lambda: {"passed": True, "critical_failures": [], "results": [
         {"success": True}, {"success": True}, {"success": False}]})
     journal.run("publish", lambda: {"release_id": "r1"})
-    summary = orch.summarise(journal, started_at="t0")
+    summary = run_journal.summarise(journal, started_at="t0")
     assert summary.outcome == "published"
     assert summary.stages["parse"]["parsed"] == 5
     totals = summary.stages["totals"]
@@ -162,15 +164,15 @@ def test_summary_merges_the_mapped_parse_batches_and_counts_expectations(base: S
 
 
 @pytest.mark.parametrize(("results", "publish", "outcome"), [
-    ({"normalise": {orch.NOTHING_NEW: True}}, True, "nothing-new"),
+    ({"normalise": {run_journal.NOTHING_NEW: True}}, True, "nothing-new"),
     ({"validate": {"passed": False, "results": []}}, True, "quarantined"),
     ({"validate": {"passed": True, "results": []}}, False, "validated"),
 ])
 def test_summary_outcomes(base: Settings, results: dict, publish: bool, outcome: str) -> None:
-    journal = orch.RunJournal(base.layout, "r2")
+    journal = run_journal.RunJournal(base.layout, "r2")
     for stage, report in results.items():
         journal.run(stage, lambda report=report: report)
-    assert orch.summarise(journal, started_at="t0", publish=publish).outcome == outcome
+    assert run_journal.summarise(journal, started_at="t0", publish=publish).outcome == outcome
 
 
 def _fail() -> None:
@@ -196,7 +198,7 @@ def test_prinsjesdag_is_the_third_tuesday_of_september(year: int, day: date) -> 
 
 
 def test_vergaderjaar_windows_run_from_prinsjesdag_to_the_day_before_the_next() -> None:
-    windows = orch.vergaderjaar_windows(2024, 2026, today=date(2026, 11, 28))
+    windows = backfill.vergaderjaar_windows(2024, 2026, today=date(2026, 11, 28))
     assert windows == [
         {"vergaderjaar": "2024-2025", "since": "2024-09-17", "until": "2025-09-15"},
         {"vergaderjaar": "2025-2026", "since": "2025-09-16", "until": "2026-09-14"},
@@ -206,34 +208,34 @@ def test_vergaderjaar_windows_run_from_prinsjesdag_to_the_day_before_the_next() 
 
 
 def test_a_vergaderjaar_is_harvested_by_its_papers_not_by_a_modified_window(base: Settings) -> None:
-    settings, [window] = orch.backfill_from_params({"first_vergaderjaar": "2019-2020",
+    settings, [window] = backfill.backfill_from_params({"first_vergaderjaar": "2019-2020",
                                                     "last_vergaderjaar": "2019-2020"}, base)
-    narrowed = orch.window_settings(dataclasses.replace(settings, since=date(2026, 1, 1)), window)
+    narrowed = backfill.window_settings(dataclasses.replace(settings, since=date(2026, 1, 1)), window)
     assert (narrowed.vergaderjaar, narrowed.since, narrowed.until) == ("2019-2020", None, None)
-    assert orch.settings_from_json(orch.settings_to_json(narrowed)).vergaderjaar == "2019-2020"  # an XCom trip
+    assert run_params.settings_from_json(run_params.settings_to_json(narrowed)).vergaderjaar == "2019-2020"  # an XCom trip
 
 
 def test_a_vergaderjaar_backfilled_by_a_modified_window_is_harvested_again(base: Settings) -> None:
     today = date(2026, 11, 28)
-    settings, windows = orch.backfill_from_params({"first_vergaderjaar": "2024-2025"}, base, today=today)
+    settings, windows = backfill.backfill_from_params({"first_vergaderjaar": "2024-2025"}, base, today=today)
     base.layout.root.mkdir(parents=True)
     old = {w["vergaderjaar"]: {**w, "finished_at": "2026-01-01T00:00:00+00:00"} for w in windows}  # no "by"
-    orch.backfill_state_path(settings.layout).write_text(json.dumps(old))
-    _, todo = orch.backfill_from_params({"first_vergaderjaar": "2024-2025"}, base, today=today)
+    backfill.backfill_state_path(settings.layout).write_text(json.dumps(old))
+    _, todo = backfill.backfill_from_params({"first_vergaderjaar": "2024-2025"}, base, today=today)
     assert todo == windows
 
 
 def test_a_backfill_resumes_with_the_vergaderjaren_not_done(base: Settings) -> None:
     today = date(2026, 11, 28)
-    settings, windows = orch.backfill_from_params({"first_vergaderjaar": "2023-2024"}, base, today=today)
+    settings, windows = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024"}, base, today=today)
     assert [w["vergaderjaar"] for w in windows] == ["2023-2024", "2024-2025", "2025-2026", "2026-2027"]
-    orch.mark_backfilled(settings.layout, windows[0])
-    orch.mark_backfilled(settings.layout, windows[3])
-    _, todo = orch.backfill_from_params({"first_vergaderjaar": "2023-2024"}, base, today=today)
+    backfill.mark_backfilled(settings.layout, windows[0])
+    backfill.mark_backfilled(settings.layout, windows[3])
+    _, todo = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024"}, base, today=today)
     assert [w["vergaderjaar"] for w in todo] == ["2024-2025", "2025-2026"]
-    _, later = orch.backfill_from_params({"first_vergaderjaar": "2023-2024"}, base, today=date(2026, 12, 5))
+    _, later = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024"}, base, today=date(2026, 12, 5))
     assert [w["vergaderjaar"] for w in later] == ["2024-2025", "2025-2026", "2026-2027"]  # the current one grew
-    _, redo = orch.backfill_from_params({"first_vergaderjaar": "2023-2024", "redo": True}, base, today=today)
+    _, redo = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024", "redo": True}, base, today=today)
     assert len(redo) == 4
 
 
@@ -246,9 +248,9 @@ def test_a_backfill_resumes_with_the_vergaderjaren_not_done(base: Settings) -> N
 ])
 def test_wrong_backfill_params_are_named(base: Settings, params: dict, message: str) -> None:
     with pytest.raises(InvalidParameter) as err:
-        orch.backfill_from_params(params, base, today=date(2026, 11, 28))
+        backfill.backfill_from_params(params, base, today=date(2026, 11, 28))
     assert message in str(err.value)
 
 
 def test_default_kinds_are_every_harvested_kind() -> None:
-    assert orch.PARAM_DEFAULTS["kinds"] == list(DEFAULT_KINDS)
+    assert run_params.PARAM_DEFAULTS["kinds"] == list(DEFAULT_KINDS)

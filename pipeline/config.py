@@ -145,31 +145,17 @@ def _converted(variable: str, raw: str, convert: Callable[[str], Any]) -> Any:
         raise InvalidParameter(f"environment variable {variable}: {raw!r} is {err}") from None
 
 
-def number(minimum: float = 0.0) -> Callable[[str], float]:
-    """A parser of numbers >= `minimum`; its ValueError says what was expected."""
+def at_least(minimum: int, kind: type[float] | type[int] = float) -> Callable[[str], Any]:
+    """A parser of numbers of `kind` (float or int) >= `minimum`; its ValueError says what was expected."""
+    expected = f"not {'a number' if kind is float else 'a whole number'} >= {minimum}"
 
-    def parse(text: str) -> float:
+    def parse(text: str) -> float | int:
         try:
-            value = float(text)
+            value = kind(text)
         except ValueError:
-            value = minimum - 1
+            raise ValueError(expected) from None
         if not value >= minimum:
-            raise ValueError(f"not a number >= {minimum:g}")
-        return value
-
-    return parse
-
-
-def whole(minimum: int = 0) -> Callable[[str], int]:
-    """A parser of whole numbers >= `minimum`; its ValueError says what was expected."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = minimum - 1
-        if value < minimum:
-            raise ValueError(f"not a whole number >= {minimum}")
+            raise ValueError(expected)
         return value
 
     return parse
@@ -179,15 +165,15 @@ def whole(minimum: int = 0) -> Callable[[str], int]:
 ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "data_dir": ("EK_DATA_DIR", Path),
     "sru_url": ("EK_SRU_URL", str),
-    "max_rps": ("EK_MAX_RPS", number()),
-    "timeout": ("EK_HTTP_TIMEOUT", number()),
-    "retries": ("EK_HTTP_RETRIES", whole()),
-    "retry_base_delay": ("EK_HTTP_RETRY_BASE_DELAY", number()),
-    "retry_max_delay": ("EK_HTTP_RETRY_MAX_DELAY", number()),
-    "page_size": ("EK_SRU_PAGE_SIZE", whole(1)),
-    "keep_releases": ("EK_KEEP_RELEASES", whole(1)),
+    "max_rps": ("EK_MAX_RPS", at_least(0)),
+    "timeout": ("EK_HTTP_TIMEOUT", at_least(0)),
+    "retries": ("EK_HTTP_RETRIES", at_least(0, int)),
+    "retry_base_delay": ("EK_HTTP_RETRY_BASE_DELAY", at_least(0)),
+    "retry_max_delay": ("EK_HTTP_RETRY_MAX_DELAY", at_least(0)),
+    "page_size": ("EK_SRU_PAGE_SIZE", at_least(1, int)),
+    "keep_releases": ("EK_KEEP_RELEASES", at_least(1, int)),
     "postgres_dsn": ("EK_POSTGRES_DSN", str),
-    "workers": ("EK_PARSE_WORKERS", whole()),
-    "parse_batch_size": ("EK_PARSE_BATCH_SIZE", whole(1)),
-    "first_run_days": ("EK_FIRST_RUN_DAYS", whole()),
+    "workers": ("EK_PARSE_WORKERS", at_least(0, int)),
+    "parse_batch_size": ("EK_PARSE_BATCH_SIZE", at_least(1, int)),
+    "first_run_days": ("EK_FIRST_RUN_DAYS", at_least(0, int)),
 }

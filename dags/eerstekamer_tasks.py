@@ -106,6 +106,7 @@ def configure(backfill: bool = False) -> dict[str, Any]:
                                                    watermark=params.stored_watermark(base))
         settings.layout.ensure()
         run = RunContext(run_id=_run_id(), settings=settings, airflow_run_id=dag_run.run_id)
+        steps.begin(run, owner=f"airflow {dag_run.dag_id} {dag_run.run_id}")
         return {**run.to_json(), "windows": windows}
 
     run_json = _step(lambda: RunJournal(base.layout, _run_id()).run("configure", build))
@@ -156,7 +157,8 @@ def parse(run_json: dict[str, Any], keys: list[str]) -> None:
 @task(trigger_rule=TriggerRule.NONE_FAILED)
 def normalise(run_json: dict[str, Any], planned: list[list[str]]) -> dict[str, Any]:
     """Build the run's tables from the parsed papers; skip the rest when nothing was new."""
-    batch = _step(lambda: steps.normalise(RunContext.from_json(run_json), sum(map(len, planned))))
+    batch = _step(lambda: steps.normalise(RunContext.from_json(run_json), sum(map(len, planned)),
+                                          postgres_dsn=_postgres_dsn()))
     if batch is None:
         raise AirflowSkipException("nothing new to parse and a release exists: nothing to build")
     return batch
@@ -186,7 +188,7 @@ def summarise() -> dict[str, Any]:
     run_json = context["ti"].xcom_pull(task_ids="configure")
     run = RunContext.from_json(run_json) if run_json else RunContext(_run_id(), _base_settings())
     run = RunContext(run.run_id, run.settings, context["dag_run"].run_id)
-    summary = steps.finish(run, started_at=str(context["dag_run"].start_date or ""))
+    summary = steps.finish(run, started_at=str(context["dag_run"].start_date or ""), release_lock=True)
     (log.error if summary.outcome in ("failed", "quarantined") else log.info)("%s", describe_summary(summary))
     return {"run_id": summary.run_id, "outcome": summary.outcome,
             "path": str(run.settings.layout.runs / f"{summary.run_id}.json")}

@@ -14,6 +14,8 @@ from pipeline.config import DEFAULT_KINDS, DEFAULT_MAX_RPS, LIVE_SRU_URL, Settin
 from pipeline.errors import InvalidParameter, PipelineError
 from pipeline.sources import vergaderjaar
 
+log = logging.getLogger(__name__)
+
 
 def _date(value: str) -> date:
     try:
@@ -89,6 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     publish = sub.add_parser("publish", help="build, validate and publish a release (quarantine on failure)")
     _add_data_dir(publish)
+
+    verify = sub.add_parser("verify", help="check the archived files against the ledger; a missing or changed "
+                            "file is fetched again by the next run")
+    _add_data_dir(verify)
+    verify.add_argument("--checksums", action="store_true", help="also compare every file's sha256 (slower)")
+
+    rebuild = sub.add_parser("rebuild-ledger", help="rebuild a lost or damaged state.sqlite from the journal "
+                             "beside the raw archive (raw/ledger.jsonl)")
+    _add_data_dir(rebuild)
     return parser
 
 
@@ -127,9 +138,12 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     if args.file is None:
         if args.data_dir is None:
             raise InvalidParameter("parse needs a FILE or --data-dir")
+        from pipeline.flow import lock
         from pipeline.parse.stage import parse_pending
 
-        _print(parse_pending(Settings.load({"data_dir": args.data_dir, "reparse": args.reparse})).to_dict())
+        settings = Settings.load({"data_dir": args.data_dir, "reparse": args.reparse})
+        with lock.holding(settings):
+            _print(parse_pending(settings).to_dict())
         return 0
     from pipeline.parse import parse_file
 
@@ -147,16 +161,17 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     import shutil
 
-    from pipeline.flow.journal import new_run_id
+    from pipeline.flow import lock
     from pipeline.normalise.stage import build_batch
     from pipeline.quality.stage import validate_batch
 
     settings = Settings.load({"data_dir": args.data_dir})
-    batch = build_batch(settings, new_run_id())  # in staging; nothing is published
-    try:
-        report = validate_batch(settings, batch)
-    finally:
-        shutil.rmtree(batch.path, ignore_errors=True)
+    with lock.holding(settings) as run_id:
+        batch = build_batch(settings, run_id)  # in staging; nothing is published
+        try:
+            report = validate_batch(settings, batch)
+        finally:
+            shutil.rmtree(batch.path, ignore_errors=True)
     _print(report.to_dict())
     return 0 if report.passed else 1
 
@@ -169,8 +184,32 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from pipeline.flow import lock
+    from pipeline.ledger import StateStore, check_ledger
+
+    settings = Settings.load({"data_dir": args.data_dir})
+    with lock.holding(settings):
+        check_ledger(settings.layout)
+        with StateStore(settings.layout.state_db) as store:
+            requeued = store.requeue_missing(checksums=args.checksums)
+            counts = store.counts()
+    _print({"files_checked": counts.get("files_archived", 0) + len(requeued), "requeued": requeued})
+    return 0 if not requeued else 1
+
+
+def _cmd_rebuild_ledger(args: argparse.Namespace) -> int:
+    from pipeline.flow import lock
+    from pipeline.ledger import rebuild_ledger
+
+    settings = Settings.load({"data_dir": args.data_dir})
+    with lock.holding(settings):
+        _print(rebuild_ledger(settings.layout))
+    return 0
+
+
 COMMANDS = {"run": _cmd_run, "fetch": _cmd_fetch, "parse": _cmd_parse, "validate": _cmd_validate,
-            "publish": _cmd_publish}
+            "publish": _cmd_publish, "verify": _cmd_verify, "rebuild-ledger": _cmd_rebuild_ledger}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -185,3 +224,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; the next run resumes where this one stopped", file=sys.stderr)
         return 130
+    except OSError as err:  # a read-only or full data directory, a vanished file
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{err.strerror or err}", file=sys.stderr)
+        return 1
+    except Exception as err:  # a bug or an unforeseen failure: the traceback goes to the log only
+        log.debug("traceback", exc_info=True)
+        print(f"error: unexpected {type(err).__name__}: {err} (run with -v for the traceback)", file=sys.stderr)
+        return 1

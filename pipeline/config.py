@@ -117,6 +117,8 @@ class Settings:
     parse_batch_size: int = 20  # papers per mapped parse task in the DAGs
     #: With no watermark and no `since`: harvest the records modified in the last this many days (0 = all).
     first_run_days: int = 30
+    run_lock_wait: float = 30.0  # s a run waits for another run of the same data directory
+    run_lock_stale: float = 6 * 3600.0  # s without a heartbeat after which a run lock counts as abandoned
     vergaderjaar: str | None = None  # only papers of this vergaderjaar ("2019-2020"); never moves the watermark
 
     @property
@@ -176,4 +178,6 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "workers": ("EK_PARSE_WORKERS", at_least(0, int)),
     "parse_batch_size": ("EK_PARSE_BATCH_SIZE", at_least(1, int)),
     "first_run_days": ("EK_FIRST_RUN_DAYS", at_least(0, int)),
+    "run_lock_wait": ("EK_RUN_LOCK_WAIT", at_least(0)),
+    "run_lock_stale": ("EK_RUN_LOCK_STALE", at_least(60)),
 }

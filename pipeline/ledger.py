@@ -5,6 +5,11 @@ and every new stamp adds a version (status "changed"); old versions and their fi
 Each version lists the files (manifestations) it needs in the manifest, which records url,
 sha256, size, archived path, fetched_at and status (pending | archived | failed). Download
 progress is committed file by file, so a crashed harvest resumes where it stopped.
+
+Every committed version, file and watermark is also appended to `raw/ledger.jsonl` beside the
+archive, so that a lost or damaged `state.sqlite` can be rebuilt (`rebuild_ledger`); a ledger
+that is missing, empty or unreadable beside archived or published data stops a run
+(`check_ledger`) instead of starting over.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.config import DataLayout
+from pipeline.errors import PipelineError
+from pipeline.files import sha256_of
 from pipeline.sources.records import SruRecord
 from pipeline.sqlite_wal import open_wal
 
@@ -50,6 +58,15 @@ CREATE TABLE IF NOT EXISTS links (
     from_id TEXT NOT NULL, to_id TEXT NOT NULL, kind TEXT NOT NULL,
     PRIMARY KEY (from_id, to_id, kind));
 """
+
+#: The tables the journal beside the archive keeps, with their keys.
+JOURNALED = {"versions": ("identifier", "version"), "manifest": ("identifier", "version", "manifestation"),
+             "watermarks": ("kind",)}
+
+
+class LedgerUnusable(PipelineError):
+    """The ledger is missing, empty or unreadable where the data directory holds history."""
+
 
 _REPRINT = re.compile(r"^(?P<base>.+)-h\d+$")
 _NUMERIC_ID = re.compile(r"^[a-z]+-\d+$")
@@ -98,9 +115,16 @@ class Recorded:
 class StateStore:
     """SQLite at `path` (WAL), created on demand; safe to open from several processes."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, journal: Path | None = None) -> None:
+        """Open the ledger at `path`, journaling to `journal` (default `raw/ledger.jsonl` beside it)."""
         self.path = Path(path)
-        self._db = open_wal(self.path, _SCHEMA)
+        self.journal = journal if journal is not None else self.path.parent / "raw" / "ledger.jsonl"
+        try:
+            self._db = open_wal(self.path, _SCHEMA)
+        except sqlite3.DatabaseError as err:
+            raise LedgerUnusable(f"{self.path} is not a readable ledger ({err}): restore it from a backup, or "
+                                 f"move it aside and run `python -m pipeline rebuild-ledger --data-dir "
+                                 f"{self.path.parent}`") from None
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA synchronous=NORMAL")
 
@@ -129,6 +153,7 @@ class StateStore:
                 "INSERT INTO watermarks VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET "
                 "modified = max(modified, excluded.modified), updated_at = excluded.updated_at",
                 [(k, modified.isoformat(), now()) for k in kinds])
+        self._journal_rows("watermarks", [(k,) for k in kinds])
 
     # --- versions -----------------------------------------------------------------------------
 
@@ -139,6 +164,9 @@ class StateStore:
             for record in records:
                 out.append(self._record_version(record))
                 self._resolve(record.identifier, 0, RECORD)
+        added = [(r.record.identifier, r.version) for r in out if r.status != "unchanged"]
+        self._journal_rows("versions", added)
+        self._journal_rows("manifest", added)
         return out
 
     def _record_version(self, record: SruRecord) -> Recorded:
@@ -225,12 +253,62 @@ class StateStore:
                 (stored.sha256, stored.size, str(stored.path.relative_to(self.path.parent)), now(),
                  item.identifier, item.version, item.manifestation))
             self._resolve(item.identifier, item.version, item.manifestation)
+        self._journal_rows("manifest", [(item.identifier, item.version, item.manifestation)])
 
     def mark_failed(self, item: PendingFile, kind: str, message: str) -> None:
         with self._db:
             self._db.execute("UPDATE manifest SET status = 'failed' WHERE identifier = ? AND version = ? "
                              "AND manifestation = ?", (item.identifier, item.version, item.manifestation))
             self._upsert_error(item.identifier, item.version, item.manifestation, item.url, kind, message)
+
+    def requeue_missing(self, checksums: bool = False) -> list[dict[str, Any]]:
+        """Archived files that are gone or changed (size, or sha256 with `checksums`) are marked
+        pending again, so that the next download fetches them; returns what was requeued."""
+        requeued = []
+        for row in self._db.execute("SELECT identifier, version, manifestation, path, size, sha256 FROM manifest "
+                                    "WHERE status = 'archived'").fetchall():
+            path = self.path.parent / row["path"]
+            problem = ("missing" if not path.exists() else "size differs" if path.stat().st_size != row["size"]
+                       else "sha256 differs" if checksums and sha256_of(path) != row["sha256"] else "")
+            if problem:
+                requeued.append({**{k: row[k] for k in ("identifier", "version", "manifestation", "path")},
+                                 "problem": problem})
+        with self._db:
+            self._db.executemany("UPDATE manifest SET status = 'pending' WHERE identifier = ? AND version = ? AND "
+                                 "manifestation = ?", [(r["identifier"], r["version"], r["manifestation"])
+                                                       for r in requeued])
+        return requeued
+
+    # --- the journal beside the archive -------------------------------------------------------
+
+    def _journal_rows(self, table: str, keys: Sequence[tuple[Any, ...]]) -> None:
+        """Append the committed rows of `table` with these keys (prefixes of the key) to the journal."""
+        if not keys:
+            return
+        columns = JOURNALED[table][: len(keys[0])]
+        where = " AND ".join(f"{c} = ?" for c in columns)
+        lines = [json.dumps({"table": table, "row": dict(row)}, ensure_ascii=False) + "\n"
+                 for key in keys for row in self._db.execute(f"SELECT * FROM {table} WHERE {where}", key)]
+        self.journal.parent.mkdir(parents=True, exist_ok=True)
+        with self.journal.open("a", encoding="utf-8") as out:
+            out.write("".join(lines))
+
+    def replay(self, lines: Iterable[str]) -> int:
+        """Write journaled rows back (the last one of a key wins); returns how many were read."""
+        columns = {t: [r[1] for r in self._db.execute(f"PRAGMA table_info({t})")] for t in JOURNALED}
+        count = 0
+        with self._db:
+            for line in lines:
+                try:
+                    entry = json.loads(line)
+                    table, row = entry["table"], entry["row"]
+                except (ValueError, KeyError, TypeError):
+                    continue  # a line torn by a crash
+                if table in columns and set(row) == set(columns[table]):
+                    self._db.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(columns[table])}) VALUES "
+                                     f"({', '.join('?' * len(columns[table]))})", [row[c] for c in columns[table]])
+                    count += 1
+        return count
 
     # --- errors -------------------------------------------------------------------------------
 
@@ -297,3 +375,59 @@ def _derive_links(rows: Sequence[sqlite3.Row]) -> list[tuple[str, str, str]]:
         if replaced_by := json.loads(row["record"]).get("is_replaced_by"):
             links.append((ident, replaced_by, "replaced_by"))
     return links
+
+
+def _history(layout: DataLayout) -> str:
+    """What the data directory holds besides the ledger ("" when nothing)."""
+    held = []
+    if layout.raw.exists() and any(p.is_file() and p.name != "ledger.jsonl" for p in layout.raw.rglob("*")):
+        held.append("archived files in raw/")
+    if layout.releases.exists() and any(layout.releases.iterdir()):
+        held.append("releases in published/")
+    return " and ".join(held)
+
+
+def check_ledger(layout: DataLayout) -> None:
+    """Stop a run that would start over: the ledger missing, empty or unreadable beside history."""
+    history = _history(layout)
+    if not history:
+        return
+    if not layout.state_db.exists():
+        state = "missing"
+    else:
+        with StateStore(layout.state_db) as store:
+            state = "" if store.counts()["versions"] else "empty"
+    if state:
+        raise LedgerUnusable(
+            f"the ledger {layout.state_db} is {state} but {layout.root} holds {history}: starting over would "
+            f"skip that history; restore state.sqlite from a backup, or rebuild it with "
+            f"`python -m pipeline rebuild-ledger --data-dir {layout.root}`")
+
+
+def rebuild_ledger(layout: DataLayout) -> dict[str, Any]:
+    """A new ledger from `raw/ledger.jsonl`: versions, files and watermarks as they were committed;
+    archived files that are gone are marked pending. A damaged ledger is moved aside first."""
+    journal = layout.raw / "ledger.jsonl"
+    if not journal.exists():
+        raise LedgerUnusable(f"no journal {journal} to rebuild the ledger from")
+    moved = ""
+    if layout.state_db.exists():
+        try:
+            with StateStore(layout.state_db) as store:
+                versions = store.counts()["versions"]
+        except LedgerUnusable:
+            versions = 0
+        if versions:
+            raise LedgerUnusable(f"the ledger {layout.state_db} holds {versions} version(s): nothing to rebuild")
+        moved = str(layout.state_db.with_name(f"state.sqlite.broken-{now().replace(':', '')}"))
+        for suffix in ("", "-wal", "-shm"):
+            old = Path(f"{layout.state_db}{suffix}")
+            if old.exists():
+                old.rename(f"{moved}{suffix}")
+    with StateStore(layout.state_db) as store:
+        with journal.open(encoding="utf-8") as lines:
+            read = store.replay(lines)
+        requeued = store.requeue_missing()
+        links = store.refresh_links()
+        counts = store.counts()
+    return {"rows_read": read, "moved_aside": moved, "requeued_files": len(requeued), "links": links, **counts}

@@ -15,6 +15,7 @@ import pytest
 
 from pipeline.config import Settings
 from pipeline.errors import QualityGateFailed
+from pipeline.files import sha256_of
 from pipeline.flow.run import run
 from pipeline.normalise.samples import sample_corpus, sample_paper
 from pipeline.normalise.schemas import TABLES
@@ -23,7 +24,7 @@ from pipeline.parse.store import ParsedStore
 from pipeline.parse.structure.parties import known_party_codes
 from pipeline.publish.catalog import main as catalog_main
 from pipeline.publish.postgres import current_postgres_release, publish_postgres
-from pipeline.publish.release import PublishLocked, publish_lock, sha256_of
+from pipeline.publish.release import PublishLocked, publish_lock
 from pipeline.publish.stage import current_release, publish_batch
 from pipeline.quality.stage import QualityReport
 

@@ -326,6 +326,9 @@ def download_pending(settings: Settings, http: PoliteClient | None = None) -> Do
     progress = Progress("download")
     with StateStore(settings.layout.state_db) as store, _client(settings, http) as client:
         requests_before = client.requests
+        for gone in store.requeue_missing():
+            log.warning("%s %s: archived file %s is %s: fetching it again", gone["identifier"],
+                        gone["manifestation"], gone["path"], gone["problem"])
         pending = store.pending_files()
         log.info("%d file(s) to download", len(pending))
         for item in pending:

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,6 +33,15 @@ def new_run_id(now: datetime | None = None) -> str:
     """Sortable, unique enough for one data directory: `20261128T131500123Z`."""
     now = now or datetime.now(UTC)
     return now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond // 1000:03d}Z"
+
+
+def unique_run_id(layout: DataLayout) -> str:
+    """A run id no earlier run of this data directory has (take it holding the run lock)."""
+    taken = {p.name.removesuffix(".json") for p in layout.runs.iterdir()} if layout.runs.exists() else set()
+    now = datetime.now(UTC)
+    while (run_id := new_run_id(now)) in taken:
+        now += timedelta(milliseconds=1)
+    return run_id
 
 
 @dataclass

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pipeline.config import Settings
-from pipeline.flow import steps
-from pipeline.flow.journal import RunSummary, new_run_id
+from pipeline.flow import lock, steps
+from pipeline.flow.journal import RunSummary
 from pipeline.flow.params import RunContext
+from pipeline.ledger import check_ledger
 
 
 def run(settings: Settings, *, fetch: bool = True, fetch_only: bool = False, rebuild: bool = False) -> RunSummary:
@@ -16,9 +17,15 @@ def run(settings: Settings, *, fetch: bool = True, fetch_only: bool = False, reb
     `fetch=False` asks nothing of the source; `fetch_only` stops after the harvest; `rebuild`
     builds and validates the tables even when nothing is new. A failing step's error is raised
     after the summary is written."""
-    settings.layout.ensure()
-    run = RunContext(run_id=new_run_id(), settings=settings)
     started_at = datetime.now(UTC).isoformat()
+    settings.layout.ensure()
+    with lock.holding(settings) as run_id:
+        if fetch:  # a harvest on a lost ledger would start over and skip the history
+            check_ledger(settings.layout)
+        return _steps(RunContext(run_id, settings), started_at, fetch=fetch, fetch_only=fetch_only, rebuild=rebuild)
+
+
+def _steps(run: RunContext, started_at: str, *, fetch: bool, fetch_only: bool, rebuild: bool) -> RunSummary:
     try:
         if fetch:
             steps.harvest(run)

@@ -7,20 +7,29 @@ the next step (an XCom between tasks).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from pipeline.config import Settings
 from pipeline.errors import InvalidParameter, PipelineError, QualityGateFailed
+from pipeline.flow import lock
 from pipeline.flow.backfill import mark_backfilled, window_settings
 from pipeline.flow.journal import NOTHING_NEW, RunJournal, RunSummary, summarise
+from pipeline.flow.lock import RunLocked
 from pipeline.flow.params import RunContext
+from pipeline.ledger import LedgerUnusable, check_ledger
+
+log = logging.getLogger(__name__)
 
 #: Errors a retry cannot fix: an Airflow task fails at once.
-PERMANENT_ERRORS: tuple[type[PipelineError], ...] = (InvalidParameter, QualityGateFailed)
+PERMANENT_ERRORS: tuple[type[PipelineError], ...] = (InvalidParameter, QualityGateFailed, RunLocked, LedgerUnusable)
 
 
 def journal_of(run: RunContext) -> RunJournal:
+    """The run's journal, after renewing the run's hold on the data directory (RunLocked when lost)."""
+    lock.renew(run.settings.layout, run.run_id)
     return RunJournal(run.settings.layout, run.run_id)
 
 
@@ -55,6 +64,7 @@ def plan_parse(run: RunContext) -> list[list[str]]:
     """The papers to parse (largest first), in batches of `parse_batch_size`."""
     from pipeline.parse.stage import batches, pending_keys
 
+    lock.renew(run.settings.layout, run.run_id)
     return batches(pending_keys(run.settings), run.settings.parse_batch_size)
 
 
@@ -67,25 +77,45 @@ def parse(run: RunContext, keys: list[str], *, task: str = "parse", in_processes
     return journal_of(run).run("parse", lambda: call(run.settings, keys), task=task, papers=keys).to_dict()
 
 
-def nothing_new(run: RunContext, planned: int) -> bool:
-    """True when no paper was to be parsed, no re-parse was asked and a release exists."""
-    if planned or run.settings.reparse:
-        return False
-    from pipeline.publish.stage import current_release
+def publication_needed(run: RunContext, planned: int) -> str:
+    """Why this run must build a release; '' when the current release already holds every parsed
+    paper (an interrupted publish is finished by the next run, whatever it died in)."""
+    if planned:
+        return f"{planned} paper(s) to parse"
+    if run.settings.reparse:
+        return "a re-parse was asked for"
+    from pipeline.publish.stage import current_release, unpublished
 
-    return current_release(run.settings) is not None
+    current = current_release(run.settings)
+    if current is None:
+        return "no release yet"
+    if missing := unpublished(run.settings, current):
+        return f"{len(missing)} parsed paper version(s) not in release {current.release_id} ({', '.join(missing[:5])})"
+    return ""
 
 
-def normalise(run: RunContext, planned: int, *, rebuild: bool = False) -> dict[str, Any] | None:
+def normalise(run: RunContext, planned: int, *, rebuild: bool = False,
+              postgres_dsn: str | None = None) -> dict[str, Any] | None:
     """Build the run's tables from the parsed papers, or None when there is nothing new
-    (`rebuild`: build even then)."""
+    (`rebuild`: build even then). With nothing new the publish targets are checked instead: a
+    catalog or PostgreSQL left on another release is brought to the current one."""
     from pipeline.normalise.stage import build_batch
+    from pipeline.publish.stage import reconcile_targets
 
     journal = journal_of(run)
-    if not rebuild and nothing_new(run, planned):
+    reason = "a rebuild was asked for" if rebuild else publication_needed(run, planned)
+    if not reason:
+        settings = _with_dsn(run, postgres_dsn)
+        journal.run("reconcile", lambda: reconcile_targets(settings))
         journal.run("normalise", lambda: {NOTHING_NEW: True})
         return None
+    log.info("building a release: %s", reason)
     return journal.run("normalise", lambda: build_batch(run.settings, run.run_id)).to_dict()
+
+
+def _with_dsn(run: RunContext, postgres_dsn: str | None) -> Settings:
+    """The run's settings with the publish target an Airflow Connection names, if any."""
+    return replace(run.settings, postgres_dsn=postgres_dsn or run.settings.postgres_dsn)
 
 
 def validate(run: RunContext, batch: Mapping[str, Any]) -> dict[str, Any]:
@@ -121,12 +151,22 @@ def publish(run: RunContext, validated: Mapping[str, Any], *, postgres_dsn: str 
     from pipeline.publish.stage import publish_batch
     from pipeline.quality.stage import QualityReport
 
-    settings = replace(run.settings, postgres_dsn=postgres_dsn or run.settings.postgres_dsn)
+    settings = _with_dsn(run, postgres_dsn)
     batch, report = Batch.from_dict(validated["batch"]), QualityReport(**validated["quality"])
     return journal_of(run).run("publish", lambda: publish_batch(settings, batch, report)).to_dict()
 
 
-def finish(run: RunContext, *, started_at: str) -> RunSummary:
+def begin(run: RunContext, owner: str) -> None:
+    """Take the data directory for this run (a DAG's configure task) and refuse to start over
+    on a missing or damaged ledger."""
+    lock.acquire(run.settings, owner, run.run_id)
+    check_ledger(run.settings.layout)
+
+
+def finish(run: RunContext, *, started_at: str, release_lock: bool = False) -> RunSummary:
     """The run summary from the journal, written to `runs/<run_id>.json`."""
-    return summarise(journal_of(run), started_at=started_at, airflow_run_id=run.airflow_run_id,
-                     publish=run.settings.publish)
+    summary = summarise(RunJournal(run.settings.layout, run.run_id), started_at=started_at,
+                        airflow_run_id=run.airflow_run_id, publish=run.settings.publish)
+    if release_lock:
+        lock.release(run.settings.layout, run.run_id)
+    return summary

@@ -88,6 +88,13 @@ class ParsedStore:
     def load(self, identifier: str, version: int) -> ParsedPaper:
         return ParsedPaper.from_json(json.loads(self.path(identifier, version).read_text("utf-8")))
 
+    def keys(self) -> set[tuple[str, int]]:
+        """(identifier, version) of every stored parse, read from the file names only."""
+        if not self.root.exists():
+            return set()
+        return {(file.parent.name, int(file.stem[1:])) for file in self.root.glob("*/v*.json")
+                if file.stem[1:].isdigit()}
+
     def iter_all(self) -> Iterator[ParsedPaper]:
         """Every stored version, ordered by identifier then version (history included)."""
         if not self.root.exists():

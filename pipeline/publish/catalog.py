@@ -54,6 +54,19 @@ def build_catalog(release: Release, target: Path, party_codes: list[str]) -> Pat
     return tmp
 
 
+def catalog_release(catalog: Path) -> str | None:
+    """The release id the catalog serves, None when there is no readable catalog."""
+    import duckdb
+
+    if not catalog.exists():
+        return None
+    try:
+        with duckdb.connect(str(catalog), read_only=True) as con:
+            return con.execute("SELECT release_id FROM release_info").fetchone()[0]
+    except duckdb.Error:
+        return None
+
+
 def install_catalog(tmp: Path, target: Path) -> None:
     """Atomically replace the catalog with a built one."""
     os.replace(tmp, target)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -27,7 +26,7 @@ import pyarrow.parquet as pq
 import pipeline
 from pipeline.config import Settings
 from pipeline.errors import PipelineError
-from pipeline.files import write_json
+from pipeline.files import sha256_of, write_json
 from pipeline.normalise.schemas import SCHEMA_VERSION, TABLES
 from pipeline.normalise.stage import PART_FILE, write_table
 
@@ -79,14 +78,6 @@ def publish_lock(settings: Settings, wait_seconds: float = 30.0) -> Iterator[Non
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def source_watermark(document_files: list[Path]) -> str:
     """The newest SRU change stamp among the published papers ("" when there are none)."""
     stamps = [pc.max(pq.read_table(p, columns=["changed_at"]).column("changed_at")).as_py() for p in document_files]
@@ -133,6 +124,24 @@ def load_release(path: Path) -> Release:
     return Release(release_id=path.name, path=path, manifest=json.loads((path / MANIFEST).read_text("utf-8")))
 
 
+SWITCHED = "switched.json"
+
+
+def switched_ids(settings: Settings) -> list[str] | None:
+    """Ids of the releases ever made current, oldest first (None in a data directory from before
+    this list was kept)."""
+    path = settings.layout.published / SWITCHED
+    return json.loads(path.read_text("utf-8")) if path.exists() else None
+
+
+def record_switch(settings: Settings, release: Release, *, undo: bool = False) -> None:
+    """Add `release` to the releases ever made current (before the switch), or take it out again
+    (`undo`, when the switch failed)."""
+    existing = release_ids(settings)
+    ids = [r for r in (switched_ids(settings) or existing) if r != release.release_id and r in existing]
+    write_json(settings.layout.published / SWITCHED, ids if undo else [*ids, release.release_id])
+
+
 def switch_current(settings: Settings, release: Release) -> None:
     """Point `published/current` at `release` in one rename."""
     link = settings.layout.published / CURRENT
@@ -167,6 +176,15 @@ def prune_releases(settings: Settings, keep: int) -> list[str]:
     return doomed
 
 
+def orphan_ids(settings: Settings) -> list[str]:
+    """Releases written but never made current (a publisher killed before its switch)."""
+    current = read_current(settings)
+    switched = switched_ids(settings)
+    if switched is None:  # before the list was kept: what is newer than the current release
+        return [r for r in release_ids(settings) if current is None or r > current.release_id]
+    return [r for r in release_ids(settings) if r not in switched and (current is None or r != current.release_id)]
+
+
 def release_ids(settings: Settings) -> list[str]:
     """Ids of the releases in the data directory, oldest first."""
     root = settings.layout.releases
@@ -174,10 +192,12 @@ def release_ids(settings: Settings) -> list[str]:
 
 
 def prune_temporaries(settings: Settings) -> list[str]:
-    """Delete what a publisher killed mid-way left behind: `.tmp-*` releases, links and catalogs.
-    Call it holding the publish lock; returns the deleted names."""
+    """Delete what a publisher killed mid-way left behind: `.tmp-*` releases, links and catalogs,
+    and releases that were never made current. Call it holding the publish lock; returns the
+    deleted names."""
     published = settings.layout.published
     doomed = [*published.glob(".tmp-*"), *settings.layout.releases.glob(".tmp-*")] if published.exists() else []
+    doomed += [settings.layout.releases / r for r in orphan_ids(settings)]
     for path in doomed:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)

@@ -24,7 +24,7 @@ from pipeline.files import write_json
 from pipeline.normalise.schemas import TABLES
 from pipeline.normalise.stage import PART_FILE, Batch, write_table
 from pipeline.parse.structure.parties import known_party_codes
-from pipeline.publish.catalog import build_catalog, install_catalog
+from pipeline.publish.catalog import build_catalog, catalog_release, install_catalog
 from pipeline.publish.release import (
     Release,
     create_release,
@@ -33,6 +33,7 @@ from pipeline.publish.release import (
     prune_temporaries,
     publish_lock,
     read_current,
+    record_switch,
     release_ids,
     restore_current,
     switch_current,
@@ -100,9 +101,11 @@ def _switch(settings: Settings, release: Release, previous: Release | None, cata
 
         publish_postgres(dsn, release, known_party_codes())
     try:
+        record_switch(settings, release)
         switch_current(settings, release)
         install_catalog(catalog_tmp, settings.layout.catalog)  # last: nothing can fail after it
     except BaseException:
+        record_switch(settings, release, undo=True)
         restore_current(settings, previous)
         if dsn:
             from pipeline.publish.postgres import restore_postgres
@@ -143,6 +146,41 @@ def quarantine_batch(settings: Settings, batch: Batch, report: QualityReport) ->
     (target / "report.md").write_text(_report_markdown(batch, report, previous), encoding="utf-8")
     log.warning("quarantined batch %s in %s: %s", batch.run_id, target, json.dumps(report.critical_failures[:3]))
     return target
+
+
+def unpublished(settings: Settings, release: Release) -> list[str]:
+    """Parsed paper versions (`identifier@version`) that `release` does not hold."""
+    from pipeline.parse.store import ParsedStore, version_key
+
+    published = {(row["identifier"], row["version"]) for path in release.files("documents")
+                 for row in pq.read_table(path, columns=["identifier", "version"]).to_pylist()}
+    return sorted(version_key(*key) for key in ParsedStore(settings.layout.parsed).keys() - published)
+
+
+def reconcile_targets(settings: Settings) -> dict[str, object]:
+    """Bring the DuckDB catalog and PostgreSQL to the current release where a publisher killed
+    between its PostgreSQL commit and its switch left them apart; returns what was repaired."""
+    repaired: dict[str, str] = {}
+    with publish_lock(settings):
+        if leftovers := prune_temporaries(settings):
+            log.warning("removed %d leftover(s) of an interrupted publish: %s", len(leftovers), leftovers)
+        current = read_current(settings)
+        if current is None:
+            return {"release_id": None, "repaired": repaired}
+        catalog = catalog_release(settings.layout.catalog)
+        if catalog != current.release_id:
+            install_catalog(build_catalog(current, settings.layout.catalog, known_party_codes()), settings.layout.catalog)
+            repaired["catalog"] = f"{catalog} -> {current.release_id}"
+        if settings.postgres_dsn:
+            from pipeline.publish.postgres import current_postgres_release, publish_postgres
+
+            served = current_postgres_release(settings.postgres_dsn)
+            if served != current.release_id:
+                publish_postgres(settings.postgres_dsn, current, known_party_codes())
+                repaired["postgres"] = f"{served} -> {current.release_id}"
+    for target, change in repaired.items():
+        log.warning("%s served another release than the current one: repaired (%s)", target, change)
+    return {"release_id": current.release_id, "repaired": repaired}
 
 
 def current_release(settings: Settings) -> Release | None:

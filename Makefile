@@ -20,7 +20,7 @@ run: setup
 	$(PY) -m pipeline run --data-dir $(DATA_DIR)
 
 demo: setup
-	$(PY) -m pipeline demo --data-dir demo-data
+	$(PY) -m replay demo --data-dir demo-data
 
 test: setup
 	$(PY) -m pytest -q

@@ -35,9 +35,10 @@ sys.path.insert(0, str(ROOT))
 from pipeline.parse.pdf import parse_pdf  # noqa: E402
 from pipeline.parse.stage import largest_first, parse_pool  # noqa: E402
 from tests.support.papergen import LAYOUT_A, LAYOUT_B, kst_27925_aa, render  # noqa: E402
+from tests.support.paths import AH_PDF, AH_XML, KST_PDF, KST_XML  # noqa: E402
 
-REALDATA = ROOT.parent / "shared" / "realdata" / "woo-besluit-broncode-PLOOI" / "repository.overheid.nl" / "frbr"
-REAL_PAPERS = ("officielepublicaties/kst/32545/kst-32545-143/1", "officielepublicaties/ah-tk/20202021/ah-tk-20202021-3235/1")
+#: The real official PDFs with their official XML (the ground truth).
+REAL_PAPERS = ((KST_PDF, KST_XML), (AH_PDF, AH_XML))
 
 
 def make_long_paper(workdir: Path, pages: int) -> Path:
@@ -132,10 +133,9 @@ def print_paragraph_boundaries() -> None:
 
     wrong, total = generated_page_break_errors()
     print(f"page breaks decided wrongly: {wrong}/{total} over the generated papers")
-    for version in map(REALDATA.joinpath, REAL_PAPERS):
-        name = version.parent.name
-        missed, paragraphs = xml_paragraph_misses(version / "pdf" / f"{name}.pdf", version / "xml" / f"{name}.xml")
-        print(f"{name}: {missed}/{paragraphs} official XML paragraphs without a matching PDF block")
+    for pdf, xml in REAL_PAPERS:
+        missed, paragraphs = xml_paragraph_misses(pdf, xml)
+        print(f"{pdf.stem}: {missed}/{paragraphs} official XML paragraphs without a matching PDF block")
 
 
 def main() -> int:

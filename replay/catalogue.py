@@ -1,8 +1,9 @@
 """What the replay server serves: SRU records (real or generated) and the files they point to.
 
 A `Catalogue` holds records as `<sru:record>` XML with every file URL written as
-`{BASE}/frbr/...`; the server puts its own address in. `recorded_catalogue()` bundles real
-responses and files (see recorded/SOURCES.md); `generated_catalogue()` makes any number of
+`{BASE}/frbr/...`; the server puts its own address in. `recorded_catalogue()` serves the real
+SRU responses and FRBR files of tests/fixtures/real (its SOURCES.md names where each comes from)
+and the papers typeset into tests/fixtures/generated; `generated_catalogue()` makes any number of
 synthetic Eerste Kamer and Tweede Kamer records with small, valid files.
 """
 
@@ -23,8 +24,8 @@ from pipeline.config import EERSTE_KAMER
 from pipeline.sources import vergaderjaar
 from pipeline.sources.records import SruRecord
 from pipeline.sources.sru import NS, normalise_dossier
+from tests.support.paths import FRBR, GENERATED, REALDATA
 
-RECORDED = Path(__file__).resolve().parent / "recorded"
 BASE = "{BASE}"
 TWEEDE_KAMER = "Tweede Kamer der Staten-Generaal"
 #: Namespace declarations of a real response root (lawgraph fixture), in its order.
@@ -208,18 +209,24 @@ class Catalogue:
 
 # --- recorded ---------------------------------------------------------------------------------
 
-#: The record files bundled under recorded/sru/, in the order their records are added.
+_PLOOI = REALDATA / "woo-besluit-broncode-PLOOI"
+#: The real SRU responses, in the order their records are added (the first of an identifier wins):
+#: an Eerste Kamer page (dossier 36867), EK Handelingen among Tweede Kamer records, the page whose
+#: three publications have their files in FRBR, and single records of other kinds.
 RECORD_SOURCES = (
-    "sru_eerstekamer_kamerstukken_page.xml", "plooi_sru_record_handeling.xml", "plooi_dcn_oep_unit_sru.xml",
-    "plooi_repository_sru.xml", "plooi_sru_record_kst.xml", "plooi_sru_record_bijlage.xml",
-    "plooi_sru_record_kv_onopgemaakt.xml",
+    REALDATA / "lawgraph" / "sru_eerstekamer_kamerstukken_page.xml",
+    _PLOOI / "dcn-oep-unit" / "sru_record_handeling.xml",
+    _PLOOI / "dcn-oep-unit" / "sru.xml",
+    _PLOOI / "repository.overheid.nl" / "sru.xml",
+    _PLOOI / "dcn-oep-unit" / "sru_record_kst.xml",
+    _PLOOI / "dcn-oep-unit" / "sru_record_bijlage.xml",
+    _PLOOI / "dcn-oep-unit" / "sru_record_kv_onopgemaakt.xml",
 )
-_FRBR = RECORDED / "frbr" / "officielepublicaties"
 #: Real publications with real files (their own).
 REAL_FILES = {
-    "kst-32545-143": _FRBR / "kst/32545/kst-32545-143/1",
-    "ah-tk-20202021-3235": _FRBR / "ah-tk/20202021/ah-tk-20202021-3235/1",
-    "blg-1007826": _FRBR / "blg/onopgemaakt/blg-1007826/1",
+    "kst-32545-143": FRBR / "kst/32545/kst-32545-143/1",
+    "ah-tk-20202021-3235": FRBR / "ah-tk/20202021/ah-tk-20202021-3235/1",
+    "blg-1007826": FRBR / "blg/onopgemaakt/blg-1007826/1",
 }
 #: Real Eerste Kamer records have no real files offline: they get the real files of a publication
 #: of the same kind. (publicatienaam, onopgemaakt?) -> publication in REAL_FILES.
@@ -250,22 +257,21 @@ def _recorded_files(entry_xml: str, index: Mapping[str, tuple[str, ...]]) -> dic
 
 
 def recorded_catalogue() -> Catalogue:
-    """The bundled real records and files; deterministic (same content every call)."""
+    """The real records and files, and the typeset papers; deterministic (same content every call)."""
     catalogue = Catalogue()
-    for name in RECORD_SOURCES:
-        for xml in _RECORD.findall((RECORDED / "sru" / name).read_text(encoding="utf-8")):
+    for source in RECORD_SOURCES:
+        for xml in _RECORD.findall(source.read_text(encoding="utf-8")):
             index = index_of(xml)
             if index["dt.identifier"][0] not in catalogue.entries:
                 catalogue.add(xml, _recorded_files(xml, index))
     for fields in TYPESET_EK_PAPERS:
-        catalogue.add(fields, files={"pdf": TYPESET / f"{fields['identifier']}.pdf"})
+        catalogue.add(fields, files={"pdf": GENERATED / f"{fields['identifier']}.pdf"})
     return catalogue
 
 
 #: Eerste Kamer papers typeset by the test-paper generator (tests/support/papergen.py) in the
 #: official layout, with their ground truth beside them: the seed paper kst-27925-AA and two
 #: composed ones. They give the demo committees, questions and answers and references.
-TYPESET = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "generated"
 _BDO = "Bestrijding internationaal terrorisme"
 TYPESET_EK_PAPERS: tuple[dict[str, Any], ...] = (
     {"identifier": "kst-27925-AA", "title": f"{_BDO}; Verslag van een schriftelijk overleg",

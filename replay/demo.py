@@ -1,33 +1,26 @@
-"""The offline demo: the whole pipeline against the bundled recorded data, served on 127.0.0.1."""
+"""The offline demo: the pipeline's own `run` command against the recorded data, served on 127.0.0.1."""
 
 from __future__ import annotations
 
-import logging
-import sys
-from datetime import date
 from pathlib import Path
 
+from pipeline import cli
 from pipeline.config import Settings
-
-log = logging.getLogger(__name__)
+from replay.catalogue import recorded_catalogue
+from replay.server import ReplayServer
 
 #: The recorded data goes back to 2020; start well before it.
-DEMO_SINCE = date(2000, 1, 1)
+DEMO_SINCE = "2000-01-01"
 
 
 def run_demo(data_dir: Path) -> int:
     """Serve the recorded catalogue, run every stage into `data_dir`, print what was published."""
-    from pipeline.runner import run
-    from replay.catalogue import recorded_catalogue
-    from replay.server import ReplayServer
-
     with ReplayServer(recorded_catalogue()) as server:
-        log.info("replaying recorded data at %s", server.sru_url)
-        settings = Settings(data_dir=data_dir, sru_url=server.sru_url, max_rps=0, since=DEMO_SINCE)
-        summary = run(settings)
-    print(f"demo run {summary.run_id}: {summary.outcome}", file=sys.stderr)
-    print_catalog(settings.layout.catalog)
-    return 0
+        code = cli.main(["run", "--data-dir", str(data_dir), "--sru-url", server.sru_url,
+                         "--max-rps", "0", "--since", DEMO_SINCE])
+    if code == 0:
+        print_catalog(Settings(data_dir=data_dir).layout.catalog)
+    return code
 
 
 def print_catalog(catalog: Path) -> None:

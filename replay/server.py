@@ -78,7 +78,7 @@ class RequestLog:
 
 
 def _diagnostic_response(uri: str, message: str) -> bytes:
-    """Exactly the shape of the real diagnostic (recorded/sru/sru_unknown_index_diagnostic.xml)."""
+    """Exactly the shape of the real one (tests/fixtures/real/lawgraph/sru_unknown_index_diagnostic.xml)."""
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><searchRetrieveResponse '
             'xmlns="http://docs.oasis-open.org/ns/search-ws/sruResponse" xmlns:ns2="http://docs.oasis-open.org/ns/'
             'search-ws/xcql" xmlns:ns3="http://docs.oasis-open.org/ns/search-ws/diagnostic" xmlns:ns4="http://'

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real data beside the project, and a PostgreSQL database per test run."""
+"""Shared fixtures: a PostgreSQL database per test run. Fixture files: tests/support/paths.py."""
 
 from __future__ import annotations
 
@@ -6,22 +6,10 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED = PROJECT_ROOT.parent / "shared"
-REALDATA = SHARED / "realdata"
-FRBR = REALDATA / "woo-besluit-broncode-PLOOI" / "repository.overheid.nl" / "frbr" / "officielepublicaties"
-KST_PDF = FRBR / "kst/32545/kst-32545-143/1/pdf/kst-32545-143.pdf"
-KST_XML = FRBR / "kst/32545/kst-32545-143/1/xml/kst-32545-143.xml"
-AH_PDF = FRBR / "ah-tk/20202021/ah-tk-20202021-3235/1/pdf/ah-tk-20202021-3235.pdf"
-AH_XML = FRBR / "ah-tk/20202021/ah-tk-20202021-3235/1/xml/ah-tk-20202021-3235.xml"
-SCAN_PDF = FRBR / "blg/onopgemaakt/blg-1007826/1/pdf/blg-1007826.pdf"
-SEED_TEXT = SHARED / "seed" / "kst-27925-AA.txt"
 
 PG_ADMIN_DSN = os.environ.get("EK_TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 

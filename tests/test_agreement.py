@@ -6,7 +6,6 @@ import copy
 from pathlib import Path
 
 import pytest
-from conftest import AH_XML, KST_XML
 
 from pipeline.model import Block, Document, Footnote, QAPair
 from pipeline.parse.agreement import (
@@ -22,8 +21,8 @@ from pipeline.parse.agreement import (
 )
 from pipeline.parse.textsim import word_similarity, words
 from pipeline.parse.xml import parse_official_xml
+from tests.support.paths import AH_XML, KST_XML, OFFICIAL_XML, SEED_TEXT
 
-FIXTURES = Path(__file__).parent / "fixtures" / "xml"
 AH_FOOTER = "Tweede Kamer, vergaderjaar 2020–2021, Aanhangsel {page}"
 
 
@@ -55,7 +54,7 @@ def test_xml_with_body_text_is_chosen() -> None:
 
 
 def test_pdf_is_chosen_when_the_xml_holds_no_text() -> None:
-    empty = parse_official_xml(FIXTURES / "ag-ek-niet-beschikbaar.xml")
+    empty = parse_official_xml(OFFICIAL_XML / "ag-ek-niet-beschikbaar.xml")
     pdf = _as_pdf(parse_official_xml(KST_XML))
     chosen, reason = choose_source(pdf, empty)
     assert chosen == "pdf"
@@ -72,13 +71,13 @@ def test_pdf_is_chosen_without_xml_and_says_when_it_has_no_text() -> None:
 
 
 def test_an_empty_xml_alone_is_still_the_source_and_nothing_is_nothing() -> None:
-    empty = parse_official_xml(FIXTURES / "metadata-only.xml")
+    empty = parse_official_xml(OFFICIAL_XML / "metadata-only.xml")
     chosen, reason = choose_source(None, empty)
     assert chosen == "xml" and "no body text" in reason
     assert choose_source(None, None) == ("", "neither a PDF nor an official XML could be parsed")
 
 
-@pytest.mark.parametrize("path", [KST_XML, AH_XML, FIXTURES / "kst-27925-AA-ek.xml"])
+@pytest.mark.parametrize("path", [KST_XML, AH_XML, OFFICIAL_XML / "kst-27925-AA-ek.xml"])
 def test_identical_parses_agree_fully(path: Path) -> None:
     xml = parse_official_xml(path)
     result = measure_agreement(_as_pdf(xml), xml)
@@ -120,7 +119,7 @@ def test_small_reading_slips_stay_within_agreement() -> None:
 
 
 def test_missing_or_changed_footnotes_fail() -> None:
-    xml = parse_official_xml(FIXTURES / "kst-27925-AA-ek.xml")
+    xml = parse_official_xml(OFFICIAL_XML / "kst-27925-AA-ek.xml")
     lost = _as_pdf(xml)
     lost.footnotes = lost.footnotes[:-1]
     result = measure_agreement(lost, xml)
@@ -172,15 +171,12 @@ def test_agreement_is_plain_json() -> None:
 def test_agreement_is_only_measured_between_two_texts() -> None:
     xml = parse_official_xml(KST_XML)
     assert agreement_for(_as_pdf(xml), xml) == measure_agreement(_as_pdf(xml), xml)
-    empty = parse_official_xml(FIXTURES / "ag-ek-niet-beschikbaar.xml")
+    empty = parse_official_xml(OFFICIAL_XML / "ag-ek-niet-beschikbaar.xml")
     assert measure_agreement(_as_pdf(xml), empty)["text_similarity"] < 0.1  # what a blind measure says
     assert agreement_for(_as_pdf(xml), empty) is None
     scan = Document(source="pdf", source_path="scan.pdf", pages=1, has_text_layer=False)
     assert agreement_for(scan, xml) is None
     assert agreement_for(None, xml) is None and agreement_for(_as_pdf(xml), None) is None
-
-
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "kst-27925-AA.txt"
 
 
 def _damaged_words(text: str) -> list[str]:
@@ -194,7 +190,7 @@ def _damaged_words(text: str) -> list[str]:
 
 
 def test_long_texts_are_compared_in_anchored_chunks_with_the_same_result() -> None:
-    seed = SEED.read_text("utf-8")
+    seed = SEED_TEXT.read_text("utf-8")
     damaged = _damaged_words(seed)
     full = word_similarity(seed, " ".join(damaged))
     assert full < 0.995
@@ -205,7 +201,7 @@ def test_long_texts_are_compared_in_anchored_chunks_with_the_same_result() -> No
 
 
 def test_text_without_anchors_is_still_cut_into_bounded_chunks() -> None:
-    block = words(SEED.read_text("utf-8"))[:1000]
+    block = words(SEED_TEXT.read_text("utf-8"))[:1000]
     repeated = block * 4  # no run of words occurs once: no anchors
     cuts = chunk_cuts(repeated, repeated, 400)
     assert all(i1 - i0 <= 800 and j1 - j0 <= 800 for (i0, j0), (i1, j1) in zip(cuts, cuts[1:], strict=False))

@@ -15,12 +15,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import AH_PDF, AH_XML, KST_PDF, KST_XML
 
 from pipeline.model import Document
 from pipeline.parse.agreement import AGREEMENT_WARN_BELOW, measure_agreement
 from pipeline.parse.structure.text import iso_date
 from pipeline.parse.textsim import word_similarity
+from tests.support.paths import AH_PDF, AH_XML, KST_PDF, KST_XML
 
 GENERATED = Path(__file__).parent / "fixtures" / "generated"
 REAL_PAIRS = [pytest.param(KST_PDF, KST_XML, id="kst-32545-143"), pytest.param(AH_PDF, AH_XML, id="ah-tk-20202021-3235")]

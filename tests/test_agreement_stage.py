@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import AH_PDF, AH_XML, KST_XML
 
 from pipeline.config import Settings
 from pipeline.parse.stage import parse_pending
 from pipeline.parse.store import ParsedStore
 from tests.support.archive import EMPTY_XML, archive_version
+from tests.support.paths import AH_PDF, AH_XML, KST_XML
 
 
 def test_xml_only_papers_record_their_source_and_no_agreement(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 The metadata database is a fresh PostgreSQL database (dropped afterwards), the Celery broker a
 dedicated Redis database number (flushed before and after, EK_TEST_REDIS_DB, default 11), the
-source the replay server run as `python -m pipeline serve`. The run publishes to PostgreSQL
+source the replay server run as `python -m replay serve`. The run publishes to PostgreSQL
 through the `eerstekamer_postgres` Airflow Connection.
 """
 
@@ -88,7 +88,7 @@ def test_etl_runs_green_on_celery_with_postgres_and_redis(
     })
     af.airflow(env, "db", "migrate")
     with af.running(env, tmp_path / "logs") as services:
-        services.start("replay", [sys.executable, "-m", "pipeline", "serve", "--port", str(replay_port)])
+        services.start("replay", [sys.executable, "-m", "replay", "serve", "--port", str(replay_port)])
         services.start_airflow("api-server", "api-server")
         services.start_airflow("scheduler", "scheduler")
         services.start_airflow("dag-processor", "dag-processor")

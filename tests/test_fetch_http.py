@@ -15,7 +15,7 @@ from pipeline.fetch.http import USER_AGENT, HttpError, PoliteClient
 from replay.catalogue import recorded_catalogue
 from replay.faults import Faults
 from replay.server import ReplayServer
-from tests.conftest import KST_PDF
+from tests.support.paths import KST_PDF
 
 PDF_PATH = "/frbr/officielepublicaties/kst/32545/kst-32545-143/1/pdf/kst-32545-143.pdf"
 

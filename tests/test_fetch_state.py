@@ -17,7 +17,7 @@ from pipeline.fetch.archive import RawArchive
 from pipeline.fetch.progress import Progress
 from pipeline.ledger import RECORD, PendingFile, StateStore
 from pipeline.sources.sru import parse_response
-from tests.conftest import KST_PDF, KST_XML, REALDATA
+from tests.support.paths import KST_PDF, KST_XML, REALDATA
 
 EK_PAGE = REALDATA / "lawgraph" / "sru_eerstekamer_kamerstukken_page.xml"
 

@@ -18,7 +18,7 @@ from pipeline.ledger import StateStore
 from replay.catalogue import Catalogue, recorded_catalogue
 from replay.faults import Faults
 from replay.server import ReplayServer
-from tests.conftest import KST_PDF
+from tests.support.paths import KST_PDF
 
 EK_RECORDED = {"h-ek-20202021-1-1", "h-ek-20212022-2-1", "h-ek-20212022-2-7", "kst-1259252",
                "kst-36867-A", "kst-36867-B", "kst-36867-C"}

@@ -19,7 +19,7 @@ from pipeline.ledger import StateStore
 from replay.catalogue import Catalogue, generated_catalogue
 from replay.faults import Faults
 from replay.server import DEEP_PAGING_WALL, ReplayServer
-from tests.conftest import PROJECT_ROOT
+from tests.support.paths import PROJECT_ROOT
 
 #: Environment for CLI runs: a tiny back-off so that injected faults cost milliseconds.
 FAST_ENV = {"EK_HTTP_RETRY_BASE_DELAY": "0.005", "EK_HTTP_RETRY_MAX_DELAY": "0.05", "EK_HTTP_TIMEOUT": "5",

@@ -17,7 +17,7 @@ from pipeline.fetch.harvest import discover, harvest
 from pipeline.ledger import StateStore
 from replay.catalogue import Catalogue, generated_catalogue, recorded_catalogue
 from replay.server import ReplayServer
-from tests.conftest import KST_PDF
+from tests.support.paths import KST_PDF
 from tests.test_harvest import EK_ALL, fast_settings
 
 TODAY = datetime.now(UTC).date()

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import AH_XML, KST_XML
-
 from pipeline.config import Settings
 from pipeline.parse.stage import MIN_PAPERS_FOR_POOL, largest_first, parse_pending
 from pipeline.parse.store import ParsedStore
 from tests.support.archive import EMPTY_XML, archive_version
+from tests.support.paths import AH_XML, KST_XML
 
 FILES = (KST_XML, AH_XML, EMPTY_XML)
 

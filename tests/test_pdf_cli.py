@@ -8,8 +8,8 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.parse.textsim import word_similarity
-from tests.conftest import SCAN_PDF
 from tests.support.papergen import FIXTURES
+from tests.support.paths import SCAN_PDF
 
 
 def test_parse_json_of_a_generated_paper(capsys: pytest.CaptureFixture[str]) -> None:

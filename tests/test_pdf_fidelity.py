@@ -11,10 +11,10 @@ import pytest
 
 from pipeline.model import FURNITURE_KINDS, Block, Document
 from pipeline.parse.textsim import word_similarity
-from tests.conftest import AH_PDF, AH_XML, KST_PDF, KST_XML
 from tests.support import analysed, xml_body_text
 from tests.support.measure import generated_page_break_errors, page_break_errors, xml_paragraph_misses
 from tests.support.papergen import FIXTURES
+from tests.support.paths import AH_PDF, AH_XML, KST_PDF, KST_XML
 
 GENERATED = sorted(p.name.removesuffix(".truth.json") for p in FIXTURES.glob("*.truth.json"))
 FURNITURE_WORDS = ("ISSN", "’s-Gravenhage", "vergaderjaar 20")

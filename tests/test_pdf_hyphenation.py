@@ -13,9 +13,9 @@ from pipeline.parse.pdf import analyse
 from pipeline.parse.pdf.hyphenation import Evidence, Lexicon, join_broken, keeps_hyphen
 from pipeline.parse.pdf.lexicon import CorpusLexicon
 from pipeline.parse.textsim import words
-from tests.conftest import AH_PDF, AH_XML
 from tests.support import analysed, xml_body_text
 from tests.support.papergen import FIXTURES
+from tests.support.paths import AH_PDF, AH_XML
 
 GENERATED = sorted(p.name.removesuffix(".truth.json") for p in FIXTURES.glob("*.truth.json"))
 

@@ -8,13 +8,12 @@ import multiprocessing.synchronize
 from dataclasses import replace
 from pathlib import Path
 
-from conftest import AH_PDF, AH_XML
-
 from pipeline.config import Settings
 from pipeline.parse.pdf.lexicon import CorpusLexicon
 from pipeline.parse.stage import parse_pending
 from pipeline.parse.store import ParsedStore
 from tests.support.archive import archive_version
+from tests.support.paths import AH_PDF, AH_XML
 
 
 def test_the_parse_stage_fills_the_corpus_lexicon_once_per_version(tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ from pipeline.errors import ParseFailed
 from pipeline.parse import parse_file
 from pipeline.parse.pdf import parse_pdf
 from pipeline.parse.textsim import word_similarity
-from tests.conftest import REALDATA, SCAN_PDF
 from tests.support.papergen import FIXTURES
+from tests.support.paths import REALDATA, SCAN_PDF
 
 OPENKAMER = sorted((REALDATA / "openkamer").glob("*.pdf"))
 

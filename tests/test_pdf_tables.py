@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.parse.pdf import analyse
-from tests.conftest import AH_PDF, KST_PDF, REALDATA
 from tests.support import analysed
 from tests.support.papergen import FIXTURES, LAYOUT_A, Para, brief_met_tabel, render
+from tests.support.paths import AH_PDF, KST_PDF, REALDATA
 
 
 def truth(name: str) -> dict:

@@ -14,7 +14,7 @@ from pipeline.parse.agreement import agreement_for, choose_source
 from pipeline.parse.store import ParsedPaper, ParsedStore
 from pipeline.quality.stage import validate_batch
 from pipeline.sources.records import SruRecord
-from tests.conftest import AH_PDF, AH_XML, KST_PDF, KST_XML, SCAN_PDF
+from tests.support.paths import AH_PDF, AH_XML, KST_PDF, KST_XML, SCAN_PDF
 
 pytestmark = pytest.mark.skipif(not KST_PDF.exists(), reason="real data beside the project is missing")
 

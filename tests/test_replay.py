@@ -15,7 +15,7 @@ from pipeline.sources.sru import parse_response
 from replay.catalogue import generated_catalogue, index_of, recorded_catalogue, tiny_pdf
 from replay.faults import Faults
 from replay.server import ReplayServer
-from tests.conftest import FRBR, KST_PDF, REALDATA
+from tests.support.paths import FRBR, KST_PDF, REALDATA
 
 EK = 'dt.creator=="Eerste Kamer der Staten-Generaal"'
 HTTP = httpx.Client(timeout=10)

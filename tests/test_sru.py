@@ -9,7 +9,7 @@ import pytest
 from pipeline.config import DEFAULT_KINDS
 from pipeline.errors import MalformedResponse, SruDiagnostic
 from pipeline.sources.sru import HarvestQuery, normalise_dossier, parse_response
-from tests.conftest import REALDATA
+from tests.support.paths import REALDATA
 
 EK_PAGE = REALDATA / "lawgraph" / "sru_eerstekamer_kamerstukken_page.xml"
 DIAGNOSTIC = REALDATA / "lawgraph" / "sru_unknown_index_diagnostic.xml"

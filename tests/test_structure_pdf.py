@@ -15,8 +15,8 @@ import pytest
 from pipeline.model import Document
 from pipeline.parse import parse_file
 from pipeline.parse.textsim import word_similarity, words
-from tests.conftest import AH_PDF, AH_XML
 from tests.support.papergen import LAYOUT_A, LAYOUT_B, kst_27925_aa, render
+from tests.support.paths import AH_PDF, AH_XML
 from tests.test_structure_seed import MEMBERS, REFERENCES, truth
 
 GENERATED = Path(__file__).resolve().parent / "fixtures" / "generated"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pipeline.parse import parse_file
 from pipeline.sources.sru import parse_response
-from tests.conftest import AH_XML, KST_XML, REALDATA
+from tests.support.paths import AH_XML, KST_XML, REALDATA
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "xml"
 

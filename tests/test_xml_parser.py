@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import AH_XML, KST_XML
 
 from pipeline.errors import ParseFailed
 from pipeline.parse.textsim import words
 from pipeline.parse.xml import parse_official_xml
 from pipeline.parse.xml.meta import dossier, ondernummer, vergaderjaar
+from tests.support.paths import AH_XML, KST_XML
 
 FIXTURES = Path(__file__).parent / "fixtures" / "xml"
 

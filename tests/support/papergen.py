@@ -29,9 +29,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED_TEXT = ROOT.parent / "shared" / "seed" / "kst-27925-AA.txt"
-FIXTURES = ROOT / "tests" / "fixtures" / "generated"
+from tests.support.paths import GENERATED as FIXTURES
+from tests.support.paths import OFFICIAL_XML, SEED_TEXT
+
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 MARKER = re.compile(r"\[\[(\d+)\]\]")
@@ -941,7 +941,7 @@ def brief_met_lange_tabel() -> PaperSpec:
     return replace(base, identifier="kst-27925-AD", ondernummer="AD", paras=[*base.paras[:2], intro, table, *base.paras[4:]])
 
 
-HANDELINGEN_XML = ROOT / "tests" / "fixtures" / "xml" / "h-ek-20202021-1-1.xml"
+HANDELINGEN_XML = OFFICIAL_XML / "h-ek-20202021-1-1.xml"
 
 #: Handelingen as KOOP sets them: A4, the body in two columns across the page, the running
 #: footer in the right column beside the identifier block.

@@ -10,7 +10,6 @@ progress is committed file by file, so a crashed harvest resumes where it stoppe
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.identifiers import parse_identifier
 from pipeline.sources.records import SruRecord
 from pipeline.sqlite_wal import open_wal
 
@@ -50,9 +50,6 @@ CREATE TABLE IF NOT EXISTS links (
     from_id TEXT NOT NULL, to_id TEXT NOT NULL, kind TEXT NOT NULL,
     PRIMARY KEY (from_id, to_id, kind));
 """
-
-_REPRINT = re.compile(r"^(?P<base>.+)-h\d+$")
-_NUMERIC_ID = re.compile(r"^[a-z]+-\d+$")
 
 
 @dataclass(frozen=True)
@@ -289,11 +286,12 @@ def _derive_links(rows: Sequence[sqlite3.Row]) -> list[tuple[str, str, str]]:
     links = []
     for row in rows:
         ident = row["identifier"]
-        if row["documentstatus"] == "Onopgemaakt" and _NUMERIC_ID.match(ident):
+        parsed = parse_identifier(ident)
+        if row["documentstatus"] == "Onopgemaakt" and parsed and parsed.numbered_only:
             links += [(ident, formatted[(d, row["ondernummer"])], "formatted")
                       for d in json.loads(row["dossiers"]) if (d, row["ondernummer"]) in formatted]
-        if reprint := _REPRINT.match(ident):
-            links.append((reprint["base"], ident, "reprint"))
+        if parsed and parsed.reprint:
+            links.append((parsed.base, ident, "reprint"))
         if replaced_by := json.loads(row["record"]).get("is_replaced_by"):
             links.append((ident, replaced_by, "replaced_by"))
     return links

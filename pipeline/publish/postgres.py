@@ -62,7 +62,7 @@ def pg_type(type_: pa.DataType) -> str:
     raise TypeError(f"no PostgreSQL type for Arrow type {type_}")
 
 
-def _table_ddl(table: str) -> list[sql.Composed]:
+def _table_ddl(table: str) -> list[sql.Composable]:
     spec = TABLES[table]
     target = sql.Identifier(table)
     columns = sql.SQL(", ").join(
@@ -77,7 +77,7 @@ def _table_ddl(table: str) -> list[sql.Composed]:
     return statements
 
 
-def _foreign_keys(table: str) -> list[sql.Composed]:
+def _foreign_keys(table: str) -> list[sql.Composable]:
     """A foreign key per parent (BI tools read joins from them), checked at commit so tables load in
     any order, and an index on it for the join and the check."""
     statements = []
@@ -107,7 +107,7 @@ def _copy_table(cur: Any, table: str, release: Release) -> int:
 
 def _structure(conn: Any, party_codes: list[str]) -> list[str]:
     """The statements that create every published table with its keys, `release_info` and the dashboard views,
-    unqualified: they run with `search_path` set to the schema being built."""
+    unqualified (they run with `search_path` set to the schema being built), as text quoted for `conn`."""
     statements = [s for table in PUBLISHED_TABLES for s in _table_ddl(table)] + [_RELEASE_INFO_DDL]
     statements += [s for table in PUBLISHED_TABLES for s in _foreign_keys(table)]
     statements += [sql.SQL("CREATE VIEW {} AS {}").format(sql.Identifier(name), sql.SQL(view))

@@ -15,7 +15,6 @@ that is missing, empty or unreadable beside archived or published data stops a r
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Any
 from pipeline.config import DataLayout
 from pipeline.errors import PipelineError
 from pipeline.files import sha256_of
+from pipeline.identifiers import parse_identifier
 from pipeline.sources.records import SruRecord
 from pipeline.sqlite_wal import open_wal
 
@@ -66,10 +66,6 @@ JOURNALED = {"versions": ("identifier", "version"), "manifest": ("identifier", "
 
 class LedgerUnusable(PipelineError):
     """The ledger is missing, empty or unreadable where the data directory holds history."""
-
-
-_REPRINT = re.compile(r"^(?P<base>.+)-h\d+$")
-_NUMERIC_ID = re.compile(r"^[a-z]+-\d+$")
 
 
 @dataclass(frozen=True)
@@ -367,11 +363,12 @@ def _derive_links(rows: Sequence[sqlite3.Row]) -> list[tuple[str, str, str]]:
     links = []
     for row in rows:
         ident = row["identifier"]
-        if row["documentstatus"] == "Onopgemaakt" and _NUMERIC_ID.match(ident):
+        parsed = parse_identifier(ident)
+        if row["documentstatus"] == "Onopgemaakt" and parsed and parsed.numbered_only:
             links += [(ident, formatted[(d, row["ondernummer"])], "formatted")
                       for d in json.loads(row["dossiers"]) if (d, row["ondernummer"]) in formatted]
-        if reprint := _REPRINT.match(ident):
-            links.append((reprint["base"], ident, "reprint"))
+        if parsed and parsed.reprint:
+            links.append((parsed.base, ident, "reprint"))
         if replaced_by := json.loads(row["record"]).get("is_replaced_by"):
             links.append((ident, replaced_by, "replaced_by"))
     return links

@@ -12,8 +12,10 @@ from pathlib import Path
 import duckdb
 import psycopg
 import pytest
+from psycopg import sql
 
 from pipeline.config import Settings
+from pipeline.duckdb_sql import duckdb_identifier
 from pipeline.errors import QualityGateFailed
 from pipeline.files import sha256_of
 from pipeline.flow.run import run
@@ -35,14 +37,14 @@ def _store(settings: Settings, papers) -> None:
         store.save(paper)
 
 
-def _catalog(settings: Settings, sql: str) -> list[tuple]:
+def _catalog(settings: Settings, query: str) -> list[tuple]:
     with duckdb.connect(str(settings.layout.catalog), read_only=True) as con:
-        return con.execute(sql).fetchall()
+        return con.execute(query).fetchall()
 
 
-def _pg(dsn: str, sql: str) -> list[tuple]:
+def _pg(dsn: str, query: str | sql.Composable) -> list[tuple]:
     with psycopg.connect(dsn) as conn:
-        return conn.execute(sql).fetchall()
+        return conn.execute(query).fetchall()
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +96,8 @@ def test_catalog_has_a_view_per_table_and_dashboard_views(scenario: dict) -> Non
     assert set(manifest["tables"]) | {"documents_per_month", "answer_times", "dossier_timelines",
                                       "most_active_fracties", "release_info"} <= views
     for table, info in manifest["tables"].items():
-        assert _catalog(settings, f'SELECT count(*) FROM "{table}"')[0][0] == info["rows"], table
+        count = f"SELECT count(*) FROM {duckdb_identifier(table)}"
+        assert _catalog(settings, count)[0][0] == info["rows"], table
     aanhangsel = _catalog(settings, "SELECT asked_on, answered_on, days FROM answer_times "
                                     "WHERE question_id = 'kst-30000-D'")
     assert [(str(a), str(b), d) for a, b, d in aanhangsel] == [("2024-09-15", "2024-10-06", 21)]
@@ -110,7 +113,8 @@ def test_postgres_holds_the_same_release(scenario: dict, pg_dsn: str) -> None:
     current = current_release(scenario["settings"])
     assert current_postgres_release(pg_dsn) == current.release_id
     for table, info in current.manifest["tables"].items():
-        assert _pg(pg_dsn, f'SELECT count(*) FROM eerstekamer."{table}"')[0][0] == info["rows"], table
+        count = sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier("eerstekamer", table))
+        assert _pg(pg_dsn, count)[0][0] == info["rows"], table
     assert manifest["tables"]["documents"]["rows"] < current.manifest["tables"]["documents"]["rows"]
     comment = _pg(pg_dsn, "SELECT col_description('eerstekamer.documents'::regclass, 1)")[0][0]
     assert comment.startswith("The paper version")

@@ -16,6 +16,7 @@ from typing import Any
 from pipeline.config import DEFAULT_KINDS, ENVIRONMENT, Settings
 from pipeline.errors import InvalidParameter
 from pipeline.flow.journal import new_run_id
+from pipeline.identifiers import is_publication_identifier
 
 #: The Params of a manual run and their defaults (a scheduled run uses these defaults).
 PARAM_DEFAULTS: dict[str, Any] = {
@@ -34,7 +35,6 @@ VARIABLES: dict[str, str] = {"ek_data_dir": "data_dir", "ek_sru_url": "sru_url",
 #: The Airflow Connection to the database the dashboards read (publish target).
 POSTGRES_CONN_ID = "eerstekamer_postgres"
 
-_IDENTIFIER = re.compile(r"^(?=.*\d)[a-z]+(?:-[a-z]+)*-[0-9A-Za-z][0-9A-Za-z-]*$")
 _DOSSIER = re.compile(r"^\d{4,6}(?:-[0-9A-Z]+)*$")
 
 
@@ -87,7 +87,7 @@ def _list_param(name: str, value: Any) -> list[str]:
 def _identifiers(value: Any) -> tuple[str, ...]:
     identifiers = _list_param("identifiers", value)
     for identifier in identifiers:
-        if not _IDENTIFIER.match(identifier):
+        if not is_publication_identifier(identifier):
             raise InvalidParameter(f"param 'identifiers': {identifier!r} is not a publication identifier "
                                    "such as kst-36867-C or h-ek-20242025-12")
     return tuple(identifiers)

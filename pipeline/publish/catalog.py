@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.config import Settings
+from pipeline.duckdb_sql import duckdb_identifier, duckdb_literal
 from pipeline.errors import PipelineError
 from pipeline.parse.structure.parties import known_party_codes
 from pipeline.publish.datasets import PUBLISHED_TABLES
@@ -29,14 +30,6 @@ from pipeline.publish.views import dashboard_views
 RELEASE_INFO = ("release_id", "created_at", "schema_version", "pipeline_version", "source_watermark")
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def build_catalog(release: Release, target: Path, party_codes: list[str]) -> Path:
     """Write a catalog for `release` to a temporary file beside `target`; returns that file."""
     import duckdb
@@ -45,11 +38,13 @@ def build_catalog(release: Release, target: Path, party_codes: list[str]) -> Pat
     tmp.unlink(missing_ok=True)
     with duckdb.connect(str(tmp)) as con:
         for table in PUBLISHED_TABLES:
-            files = ", ".join(_literal(str(p.resolve())) for p in release.files(table))
-            con.execute(f"CREATE VIEW {_quote(table)} AS SELECT * FROM read_parquet([{files}], hive_partitioning = false)")
+            files = ", ".join(duckdb_literal(str(p.resolve())) for p in release.files(table))
+            con.execute(f"CREATE VIEW {duckdb_identifier(table)} AS "
+                        f"SELECT * FROM read_parquet([{files}], hive_partitioning = false)")
         for name, sql in dashboard_views("duckdb", party_codes).items():
-            con.execute(f"CREATE VIEW {_quote(name)} AS {sql}")
-        columns = ", ".join(f"{_literal(str(release.manifest[key]))} AS {key}" for key in RELEASE_INFO)
+            con.execute(f"CREATE VIEW {duckdb_identifier(name)} AS {sql}")
+        columns = ", ".join(f"{duckdb_literal(str(release.manifest[key]))} AS {duckdb_identifier(key)}"
+                            for key in RELEASE_INFO)
         con.execute(f"CREATE VIEW release_info AS SELECT {columns}")
     return tmp
 

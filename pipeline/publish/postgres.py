@@ -24,8 +24,10 @@ import re
 import time
 from typing import Any
 
+import psycopg
 import pyarrow as pa
 import pyarrow.parquet as pq
+from psycopg import sql
 
 from pipeline.errors import PipelineError
 from pipeline.normalise.schemas import TABLES
@@ -42,8 +44,9 @@ ADVISORY_LOCK_KEY = 0x45_4B_50_55  # "EKPU"
 TAKE_TIMEOUT_SECONDS = 60
 _SCHEMA_COMMENT = "Eerste Kamer der Staten-Generaal open data, published by the eerstekamer pipeline; structure {}"
 _FINGERPRINT = re.compile(r"structure ([0-9a-f]{64})$")
-_RELEASE_INFO_DDL = ("CREATE TABLE release_info (release_id text PRIMARY KEY, created_at timestamptz, "
-                     "schema_version text, pipeline_version text, source_watermark text, manifest jsonb)")
+_RELEASE_INFO_DDL = sql.SQL(
+    "CREATE TABLE release_info (release_id text PRIMARY KEY, created_at timestamptz, "
+    "schema_version text, pipeline_version text, source_watermark text, manifest jsonb)")
 
 
 def pg_type(type_: pa.DataType) -> str:
@@ -59,41 +62,40 @@ def pg_type(type_: pa.DataType) -> str:
     raise TypeError(f"no PostgreSQL type for Arrow type {type_}")
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _table_ddl(table: str) -> list[str]:
+def _table_ddl(table: str) -> list[sql.Composable]:
     spec = TABLES[table]
-    target = _ident(table)
-    columns = ", ".join(f"{_ident(f.name)} {pg_type(f.type)}{'' if f.nullable else ' NOT NULL'}" for f in spec.schema)
-    statements = [f"CREATE TABLE {target} ({columns}, PRIMARY KEY ({_ident(spec.key)}))",
-                  f"COMMENT ON TABLE {target} IS {_literal(spec.description)}"]
-    statements += [f"COMMENT ON COLUMN {target}.{_ident(f.name)} IS {_literal(spec.description_of(f.name))}"
+    target = sql.Identifier(table)
+    columns = sql.SQL(", ").join(
+        sql.SQL("{} {}{}").format(sql.Identifier(f.name), sql.SQL(pg_type(f.type)),
+                                  sql.SQL("" if f.nullable else " NOT NULL")) for f in spec.schema)
+    key = sql.Identifier(spec.key)
+    statements = [sql.SQL("CREATE TABLE {} ({}, PRIMARY KEY ({}))").format(target, columns, key),
+                  sql.SQL("COMMENT ON TABLE {} IS {}").format(target, sql.Literal(spec.description))]
+    statements += [sql.SQL("COMMENT ON COLUMN {} IS {}").format(sql.Identifier(table, f.name),
+                                                                 sql.Literal(spec.description_of(f.name)))
                    for f in spec.schema]
     return statements
 
 
-def _foreign_keys(table: str) -> list[str]:
+def _foreign_keys(table: str) -> list[sql.Composable]:
     """A foreign key per parent (BI tools read joins from them), checked at commit so tables load in
     any order, and an index on it for the join and the check."""
     statements = []
     for column, (parent, parent_column) in TABLES[table].parents.items():
-        statements += [f"ALTER TABLE {_ident(table)} ADD FOREIGN KEY ({_ident(column)}) "
-                       f"REFERENCES {_ident(parent)} ({_ident(parent_column)}) DEFERRABLE INITIALLY DEFERRED",
-                       f"CREATE INDEX ON {_ident(table)} ({_ident(column)})"]
+        names = {"table": sql.Identifier(table), "column": sql.Identifier(column),
+                 "parent": sql.Identifier(parent), "parent_column": sql.Identifier(parent_column)}
+        statements += [sql.SQL("ALTER TABLE {table} ADD FOREIGN KEY ({column}) REFERENCES {parent} "
+                               "({parent_column}) DEFERRABLE INITIALLY DEFERRED").format(**names),
+                       sql.SQL("CREATE INDEX ON {table} ({column})").format(**names)]
     return statements
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _copy_table(cur: Any, table: str, release: Release) -> int:
     names = TABLES[table].schema.names
     rows = 0
-    sql = f"COPY {_ident(table)} ({', '.join(map(_ident, names))}) FROM STDIN"
-    with cur.copy(sql) as copy:
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, names)))
+    with cur.copy(statement) as copy:
         for path in release.files(table):
             for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000, columns=names):
                 columns = [batch.column(name).to_pylist() for name in names]
@@ -103,17 +105,23 @@ def _copy_table(cur: Any, table: str, release: Release) -> int:
     return rows
 
 
-def _structure(party_codes: list[str]) -> list[str]:
+def _structure(conn: Any, party_codes: list[str]) -> list[str]:
     """The statements that create every published table with its keys, `release_info` and the dashboard views,
-    unqualified: they run with `search_path` set to the schema being built."""
+    unqualified (they run with `search_path` set to the schema being built), as text quoted for `conn`."""
     statements = [s for table in PUBLISHED_TABLES for s in _table_ddl(table)] + [_RELEASE_INFO_DDL]
     statements += [s for table in PUBLISHED_TABLES for s in _foreign_keys(table)]
-    return statements + [f"CREATE VIEW {_ident(name)} AS {sql}"
-                         for name, sql in dashboard_views("postgres", party_codes).items()]
+    statements += [sql.SQL("CREATE VIEW {} AS {}").format(sql.Identifier(name), sql.SQL(view))
+                   for name, view in dashboard_views("postgres", party_codes).items()]
+    return [s.as_string(conn) for s in statements]
 
 
 def _fingerprint(statements: list[str]) -> str:
     return hashlib.sha256("\n".join(statements).encode()).hexdigest()
+
+
+def _in_schema(template: str, schema: str = POSTGRES_SCHEMA) -> sql.Composed:
+    """`template` ("DROP SCHEMA IF EXISTS {} CASCADE") naming `schema`."""
+    return sql.SQL(template).format(sql.Identifier(schema))
 
 
 def _published_fingerprint(cur: Any) -> str | None:
@@ -136,22 +144,22 @@ def _copy_rows(cur: Any, release: Release) -> dict[str, int]:
 
 def _replace_rows(cur: Any, release: Release) -> dict[str, int]:
     """The usual publish: same tables, their rows replaced (MVCC: readers see old or new)."""
-    cur.execute(f"SET LOCAL search_path TO {_ident(POSTGRES_SCHEMA)}")
+    cur.execute(_in_schema("SET LOCAL search_path TO {}"))
     for table in [*PUBLISHED_TABLES, "release_info"]:
-        cur.execute(f"DELETE FROM {_ident(table)}")
+        cur.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
     return _copy_rows(cur, release)
 
 
 def _rebuild(conn: Any, cur: Any, release: Release, structure: list[str]) -> dict[str, int]:
     """Build the release in the loading schema, then put it in place of the old schema."""
-    cur.execute(f"DROP SCHEMA IF EXISTS {_ident(LOADING_SCHEMA)} CASCADE")
-    cur.execute(f"CREATE SCHEMA {_ident(LOADING_SCHEMA)}")
-    cur.execute(f"SET LOCAL search_path TO {_ident(LOADING_SCHEMA)}")
+    cur.execute(_in_schema("DROP SCHEMA IF EXISTS {} CASCADE", LOADING_SCHEMA))
+    cur.execute(_in_schema("CREATE SCHEMA {}", LOADING_SCHEMA))
+    cur.execute(_in_schema("SET LOCAL search_path TO {}", LOADING_SCHEMA))
     for statement in structure:
         cur.execute(statement)
     counts = _copy_rows(cur, release)
-    cur.execute(f"COMMENT ON SCHEMA {_ident(LOADING_SCHEMA)} IS "
-                f"{_literal(_SCHEMA_COMMENT.format(_fingerprint(structure)))}")
+    cur.execute(sql.SQL("COMMENT ON SCHEMA {} IS {}").format(
+        sql.Identifier(LOADING_SCHEMA), sql.Literal(_SCHEMA_COMMENT.format(_fingerprint(structure)))))
     _switch_schema(conn, cur)
     return counts
 
@@ -160,26 +168,26 @@ def _switch_schema(conn: Any, cur: Any) -> None:
     """Drop the old schema and rename the loading one into its place, holding every old table and
     view first (see `_take_from_readers`)."""
     _take_from_readers(conn, cur)
-    cur.execute(f"DROP SCHEMA IF EXISTS {_ident(POSTGRES_SCHEMA)} CASCADE")
-    cur.execute(f"ALTER SCHEMA {_ident(LOADING_SCHEMA)} RENAME TO {_ident(POSTGRES_SCHEMA)}")
+    cur.execute(_in_schema("DROP SCHEMA IF EXISTS {} CASCADE"))
+    cur.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
+        sql.Identifier(LOADING_SCHEMA), sql.Identifier(POSTGRES_SCHEMA)))
 
 
 def _take_from_readers(conn: Any, cur: Any) -> None:
     """Lock every relation of the old schema, all at once or none (NOWAIT inside a savepoint, tried
     again until readers let go). Never waiting while holding a lock, the publisher cannot deadlock
     with a reader; holding them all, it makes later readers wait for the new schema."""
-    import psycopg
-
-    cur.execute("SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    cur.execute("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE n.nspname = %s AND c.relkind IN ('r', 'v')", (POSTGRES_SCHEMA,))
-    relations = [name for (name,) in cur.fetchall()]
+    relations = [sql.Identifier(schema, name) for schema, name in cur.fetchall()]
     if not relations:
         return
     deadline = time.monotonic() + TAKE_TIMEOUT_SECONDS
     while True:
         try:
             with conn.transaction():
-                cur.execute(f"LOCK TABLE {', '.join(relations)} IN ACCESS EXCLUSIVE MODE NOWAIT")
+                cur.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE NOWAIT").format(
+                    sql.SQL(", ").join(relations)))
             return
         except psycopg.errors.LockNotAvailable:
             if time.monotonic() > deadline:
@@ -190,10 +198,8 @@ def _take_from_readers(conn: Any, cur: Any) -> None:
 
 def publish_postgres(dsn: str, release: Release, party_codes: list[str]) -> dict[str, int]:
     """Make `release` the content of schema `eerstekamer`, in one transaction."""
-    import psycopg
-
-    structure = _structure(party_codes)
     with psycopg.connect(dsn) as conn:
+        structure = _structure(conn, party_codes)
         with conn.transaction(), conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
             if _published_fingerprint(cur) == _fingerprint(structure):
@@ -208,12 +214,10 @@ def publish_postgres(dsn: str, release: Release, party_codes: list[str]) -> dict
 def _vacuum(conn: Any) -> None:
     """Reclaim the replaced rows and refresh the planner's statistics (outside the transaction).
     Housekeeping only: the release is committed, so a failure here is logged, not raised."""
-    import psycopg
-
     conn.autocommit = True
     try:
         for table in [*PUBLISHED_TABLES, "release_info"]:
-            conn.execute(f"VACUUM (ANALYZE) {_ident(POSTGRES_SCHEMA)}.{_ident(table)}")
+            conn.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(POSTGRES_SCHEMA, table)))
     except psycopg.Error as error:
         log.warning("VACUUM of PostgreSQL schema %s failed (autovacuum will do it): %s", POSTGRES_SCHEMA, error)
 
@@ -223,11 +227,9 @@ def restore_postgres(dsn: str, previous: Release | None, party_codes: list[str])
     if previous is not None:
         publish_postgres(dsn, previous, party_codes)
     else:
-        import psycopg
-
         with psycopg.connect(dsn) as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
-            conn.execute(f"DROP SCHEMA IF EXISTS {_ident(POSTGRES_SCHEMA)} CASCADE")
+            conn.execute(_in_schema("DROP SCHEMA IF EXISTS {} CASCADE"))
     log.warning("PostgreSQL schema %s rolled back to release %s", POSTGRES_SCHEMA,
                 previous.release_id if previous else "(none)")
 
@@ -239,11 +241,10 @@ def _schema_exists(cur: Any, name: str) -> bool:
 
 def current_postgres_release(dsn: str) -> str | None:
     """Release id published in schema `eerstekamer`, None when nothing is published there."""
-    import psycopg
-
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
         if not _schema_exists(cur, POSTGRES_SCHEMA):
             return None
-        cur.execute(f"SELECT release_id FROM {_ident(POSTGRES_SCHEMA)}.release_info")
+        cur.execute(sql.SQL("SELECT release_id FROM {}").format(
+            sql.Identifier(POSTGRES_SCHEMA, "release_info")))
         row = cur.fetchone()
         return row[0] if row else None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pipeline.duckdb_sql import duckdb_literal
+
 Dialect = Literal["duckdb", "postgres"]
 
 QUESTION_TYPES = ("voorlopig verslag", "nader voorlopig verslag", "verslag",
@@ -27,15 +29,24 @@ VIEW_DESCRIPTIONS = {
 }
 
 
-def _in(values: tuple[str, ...] | list[str]) -> str:
-    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+def _literal(text: str, dialect: Dialect) -> str:
+    """`text` as a string literal of `dialect` (a view definition cannot take parameters)."""
+    if dialect == "duckdb":
+        return duckdb_literal(text)
+    from psycopg import sql
+
+    return sql.Literal(text).as_string()
+
+
+def _in(values: tuple[str, ...] | list[str], dialect: Dialect) -> str:
+    return "(" + ", ".join(_literal(v, dialect) for v in values) + ")"
 
 
 def _labelled_date(label: str, dialect: Dialect) -> str:
     if dialect == "duckdb":
-        return f"TRY_CAST(json_extract_string(dates_json, '$.{label}') AS DATE)"
-    return (f"CASE WHEN (dates_json::jsonb ->> '{label}') ~ '^\\d{{4}}-\\d{{2}}-\\d{{2}}$' "
-            f"THEN (dates_json::jsonb ->> '{label}')::date END")
+        return f"TRY_CAST(json_extract_string(dates_json, {_literal(f'$.{label}', dialect)}) AS DATE)"
+    value = f"(dates_json::jsonb ->> {_literal(label, dialect)})"
+    return f"CASE WHEN {value} ~ '^\\d{{4}}-\\d{{2}}-\\d{{2}}$' THEN {value}::date END"
 
 
 def _days(start: str, end: str, dialect: Dialect) -> str:
@@ -44,6 +55,7 @@ def _days(start: str, end: str, dialect: Dialect) -> str:
 
 def dashboard_views(dialect: Dialect, party_codes: list[str]) -> dict[str, str]:
     """View name -> SELECT statement."""
+    questions, answers, parties = (_in(v, dialect) for v in (QUESTION_TYPES, ANSWER_TYPES, party_codes))
     return {
         "documents_per_month": """
             SELECT CAST(date_trunc('month', document_date) AS DATE) AS month, document_type,
@@ -58,11 +70,11 @@ def dashboard_views(dialect: Dialect, party_codes: list[str]) -> dict[str, str]:
             FROM documents a
             JOIN LATERAL (
                 SELECT identifier, document_type, document_date FROM documents q
-                WHERE q.is_current AND q.dossier = a.dossier AND q.document_type IN {_in(QUESTION_TYPES)}
+                WHERE q.is_current AND q.dossier = a.dossier AND q.document_type IN {questions}
                   AND q.document_date <= a.document_date
                 ORDER BY q.document_date DESC, q.identifier DESC LIMIT 1
             ) q ON true
-            WHERE a.is_current AND a.document_type IN {_in(ANSWER_TYPES)}
+            WHERE a.is_current AND a.document_type IN {answers}
             UNION ALL
             SELECT dossier, identifier, document_type, asked_on, identifier, document_type, answered_on,
                    {_days("asked_on", "answered_on", dialect)}
@@ -84,7 +96,7 @@ def dashboard_views(dialect: Dialect, party_codes: list[str]) -> dict[str, str]:
                 SELECT party, count(*) AS speeches, sum(word_count) AS words_spoken, 0 AS questions
                 FROM speeches WHERE party IS NOT NULL GROUP BY party
                 UNION ALL
-                SELECT asked_by, 0, 0, count(*) FROM qa_pairs WHERE asked_by IN {_in(party_codes)} GROUP BY asked_by
+                SELECT asked_by, 0, 0, count(*) FROM qa_pairs WHERE asked_by IN {parties} GROUP BY asked_by
             ) activity
             GROUP BY party""",
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pipeline.duckdb_sql import duckdb_identifier
 from pipeline.quality.gx_runner import ExpectationOutcome
 
 UNIQUE = "expect_column_values_to_be_unique"
@@ -32,34 +33,34 @@ def is_cross_table(expectation: dict[str, Any]) -> bool:
     return expectation["type"] == UNIQUE or parent_of(expectation) is not None
 
 
-def _files(paths: list[Path]) -> str:
-    return "read_parquet([" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "])"
+def _files(paths: list[Path]) -> list[str]:
+    return [str(p) for p in paths]
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _unexpected_sql(expectation: dict[str, Any], table: str, tables: dict[str, list[Path]]) -> str:
-    """SQL giving the unexpected non-null values of the column, one row per offending row."""
-    column = _ident(expectation["kwargs"]["column"])
-    source = _files(tables[table])
+def _unexpected(expectation: dict[str, Any], table: str, tables: dict[str, list[Path]]
+                ) -> tuple[str, dict[str, list[str]]]:
+    """SQL giving the unexpected non-null values of the column, one row per offending row, and its
+    parameters: the Parquet files of the table (`$files`) and of its parent (`$parent_files`)."""
+    column = duckdb_identifier(expectation["kwargs"]["column"])
+    files = {"files": _files(tables[table])}
     parent = parent_of(expectation)
     if parent is None:
-        return (f"SELECT {column} AS value FROM {source} WHERE {column} IN "
-                f"(SELECT {column} FROM {source} WHERE {column} IS NOT NULL GROUP BY 1 HAVING count(*) > 1)")
+        return (f"SELECT {column} AS value FROM read_parquet($files) WHERE {column} IN (SELECT {column} FROM "
+                f"read_parquet($files) WHERE {column} IS NOT NULL GROUP BY 1 HAVING count(*) > 1)", files)
     parent_table, parent_column = parent
-    return (f"SELECT c.{column} AS value FROM {source} c WHERE c.{column} IS NOT NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM {_files(tables[parent_table])} p WHERE p.{_ident(parent_column)} = c.{column})")
+    return (f"SELECT c.{column} AS value FROM read_parquet($files) c WHERE c.{column} IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM read_parquet($parent_files) p "
+            f"WHERE p.{duckdb_identifier(parent_column)} = c.{column})",
+            files | {"parent_files": _files(tables[parent_table])})
 
 
 def check(con: Any, table: str, expectation: dict[str, Any], tables: dict[str, list[Path]]) -> ExpectationOutcome:
     """Evaluate one cross-table expectation on the whole of `table` with DuckDB connection `con`."""
-    [elements] = con.execute(f"SELECT count(*) FROM {_files(tables[table])}").fetchone()
-    unexpected_sql = _unexpected_sql(expectation, table, tables)
-    [unexpected] = con.execute(f"SELECT count(*) FROM ({unexpected_sql})").fetchone()
+    unexpected_sql, params = _unexpected(expectation, table, tables)
+    [elements] = con.execute("SELECT count(*) FROM read_parquet(?)", [params["files"]]).fetchone()
+    [unexpected] = con.execute(f"SELECT count(*) FROM ({unexpected_sql})", params).fetchone()
     examples = [v for (v,) in con.execute(
-        f"SELECT DISTINCT value FROM ({unexpected_sql}) ORDER BY value LIMIT {EXAMPLES}").fetchall()]
+        f"SELECT DISTINCT value FROM ({unexpected_sql}) ORDER BY value LIMIT {EXAMPLES}", params).fetchall()]
     kwargs = expectation["kwargs"]
     return ExpectationOutcome(
         table=table, partition=WHOLE, type=expectation["type"], column=kwargs["column"],

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+from pipeline.identifiers import is_publication_identifier
 from pipeline.parse.pdf.lines import Line
 
 _FOOTER = re.compile(
@@ -19,8 +20,7 @@ _FOOTER = re.compile(
     r"|\b(EK|TK|VV) \d+\s+\d+(-\d+)+$)", re.IGNORECASE)  # Handelingen: "... 22 september 2020 EK 1 1-1"
 _PAGE_NUMBER = re.compile(r"^(pagina|page|blz\.?)?\s*[-–]?\s*\d{1,3}\s*[-–]?(\s*(van|of|/)\s*\d{1,3})?$",
                           re.IGNORECASE)
-_MARGIN = re.compile(r"^((kst|ah|ah-tk|ah-ek|h|h-tk|h-ek|blg|stb|stcrt|kv|kv-tk|kv-ek|nds)-[\w.-]+"
-                     r"|ISSN\b.*|[’'‘]s-Gravenhage \d{4})$")
+_MARGIN = re.compile(r"^(ISSN\b.*|[’'‘]s-Gravenhage \d{4})$")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -60,7 +60,7 @@ def margin_lines(pages: list[list[Line]], body_size: float) -> set[int]:
     found: set[int] = set()
     for lines in pages:
         small = [ln for ln in lines if ln.size < 0.9 * body_size]
-        seeds = [ln for ln in small if _MARGIN.match(ln.text)]
+        seeds = [ln for ln in small if is_publication_identifier(ln.text) or _MARGIN.match(ln.text)]
         stack = list(seeds)
         while stack:
             seed = stack.pop()

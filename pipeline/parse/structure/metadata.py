@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from pipeline.identifiers import is_publication_identifier, parse_identifier
 from pipeline.model import Block, Metadata
 from pipeline.parse.structure.doctypes import UNKNOWN, classify, type_of_identifier
 from pipeline.parse.structure.text import CHAPTER, DOSSIER_NUMBER, dossier_id, iso_date, squash, vergaderjaar
@@ -28,9 +29,6 @@ _SITTING_LINE = re.compile(
 _FOOTER = re.compile(
     r"^(?P<kamer>Eerste|Tweede) Kamer, vergaderjaar (?P<year>\S+), (?P<rest>.+?)\s+(?P<page>\d+)$"
 )
-_IDENTIFIER = re.compile(r"^(?:kst|ah|h|kv|blg|ag|nds|stb|stcrt)(?:-[A-Za-z0-9]+)+$")
-_KST_ID = re.compile(r"^kst-(?P<dossier>\d+(?:-(?:[IVXL]+|[A-Z]|\d{1,3}))?)-(?P<onder>[A-Za-z0-9]+)$")
-_AH_ID = re.compile(r"^ah-(?:ek|tk)-\d{8}-(?P<nr>\d+)$")
 #: Dates in the order they stand for the document date.
 _DATE_PRIORITY = ("vergadering", "vastgesteld", "ontvangen", "voorgesteld", "gewijzigd", "ingezonden", "den_haag")
 
@@ -108,12 +106,12 @@ def _split_chapter(text: str) -> tuple[str, str]:
 
 
 def _from_identifier(identifier: str, found: Metadata) -> None:
-    if match := _KST_ID.match(identifier):
-        if not found.dossiers:
-            found.dossiers = [match.group("dossier")]
-        found.ondernummer = found.ondernummer or match.group("onder")
-    elif match := _AH_ID.match(identifier):
-        found.ondernummer = found.ondernummer or match.group("nr")
+    parsed = parse_identifier(identifier)
+    if parsed is None:
+        return
+    if parsed.dossier and not found.dossiers:
+        found.dossiers = [parsed.dossier]
+    found.ondernummer = found.ondernummer or parsed.ondernummer
 
 
 def furniture_metadata(blocks: list[Block]) -> Metadata:
@@ -122,7 +120,7 @@ def furniture_metadata(blocks: list[Block]) -> Metadata:
     stuk_title = _from_header(_lines(blocks, "header"), found)
     _from_footer(_lines(blocks, "footer"), found)
     margin_words = (word for line in _lines(blocks, "margin") for word in line.split())
-    found.identifier = next((word for word in margin_words if _IDENTIFIER.match(word)), "")
+    found.identifier = next((word for word in margin_words if is_publication_identifier(word)), "")
     _from_identifier(found.identifier, found)
     for block in blocks:
         if block.kind not in ("header", "footer", "margin"):

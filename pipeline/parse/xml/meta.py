@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from pipeline.identifiers import parse_identifier
 from pipeline.model import Metadata
 from pipeline.parse.xml.inline import collapse, local
 
@@ -22,7 +23,6 @@ _YEARS = re.compile(r"(\d{4})\s*[-–—/]\s*(\d{2}|\d{4})\b")
 _DOSSIER = re.compile(r"^(?P<number>\d[\d .]*\d|\d)(?:\s*[-–]\s*(?P<part>\d{1,3})\b)?(?:\s*[-–]?\s*(?P<chapter>[A-Z]{1,6})\b)?")
 _RECORD_ID = re.compile(r"/([a-z][a-z-]*-[^/]+)/metadata\.xml$", re.IGNORECASE)
 _NR_PREFIX = re.compile(r"^\s*nr\.?\s*", re.IGNORECASE)
-_ID_CHAMBER = re.compile(r"^(?:h|ah|kv|ag)-(?P<chamber>ek|tk|vv)\b(?:-(?P<year>\d{8})\b)?")
 _ID_CHAMBERS = {"ek": "Eerste Kamer", "tk": "Tweede Kamer", "vv": "Verenigde Vergadering"}
 
 
@@ -109,10 +109,8 @@ def take_dossier(text: str, metadata: Metadata) -> None:
 
 def from_identifier(metadata: Metadata) -> None:
     """Chamber and vergaderjaar that an id such as 'h-ek-20212022-2-1' names, where still empty."""
-    match = _ID_CHAMBER.match(metadata.identifier)
-    if not match:
+    parsed = parse_identifier(metadata.identifier)
+    if parsed is None:
         return
-    metadata.kamer = metadata.kamer or _ID_CHAMBERS[match.group("chamber")]
-    year = match.group("year")
-    if year and not metadata.vergaderjaar:
-        metadata.vergaderjaar = f"{year[:4]}-{year[4:]}"
+    metadata.kamer = metadata.kamer or _ID_CHAMBERS.get(parsed.chamber, "")
+    metadata.vergaderjaar = metadata.vergaderjaar or parsed.vergaderjaar

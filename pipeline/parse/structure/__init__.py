@@ -56,7 +56,7 @@ def enrich(doc: Document, record: SruRecord | None = None) -> Document:
     doc.qa = _safely(doc, "qa", lambda: extract_qa(body, kind, _answerer(doc.letters)), [])
     doc.references = _safely(doc, "references", lambda: extract_references(body, doc.footnotes), [])
     if kind == "handelingen":
-        sitting = _safely(doc, "speeches", lambda: extract_sitting(body), Sitting())
+        sitting = _safely(doc, "speeches", lambda: extract_sitting(body, doc.speeches), Sitting())
         doc.speeches, doc.attendance = sitting.speeches, sitting.attendance
         doc.metadata.flags += sitting.flags
     return doc

@@ -10,6 +10,7 @@ printed speaker line opens the turn's first block, and what is said in the turn 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.model import Block, Document, Metadata, Speech, Style
@@ -63,6 +64,7 @@ class BlockWriter:
         self.turns: list[Speech] = []
         self._turn: Speech | None = None  # the running turn, if any
         self._last: Speech | None = None  # the turn that was said something in last
+        self._resume: Speech | None = None  # whose turn goes on, as a new turn, after an interjection
 
     # -- emitting -------------------------------------------------------------------------------
 
@@ -82,6 +84,10 @@ class BlockWriter:
             style=style or Style(bold=text.bold, italic=text.italic), footnote_refs=list(text.refs),
         )
         self.blocks.append(block)
+        if self._turn is None and self._resume is not None and kind in SPOKEN_KINDS:
+            self._turn = replace(self._resume, text="")
+            self.turns.append(self._turn)
+            self._resume = None
         if self._turn is not None and kind in SPOKEN_KINDS:
             said = " ".join(text.text.split())
             self._turn.text = f"{self._turn.text}\n\n{said}" if self._turn.text else said
@@ -104,10 +110,11 @@ class BlockWriter:
 
         In a Handelingen item, anything but a turn or loose text ends the running turn; loose text
         after a turn is the last speaker's. A `spreker` inside a turn (the chair in the `motie-info`
-        under a motion) interjects: after it the turn's own speaker goes on (a next motion)."""
+        under a motion) interjects: whatever the turn's own speaker says after it (a next motion) is a
+        new turn of theirs."""
         name = local(element.tag)
         kinds = [local(child.tag) for child in element]
-        outer = self._turn if name != "spreekbeurt" and "spreker" in kinds else None
+        outer = self._turn or self._resume if name != "spreekbeurt" and "spreker" in kinds else None
         for child, kind in zip(element, kinds, strict=True):
             if "spreekbeurt" in kinds and kind not in TURN_PARTS:
                 self._end_turn()
@@ -115,9 +122,9 @@ class BlockWriter:
         if "spreekbeurt" in kinds:
             self._end_turn()
         elif name == "spreekbeurt":
-            self._turn = self._last
+            self._turn, self._resume = self._last, None
         elif outer is not None:
-            self._turn = outer
+            self._turn, self._resume = None, outer
 
     def element(self, element: ET.Element, item_kind: str = "paragraph", parent: str = "") -> None:
         name = local(element.tag)
@@ -213,12 +220,12 @@ class BlockWriter:
         def text(element: ET.Element) -> str:
             return self.text(element).text
 
-        self._turn = turns.speech(spreker, text)
+        self._turn, self._resume = turns.speech(spreker, text), None
         self.turns.append(self._turn)
         self._prefix = turns.speaker_line(spreker, text)
 
     def _end_turn(self) -> None:
-        self._turn = self._last = None
+        self._turn = self._last = self._resume = None
         self._prefix = ""
 
     # -- the document ---------------------------------------------------------------------------

@@ -214,6 +214,34 @@ def test_a_speaker_goes_on_after_the_chair_numbered_the_motion(tmp_path: Path) -
     ]
 
 
+def test_votes_the_chair_states_and_a_question_that_states_none(tmp_path: Path) -> None:
+    """The votes of a stemmingen item (as in h-tk-20172018-70-6): the chair's turn states the outcome,
+    loose text announces the next vote; a question about an outcome (70-9) is none."""
+    def turn(speaker: str, said: str) -> str:
+        name, _, party = speaker.partition(" ")
+        title = "De" if name == "voorzitter" else "Mevrouw"
+        politiek = f" (<politiek>{party}</politiek>)" if party else ""
+        return (f"<spreekbeurt><spreker><voorvoegsels>{title}</voorvoegsels><naam><achternaam>{name}</achternaam>"
+                f"</naam>{politiek}:</spreker><tekst><al>{said}</al></tekst></spreekbeurt>")
+
+    path = tmp_path / "h.xml"
+    path.write_text(
+        "<officiele-publicatie><handelingen><agendapunt><item-titel>Stemmingen</item-titel>"
+        "<tekst><al>In stemming komt de motie-Wassenberg (21501-08, nr. 721).</al></tekst>"
+        + turn("voorzitter", "Ik constateer dat de leden van de fracties van de SP en de PvdA voor deze motie "
+                             "hebben gestemd en de leden van de overige fracties ertegen, zodat zij is verworpen.")
+        + "<tekst><al>In stemming komt de motie-Kröger (21501-08, nr. 724).</al></tekst>"
+        + turn("voorzitter", "Ik constateer dat de motie met algemene stemmen is aangenomen.")
+        + turn("Dik-Faber ChristenUnie", "Als de motie wordt aangenomen, komt er een plan.")
+        + turn("voorzitter", "Als de motie niet wordt aangenomen, wat is uw oordeel dan?")
+        + "</agendapunt></handelingen></officiele-publicatie>", encoding="utf-8")
+    doc = parse_file(path)
+    assert [(s.speaker, s.vote) for s in doc.speeches] == [
+        ("voorzitter", "verworpen"), ("voorzitter", "aangenomen"), ("Dik-Faber", ""), ("voorzitter", "")]
+    assert doc.speeches[0].text.endswith("zodat zij is verworpen.\n\nIn stemming komt de motie-Kröger "
+                                         "(21501-08, nr. 724).")
+
+
 # -- Handelingen: attendance -----------------------------------------------------------------
 
 

@@ -53,14 +53,17 @@ def speaker_line(spreker: ET.Element, text: Text) -> str:
 
 
 def _role(title: str, name: str, function: str, party: str) -> str:
-    """'voorzitter', 'lid', 'minister', 'staatssecretaris', ... or the printed function in lower case."""
+    """'voorzitter', 'lid', 'minister', 'staatssecretaris', ... or the printed function in lower case.
+
+    A party makes a member; else an office in the title or function ("De heer Rutte, minister-president")."""
     if _OFFICE.fullmatch(name.casefold()):
         return name.casefold()
-    if party or title.casefold() in _MEMBER_TITLES:
+    if party:
         return "lid"
-    words = f"{title} {function}".casefold()
-    if office := _OFFICE.search(words):
+    if office := _OFFICE.search(f"{title} {function}".casefold()):
         return office.group(1)
+    if title.casefold() in _MEMBER_TITLES:
+        return "lid"
     return collapse(function or title).casefold().removeprefix("de ")
 
 

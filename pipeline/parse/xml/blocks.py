@@ -84,15 +84,19 @@ class BlockWriter:
             style=style or Style(bold=text.bold, italic=text.italic), footnote_refs=list(text.refs),
         )
         self.blocks.append(block)
-        if self._turn is None and self._resume is not None and kind in SPOKEN_KINDS:
-            self._turn = replace(self._resume, text="")
+        if kind in SPOKEN_KINDS:
+            self._say(text.text)
+        return block
+
+    def _say(self, text: str) -> None:
+        """`text` (without the speaker line) is a paragraph of the running turn, if any."""
+        if self._turn is None and self._resume is not None:
+            self._turn, self._resume = replace(self._resume, text=""), None
             self.turns.append(self._turn)
-            self._resume = None
-        if self._turn is not None and kind in SPOKEN_KINDS:
-            said = " ".join(text.text.split())
+        if self._turn is not None:
+            said = " ".join(text.split())
             self._turn.text = f"{self._turn.text}\n\n{said}" if self._turn.text else said
             self._last = self._turn
-        return block
 
     def header(self, *elements: ET.Element) -> None:
         """One page-1 header block from the text of `elements` read as one line."""
@@ -254,9 +258,10 @@ def empty_reason(doc: Document) -> str:
 def build_document(path: Path, writer: BlockWriter, metadata: Metadata) -> Document:
     """The finished `Document` (source 'xml'); an XML without body text says so in `no_text_reason`."""
     from_identifier(metadata)
+    blocks = writer.finish(signed=metadata.document_type != "handelingen")
     doc = Document(
         source="xml", source_path=str(path), pages=0, metadata=metadata,
-        blocks=writer.finish(signed=metadata.document_type != "handelingen"), footnotes=writer.notes.footnotes, speeches=writer.turns,
+        blocks=blocks, footnotes=writer.notes.footnotes, speeches=writer.turns,
     )
     doc.no_text_reason = empty_reason(doc)
     doc.has_text_layer = not doc.no_text_reason

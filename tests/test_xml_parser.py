@@ -319,3 +319,20 @@ def test_speaker_markup_gives_the_printed_line_and_the_turn(tmp_path: Path, spre
     doc = parse_file(path)
     assert _body(doc, "paragraph") == [f"{line} Dank u wel."]
     assert [(s.speaker, s.party, s.role, s.text) for s in doc.speeches] == [(*turn, "Dank u wel.")]
+
+
+def test_speaker_turns_in_a_kamerstuk_are_speeches_too(tmp_path: Path) -> None:
+    """A committee debate report is a kamerstuk whose XML marks up turns as Handelingen do."""
+    path = tmp_path / "kst.xml"
+    path.write_text(
+        "<officiele-publicatie><kamerstuk><stuk><stuknr>Nr. <ondernummer>5</ondernummer></stuknr>"
+        "<titel>VERSLAG VAN EEN COMMISSIEDEBAT</titel><algemeen><spreekbeurt><spreker><voorvoegsels>Mevrouw"
+        "</voorvoegsels><naam><achternaam>Kröger</achternaam></naam> (<politiek>GroenLinks</politiek>):</spreker>"
+        "<tekst><al>Dank u wel.</al></tekst></spreekbeurt></algemeen></stuk></kamerstuk></officiele-publicatie>",
+        encoding="utf-8",
+    )
+    from pipeline.parse import parse_file
+
+    doc = parse_file(path)
+    assert [(s.seq, s.speaker, s.party, s.role, s.text) for s in doc.speeches] == [
+        (1, "Kröger", "GL", "lid", "Dank u wel.")]

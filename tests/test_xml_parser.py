@@ -283,3 +283,56 @@ def test_the_structure_stage_reads_speeches_from_xml_handelingen() -> None:
         ("voorzitter", "", "voorzitter"), ("Van Dijk", "SGP", "lid"),
     ]
     assert doc.speeches[1].text.endswith("Mijn fractie zal het voorstel steunen.")
+
+
+@pytest.mark.parametrize(
+    ("spreker", "line", "turn"),
+    [
+        ("<voorvoegsels>De</voorvoegsels> <naam><achternaam>Voorzitter</achternaam></naam>:",
+         "De Voorzitter:", ("voorzitter", "", "voorzitter")),
+        ("<voorvoegsels>Mevrouw</voorvoegsels> <naam><voorletters>C.</voorletters><tussenvoegsel>van der"
+         "</tussenvoegsel><achternaam>Graaf</achternaam></naam> (<politiek>ChristenUnie</politiek>):",
+         "Mevrouw C. van der Graaf (ChristenUnie):", ("C. van der Graaf", "CU", "lid")),
+        ("<voorvoegsels>De heer</voorvoegsels> <naam><achternaam>Rutte</achternaam></naam>, "
+         "<functie>minister-president</functie>:", "De heer Rutte, minister-president:",
+         ("Rutte", "", "minister-president")),
+        ("<voorvoegsels>De heer</voorvoegsels> <naam><achternaam>Van Haga</achternaam></naam>:",
+         "De heer Van Haga:", ("Van Haga", "", "lid")),
+        ("<naam><achternaam>Hoekstra</achternaam></naam>, <functie>minister van Financiën</functie>:",
+         "Hoekstra, minister van Financiën:", ("Hoekstra", "", "minister")),
+        ("<functie>Minister-president</functie> <naam><achternaam>Rutte</achternaam></naam>:",
+         "Minister-president Rutte:", ("Rutte", "", "minister-president")),
+        ("<voorvoegsels>De</voorvoegsels> <naam><achternaam>griffier</achternaam></naam>:",
+         "De griffier:", ("griffier", "", "griffier")),
+    ],
+)
+def test_speaker_markup_gives_the_printed_line_and_the_turn(tmp_path: Path, spreker: str, line: str,
+                                                             turn: tuple[str, str, str]) -> None:
+    path = tmp_path / "h.xml"
+    path.write_text(
+        f"<officiele-publicatie><handelingen><agendapunt><spreekbeurt><spreker>{spreker}</spreker>"
+        "<tekst><al>Dank u wel.</al></tekst></spreekbeurt></agendapunt></handelingen></officiele-publicatie>",
+        encoding="utf-8",
+    )
+    from pipeline.parse import parse_file
+
+    doc = parse_file(path)
+    assert _body(doc, "paragraph") == [f"{line} Dank u wel."]
+    assert [(s.speaker, s.party, s.role, s.text) for s in doc.speeches] == [(*turn, "Dank u wel.")]
+
+
+def test_speaker_turns_in_a_kamerstuk_are_speeches_too(tmp_path: Path) -> None:
+    """A committee debate report is a kamerstuk whose XML marks up turns as Handelingen do."""
+    path = tmp_path / "kst.xml"
+    path.write_text(
+        "<officiele-publicatie><kamerstuk><stuk><stuknr>Nr. <ondernummer>5</ondernummer></stuknr>"
+        "<titel>VERSLAG VAN EEN COMMISSIEDEBAT</titel><algemeen><spreekbeurt><spreker><voorvoegsels>Mevrouw"
+        "</voorvoegsels><naam><achternaam>Kröger</achternaam></naam> (<politiek>GroenLinks</politiek>):</spreker>"
+        "<tekst><al>Dank u wel.</al></tekst></spreekbeurt></algemeen></stuk></kamerstuk></officiele-publicatie>",
+        encoding="utf-8",
+    )
+    from pipeline.parse import parse_file
+
+    doc = parse_file(path)
+    assert [(s.seq, s.speaker, s.party, s.role, s.text) for s in doc.speeches] == [
+        (1, "Kröger", "GL", "lid", "Dank u wel.")]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.errors import ParseFailed
 from pipeline.model import Document
+from pipeline.parse.xml.source import looks_like_xml
 from pipeline.sources.records import SruRecord
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ def parse_file(path: Path | str, record: SruRecord | None = None, lexicon: WordC
         from pipeline.parse.pdf import parse_pdf
 
         doc = parse_pdf(path, lexicon)
-    elif head.startswith(b"<"):
+    elif looks_like_xml(head):
         from pipeline.parse.xml import parse_official_xml
 
         doc = parse_official_xml(path)

@@ -1,7 +1,8 @@
 """The structure stage: from a parsed document's blocks and footnotes to what the paper says, as data.
 
 `enrich(doc, record)` fills `metadata`, `committee`, `letters`, `qa`, `references`, and for
-Handelingen `speeches` and `attendance`, whatever the source of the blocks (PDF layout engine or official XML).
+Handelingen (and any paper whose XML marks up speaker turns) `speeches` and `attendance`, whatever
+the source of the blocks (PDF layout engine or official XML).
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ def enrich(doc: Document, record: SruRecord | None = None) -> Document:
     doc.letters = _safely(doc, "letters", lambda: extract_letters(body), [])
     doc.qa = _safely(doc, "qa", lambda: extract_qa(body, kind, _answerer(doc.letters)), [])
     doc.references = _safely(doc, "references", lambda: extract_references(body, doc.footnotes), [])
-    if kind == "handelingen":
-        sitting = _safely(doc, "speeches", lambda: extract_sitting(body), Sitting())
+    if kind == "handelingen" or doc.speeches:  # turns the source states (a committee debate report too)
+        sitting = _safely(doc, "speeches", lambda: extract_sitting(body, doc.speeches), Sitting())
         doc.speeches, doc.attendance = sitting.speeches, sitting.attendance
         doc.metadata.flags += sitting.flags
     return doc

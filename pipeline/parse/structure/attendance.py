@@ -29,8 +29,9 @@ _OFFICE = r"(?:minister|staatssecretaris|vice-minister-president)\b"
 _OFFICIAL_AHEAD = r"(?=" + _TITLE + r"\s|[^\W\d_][^,]*,\s*" + _OFFICE + r")"
 #: Where the members end and the government begins: "..., Vos en Wever, en mevrouw Van Ark, minister ...".
 _GOVERNMENT = re.compile(r"(?:,\s*|\s+)en\s+" + _OFFICIAL_AHEAD)
-#: Between two government members: ", en de heer Knops, ...", ", en Snel, staatssecretaris ...".
-_NEXT_OFFICIAL = re.compile(r",\s*en\s+" + _OFFICIAL_AHEAD)
+#: Between two government members: ", en de heer Knops, ...", ", en Snel, staatssecretaris ...",
+#: or a title without "en": "..., de heer Grapperhaus, minister van Justitie en Veiligheid, ...".
+_NEXT_OFFICIAL = re.compile(r",\s*(?:en\s+" + _OFFICIAL_AHEAD + r"|(?=" + _TITLE + r"\s))")
 _LEADING_TITLE = re.compile(r"^(?:en\s+)?" + _TITLE + r"\s+")
 _NAME_SEPARATOR = re.compile(r",\s*|\s+en\s+")
 #: Lower-case words inside Dutch surnames ("Van der Linden", "Faber-van de Klashorst").

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.model import Attendee, Block, Speech
 from pipeline.parse.structure.attendance import Roll
@@ -26,6 +26,8 @@ _OFFICE = re.compile(r"^(?:De\s+)?(?P<office>[Mm]inister(?:-president)?|[Ss]taat
 _OUTCOME = re.compile(
     r"\b(?:is|wordt|worden|zijn)\s+(?:(?:zonder\s+stemming|met\s+algemene\s+stemmen)\s+)?(?P<outcome>aangenomen|verworpen)\b"
 )
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+_CONDITION = re.compile(r"^(?:als|indien|wanneer|mocht)\b", re.IGNORECASE)
 
 
 #: Block kinds that carry what is said (a signature block may still be an attendance list).
@@ -33,9 +35,15 @@ _SPOKEN_KINDS = frozenset({"paragraph", "list_item", "label"})
 
 
 def vote_outcome(text: str) -> str:
-    """ "aangenomen" or "verworpen" when `text` states the outcome of a vote, else ""."""
-    match = _OUTCOME.search(text)
-    return match.group("outcome") if match else ""
+    """ "aangenomen" or "verworpen" when `text` states the outcome of a vote, else "".
+
+    A question or a condition states none ("Als de motie niet wordt aangenomen, wat is uw oordeel?")."""
+    for sentence in _SENTENCE_END.split(text):
+        if sentence.rstrip().endswith("?") or _CONDITION.match(sentence):
+            continue
+        if match := _OUTCOME.search(sentence):
+            return match.group("outcome")
+    return ""
 
 
 def _speaker(tag: str) -> tuple[str, str, str]:
@@ -60,13 +68,22 @@ class Sitting:
     flags: list[str] = field(default_factory=list)
 
 
-def extract_sitting(blocks: Sequence[Block]) -> Sitting:
+def _stated(turns: Sequence[Speech], listed: set[str]) -> list[Speech]:
+    """Turns the source states (official XML), less the paragraphs that are an attendance list."""
+    return [replace(turn, party=normalise_party(turn.party),
+                    text="\n\n".join(p for p in turn.text.split("\n\n") if squash(p) not in listed))
+            for turn in turns]
+
+
+def extract_sitting(blocks: Sequence[Block], stated: Sequence[Speech] = ()) -> Sitting:
     """One `Speech` per turn, holding only what was said, and the attendance list of the sitting.
 
     Blocks without a speaker tag continue the running turn, unless they open or continue an
-    attendance list; a turn with nothing said is none.
+    attendance list; a turn with nothing said is none. Turns the source `stated` (who speaks is
+    marked up in official XML) are taken as they are, less any attendance list in them.
     """
     speeches: list[Speech] = []
+    listed: set[str] = set()  # what the attendance lists took
     roll = Roll()
     for block in blocks:
         text = squash(block.text)
@@ -76,6 +93,8 @@ def extract_sitting(blocks: Sequence[Block]) -> Sitting:
         turn = _TURN.match(text)
         said = turn.group("text").strip() if turn else text
         attendance = roll.take(said, may_continue=not turn)
+        if attendance:
+            listed.add(said)
         if turn:
             speaker, party, role = _speaker(turn.group("tag"))
             speeches.append(Speech(seq=0, speaker=speaker, party=party, role=role,
@@ -83,7 +102,7 @@ def extract_sitting(blocks: Sequence[Block]) -> Sitting:
         elif speeches and not attendance:
             current = speeches[-1]
             current.text = f"{current.text}\n\n{text}" if current.text else text
-    speeches = [s for s in speeches if s.text]
+    speeches = [s for s in (_stated(stated, listed) if stated else speeches) if s.text]
     for seq, speech in enumerate(speeches, start=1):
         speech.seq = seq
         # the chair states the outcome; a member may only mention one

@@ -1,9 +1,11 @@
 """Parser for the official XML manifestation of a paper, into the same `Document` as the PDF path.
 
 Two dialects: `officiele-publicatie` (2010 on; `kamerstuk`, `kamervragen`, `handelingen`, ...) and
-the legacy `kamerwrk` (1995-2009). An XML that holds no body text (agendas that say "niet
-beschikbaar in HTML-formaat") parses fine but comes back with `has_text_layer=False` and the
-reason in `no_text_reason`, so that the parse stage falls back to the PDF.
+the legacy one (1995-2009; roots `kamerwrk`, `handeling`, `vraagdoc`). Files are read as served
+(`pipeline.parse.xml.source`: byte order marks, declared encodings, old DTDs). An XML that holds
+no body text (agendas that say "niet beschikbaar in HTML-formaat") parses fine but comes back with
+`has_text_layer=False` and the reason in `no_text_reason`, so that the parse stage falls back to
+the PDF.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from pipeline.errors import ParseFailed
 from pipeline.model import Document
 from pipeline.parse.xml import kamerwrk, officiele_publicatie
 from pipeline.parse.xml.inline import local
+from pipeline.parse.xml.source import read_tree
 
 __all__ = ["parse_official_xml"]
 
-_DIALECTS = {officiele_publicatie.ROOT: officiele_publicatie.parse, kamerwrk.ROOT: kamerwrk.parse}
+_DIALECTS = {officiele_publicatie.ROOT: officiele_publicatie.parse} | dict.fromkeys(kamerwrk.ROOTS, kamerwrk.parse)
 
 
 def parse_official_xml(path: Path) -> Document:
@@ -31,7 +34,7 @@ def parse_official_xml(path: Path) -> Document:
     if b"<!ENTITY" in data[:4096]:
         raise ParseFailed(str(path), "XML declares entities (<!ENTITY>), which official XML never does")
     try:
-        root = ET.fromstring(data)
+        root = read_tree(data)
     except ET.ParseError as err:
         raise ParseFailed(str(path), f"malformed XML: {err}") from err
     name = local(root.tag)

@@ -3,15 +3,19 @@
 `BlockWriter` walks body elements in document order and emits the block kinds the PDF engine
 uses: `heading`, `paragraph`, `list_item`, `label`, `signature`, `table` (and `header` for the
 page-1 head, which the dialect modules add). XML has no pages: blocks and notes carry page 0.
+In Handelingen it also keeps the speaker turns the XML states (`pipeline.parse.xml.turns`): the
+printed speaker line opens the turn's first block, and what is said in the turn is its text.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
-from pipeline.model import Block, Document, Metadata, Style
+from pipeline.model import Block, Document, Metadata, Speech, Style
 from pipeline.parse.textsim import words
+from pipeline.parse.xml import turns
 from pipeline.parse.xml.inline import MARKER_TAGS, SILENT_TAGS, Inline, Notes, collapse, inline, local
 from pipeline.parse.xml.meta import from_identifier
 
@@ -26,6 +30,11 @@ NOT_IN_XML = "niet beschikbaar in html-formaat"
 #: A body this short that carries the notice is the notice; a longer one is a paper that mentions
 #: a part (a table, a bijlage) missing from the XML, and keeps its text.
 NOTICE_MAX_WORDS = 50
+#: Block kinds that carry what a speaker says (as `pipeline.parse.structure.speeches` reads them).
+SPOKEN_KINDS = frozenset({"paragraph", "list_item", "label"})
+#: Children of a Handelingen item that keep the running turn: the next turn, and loose text after
+#: a turn, which whoever spoke last says ("Gaat u verder.", "De beraadslaging wordt gesloten.").
+TURN_PARTS = frozenset({"spreekbeurt", "tekst"})
 
 
 def _has_own_text(element: ET.Element) -> bool:
@@ -52,6 +61,10 @@ class BlockWriter:
         self.blocks: list[Block] = []
         self._prefix = ""  # a list number or speaker that opens the next block
         self._groups: set[int] = set()  # indexes of blocks made from an `al-groep`
+        self.turns: list[Speech] = []
+        self._turn: Speech | None = None  # the running turn, if any
+        self._last: Speech | None = None  # the turn that was said something in last
+        self._resume: Speech | None = None  # whose turn goes on, as a new turn, after an interjection
 
     # -- emitting -------------------------------------------------------------------------------
 
@@ -71,7 +84,19 @@ class BlockWriter:
             style=style or Style(bold=text.bold, italic=text.italic), footnote_refs=list(text.refs),
         )
         self.blocks.append(block)
+        if kind in SPOKEN_KINDS:
+            self._say(text.text)
         return block
+
+    def _say(self, text: str) -> None:
+        """`text` (without the speaker line) is a paragraph of the running turn, if any."""
+        if self._turn is None and self._resume is not None:
+            self._turn, self._resume = replace(self._resume, text=""), None
+            self.turns.append(self._turn)
+        if self._turn is not None:
+            said = " ".join(text.split())
+            self._turn.text = f"{self._turn.text}\n\n{said}" if self._turn.text else said
+            self._last = self._turn
 
     def header(self, *elements: ET.Element) -> None:
         """One page-1 header block from the text of `elements` read as one line."""
@@ -85,8 +110,25 @@ class BlockWriter:
     # -- walking --------------------------------------------------------------------------------
 
     def walk(self, element: ET.Element, item_kind: str = "paragraph") -> None:
-        for child in element:
-            self.element(child, item_kind, parent=local(element.tag))
+        """The children of `element`, and the turns they are part of.
+
+        In a Handelingen item, anything but a turn or loose text ends the running turn; loose text
+        after a turn is the last speaker's. A `spreker` inside a turn (the chair in the `motie-info`
+        under a motion) interjects: whatever the turn's own speaker says after it (a next motion) is a
+        new turn of theirs."""
+        name = local(element.tag)
+        kinds = [local(child.tag) for child in element]
+        outer = self._turn or self._resume if name != "spreekbeurt" and "spreker" in kinds else None
+        for child, kind in zip(element, kinds, strict=True):
+            if "spreekbeurt" in kinds and kind not in TURN_PARTS:
+                self._end_turn()
+            self.element(child, item_kind, parent=name)
+        if "spreekbeurt" in kinds:
+            self._end_turn()
+        elif name == "spreekbeurt":
+            self._turn, self._resume = self._last, None
+        elif outer is not None:
+            self._turn, self._resume = None, outer
 
     def element(self, element: ET.Element, item_kind: str = "paragraph", parent: str = "") -> None:
         name = local(element.tag)
@@ -119,8 +161,8 @@ class BlockWriter:
             self._numbered(element, "lidnr", item_kind)
         elif name == "table":
             self._table(element)
-        elif name == "spreekbeurt":
-            self._speech(element, item_kind)
+        elif name == "spreker":
+            self._open_turn(element)
         elif name == "al" or len(element) == 0 or _has_own_text(element):
             self.add(item_kind, self.text(element))
         else:
@@ -177,35 +219,30 @@ class BlockWriter:
                 lines.append("\t".join(c.text for c in cells))
         self.add("table", Inline("\n".join(lines), refs))
 
-    def _speech(self, turn: ET.Element, item_kind: str) -> None:
-        """A Handelingen `spreekbeurt`: the speaker ("De heer Van Dijk (SGP):") opens its first block."""
-        for child in turn:
-            if local(child.tag) == "spreker":
-                self._prefix = speaker_line(child, self)
-            else:
-                self.element(child, item_kind, parent="spreekbeurt")
+    def _open_turn(self, spreker: ET.Element) -> None:
+        """A `spreker` opens a turn; the printed line ("De heer Van Dijk (SGP):") opens its first block."""
+        def text(element: ET.Element) -> str:
+            return self.text(element).text
+
+        self._turn, self._resume = turns.speech(spreker, text), None
+        self.turns.append(self._turn)
+        self._prefix = turns.speaker_line(spreker, text)
+
+    def _end_turn(self) -> None:
+        self._turn = self._last = self._resume = None
         self._prefix = ""
 
     # -- the document ---------------------------------------------------------------------------
 
-    def finish(self) -> list[Block]:
-        """The blocks; a closing `al-groep` (the names under a motion) is the signature."""
+    def finish(self, signed: bool = True) -> list[Block]:
+        """The blocks; in a `signed` paper, a closing `al-groep` (the names under a motion) is the
+        signature (in Handelingen it is what was said, or the attendance list)."""
         body = [i for i, b in enumerate(self.blocks) if b.kind != "header"]
-        if body and body[-1] in self._groups:
+        if signed and body and body[-1] in self._groups:
             self.blocks[body[-1]].kind = "signature"
+        for seq, turn in enumerate(self.turns, start=1):
+            turn.seq = seq
         return self.blocks
-
-
-def speaker_line(spreker: ET.Element, writer: BlockWriter) -> str:
-    """'De heer Van Dijk (SGP):' from `voorvoegsels`, `naam`, `functie`, `politiek` and loose text."""
-    parts = [spreker.text or ""]
-    for child in spreker:
-        text = writer.text(child).text
-        if text and local(child.tag) == "politiek":
-            text = f"({text.strip('()')})"
-        parts += [text, child.tail or ""]
-    line = collapse(" ".join(parts)).strip(" :")
-    return f"{line}:" if line else ""
 
 
 def empty_reason(doc: Document) -> str:
@@ -221,9 +258,10 @@ def empty_reason(doc: Document) -> str:
 def build_document(path: Path, writer: BlockWriter, metadata: Metadata) -> Document:
     """The finished `Document` (source 'xml'); an XML without body text says so in `no_text_reason`."""
     from_identifier(metadata)
+    blocks = writer.finish(signed=metadata.document_type != "handelingen")
     doc = Document(
         source="xml", source_path=str(path), pages=0, metadata=metadata,
-        blocks=writer.finish(), footnotes=writer.notes.footnotes,
+        blocks=blocks, footnotes=writer.notes.footnotes, speeches=writer.turns,
     )
     doc.no_text_reason = empty_reason(doc)
     doc.has_text_layer = not doc.no_text_reason

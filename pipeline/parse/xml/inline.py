@@ -22,9 +22,13 @@ SILENT_TAGS = frozenset({"witreg", "plaatje", "illustratie", "afbeelding"})
 _SPACED_TAGS = frozenset({"al", "al-groep", "lijst", "li", "noot.al", "entry", "regel", "tekstregel"})
 
 
+#: The ligatures "ĳ"/"Ĳ" some typeset XML has ("bĳ deze wet") read as the two letters they are.
+_LIGATURES = str.maketrans({"\u0133": "ij", "\u0132": "IJ"})
+
+
 def collapse(text: str) -> str:
-    """Whitespace runs (newlines and no-break spaces included) as one space, trimmed."""
-    return _SPACE.sub(" ", text.replace("\u00a0", " ")).strip()
+    """Whitespace runs (newlines and no-break spaces included) as one space, trimmed; "ĳ" as "ij"."""
+    return _SPACE.sub(" ", text.replace("\u00a0", " ").translate(_LIGATURES)).strip()
 
 
 def local(tag: object) -> str:

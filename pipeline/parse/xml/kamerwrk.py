@@ -1,4 +1,8 @@
-"""The legacy `kamerwrk` dialect (1995-2009): flat `tuskop` headings, `voetnoot` notes, `ondtek`.
+"""The legacy dialect (1995-2009): flat `tuskop` headings, `voetnoot` notes, `ondtek`.
+
+Its roots: `kamerwrk` (Kamerstukken), and for the Handelingen and the Aanhangsel of that time
+`handeling` and `vraagdoc`, which parse into the same model (no file of those two was at hand:
+they are read with the same parts, and anything else is walked as body text).
 
 Layout: `kamerwrk[@kamer]/(metadata, kop/(titel, subtitel*), frontm/(vergjaar, onderw/(nummer, naam)),
 body/stuk/(ltrlabel, nummer, titel, tuskop | al | lijst | ondtek | ...))`. A note is a `voetnoot`
@@ -16,6 +20,8 @@ from pipeline.parse.xml.blocks import BlockWriter, build_document
 from pipeline.parse.xml.inline import Notes, inline, local
 
 ROOT = "kamerwrk"
+#: Each legacy root and the document type it settles ('' when the paper says it).
+ROOTS = {ROOT: "", "handeling": "handelingen", "vraagdoc": "aanhangsel"}
 _NOTE_NUMBER_TAGS = frozenset({"nr", "voetnr", "noot.nr"})
 _SKIP = frozenset({"voetnoot"})
 _STUK_HEAD = ("ltrlabel", "nummer", "titel")
@@ -23,7 +29,8 @@ _STUK_HEAD = ("ltrlabel", "nummer", "titel")
 
 def parse(root: ET.Element, path: Path) -> Document:
     writer = BlockWriter(_legacy_notes(root), skip=_SKIP)
-    metadata = Metadata(identifier=meta.record_identifier(root), kamer=meta.chamber(root.get("kamer", "")))
+    metadata = Metadata(identifier=meta.record_identifier(root), kamer=meta.chamber(root.get("kamer", "")),
+                        document_type=ROOTS.get(local(root.tag), ""))
     for part in root:
         name = local(part.tag)
         if name == "kop":
@@ -37,7 +44,7 @@ def parse(root: ET.Element, path: Path) -> Document:
                 else:
                     writer.element(child, parent="body")
         elif name not in ("metadata", "voetnoot"):
-            writer.element(part, parent=ROOT)
+            writer.element(part, parent=local(root.tag))
     return build_document(path, writer, metadata)
 
 

@@ -19,7 +19,8 @@ _CHAMBERS = (
     ("verenigde vergadering", "Verenigde Vergadering"),
 )
 _CHAMBER_NUMBERS = {"1": "Eerste Kamer", "2": "Tweede Kamer"}
-_YEARS = re.compile(r"(\d{4})\s*[-–—/]\s*(\d{2}|\d{4})\b")
+#: Two years joined by any dash (the figure dash "2026‒2027" too) or a slash.
+_YEARS = re.compile(r"(\d{4})\s*[-\u2010-\u2015\u2212/]\s*(\d{2}|\d{4})\b")
 _DOSSIER = re.compile(r"^(?P<number>\d[\d .]*\d|\d)(?:\s*[-–]\s*(?P<part>\d{1,3})\b)?(?:\s*[-–]?\s*(?P<chapter>[A-Z]{1,6})\b)?")
 _RECORD_ID = re.compile(r"/([a-z][a-z-]*-[^/]+)/metadata\.xml$", re.IGNORECASE)
 _NR_PREFIX = re.compile(r"^\s*nr\.?\s*", re.IGNORECASE)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.model import Document, Metadata
+from pipeline.parse.structure.text import iso_date
 from pipeline.parse.xml import meta
 from pipeline.parse.xml.blocks import BlockWriter, build_document
 from pipeline.parse.xml.inline import Notes, local
@@ -98,15 +99,21 @@ def _kamervragen(part: ET.Element, writer: BlockWriter, metadata: Metadata) -> N
 
 
 def _handelingen(part: ET.Element, writer: BlockWriter, metadata: Metadata) -> None:
-    """Handelingen: the `vergadering` line is header; agenda items and speeches are body."""
+    """Handelingen: the `vergadering` line is header (the date of the sitting: `isodatum`, else
+    its `vergaderdatum` "Donderdag 8 februari 2018"); agenda items and speeches are body, the
+    title of the (first) item is the title."""
     for child in part:
         if local(child.tag) == "vergadering":
             writer.header(child)
             for node in child.iter():
-                if node.get("isodatum") and not metadata.date:
-                    metadata.date = node.get("isodatum", "")[:10]
+                day = node.get("isodatum", "")[:10] or (iso_date(writer.text(node).text)
+                                                         if local(node.tag) == "vergaderdatum" else "")
+                metadata.date = metadata.date or day
         else:
             writer.element(child, parent="handelingen")
+    title = next((node for node in part.iter() if local(node.tag) == "item-titel"), None)
+    if title is not None:
+        metadata.title = metadata.title or writer.text(title).text
 
 
 def _other(part: ET.Element, writer: BlockWriter, metadata: Metadata) -> None:

@@ -36,16 +36,20 @@ def build_catalog(release: Release, target: Path, party_codes: list[str]) -> Pat
 
     tmp = target.with_name(f".tmp-{release.release_id}-{target.name}")
     tmp.unlink(missing_ok=True)
-    with duckdb.connect(str(tmp)) as con:
-        for table in PUBLISHED_TABLES:
-            files = ", ".join(duckdb_literal(str(p.resolve())) for p in release.files(table))
-            con.execute(f"CREATE VIEW {duckdb_identifier(table)} AS "
-                        f"SELECT * FROM read_parquet([{files}], hive_partitioning = false)")
-        for name, sql in dashboard_views("duckdb", party_codes).items():
-            con.execute(f"CREATE VIEW {duckdb_identifier(name)} AS {sql}")
-        columns = ", ".join(f"{duckdb_literal(str(release.manifest[key]))} AS {duckdb_identifier(key)}"
-                            for key in RELEASE_INFO)
-        con.execute(f"CREATE VIEW release_info AS SELECT {columns}")
+    try:
+        with duckdb.connect(str(tmp)) as con:
+            for table in PUBLISHED_TABLES:
+                files = ", ".join(duckdb_literal(str(p.resolve())) for p in release.files(table))
+                con.execute(f"CREATE VIEW {duckdb_identifier(table)} AS "
+                            f"SELECT * FROM read_parquet([{files}], hive_partitioning = false)")
+            for name, sql in dashboard_views("duckdb", party_codes).items():
+                con.execute(f"CREATE VIEW {duckdb_identifier(name)} AS {sql}")
+            columns = ", ".join(f"{duckdb_literal(str(release.manifest[key]))} AS {duckdb_identifier(key)}"
+                                for key in RELEASE_INFO)
+            con.execute(f"CREATE VIEW release_info AS SELECT {columns}")
+    except duckdb.Error as err:
+        tmp.unlink(missing_ok=True)
+        raise PipelineError(f"cannot write the DuckDB catalog {tmp}: {str(err).splitlines()[0]}") from None
     return tmp
 
 

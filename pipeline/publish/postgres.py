@@ -196,9 +196,24 @@ def _take_from_readers(conn: Any, cur: Any) -> None:
             time.sleep(random.uniform(0.005, 0.05))
 
 
+class PostgresUnavailable(PipelineError):
+    """The publish target cannot be reached or refuses the connection."""
+
+
+def connect(dsn: str) -> psycopg.Connection:
+    """A connection to the publish target; PostgresUnavailable names it (without its password)."""
+    try:
+        return psycopg.connect(dsn, connect_timeout=10)
+    except psycopg.OperationalError as err:
+        info = psycopg.conninfo.conninfo_to_dict(dsn)
+        where = f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise PostgresUnavailable(f"PostgreSQL {where} cannot be reached: {reason}") from None
+
+
 def publish_postgres(dsn: str, release: Release, party_codes: list[str]) -> dict[str, int]:
     """Make `release` the content of schema `eerstekamer`, in one transaction."""
-    with psycopg.connect(dsn) as conn:
+    with connect(dsn) as conn:
         structure = _structure(conn, party_codes)
         with conn.transaction(), conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
@@ -227,7 +242,7 @@ def restore_postgres(dsn: str, previous: Release | None, party_codes: list[str])
     if previous is not None:
         publish_postgres(dsn, previous, party_codes)
     else:
-        with psycopg.connect(dsn) as conn, conn.transaction():
+        with connect(dsn) as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
             conn.execute(_in_schema("DROP SCHEMA IF EXISTS {} CASCADE"))
     log.warning("PostgreSQL schema %s rolled back to release %s", POSTGRES_SCHEMA,
@@ -241,7 +256,7 @@ def _schema_exists(cur: Any, name: str) -> bool:
 
 def current_postgres_release(dsn: str) -> str | None:
     """Release id published in schema `eerstekamer`, None when nothing is published there."""
-    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
+    with connect(dsn) as conn, conn.cursor() as cur:
         if not _schema_exists(cur, POSTGRES_SCHEMA):
             return None
         cur.execute(sql.SQL("SELECT release_id FROM {}").format(

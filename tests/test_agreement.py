@@ -180,7 +180,7 @@ def test_agreement_is_only_measured_between_two_texts() -> None:
     assert agreement_for(None, xml) is None and agreement_for(_as_pdf(xml), None) is None
 
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "kst-27925-AA.txt"
+SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "kst-27925-AA.txt"
 
 
 def _damaged_words(text: str) -> list[str]:

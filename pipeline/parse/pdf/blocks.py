@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pipeline.model import Style
-from pipeline.parse.pdf.hyphenation import Decision, WordCounts, is_line_end_break, join_broken
+from pipeline.parse.pdf.hyphenation import Decision, WordCounts, breaks_word, is_line_end_break, join_broken
 from pipeline.parse.pdf.lines import Line
 
 LABEL = re.compile(r"^(Vraag|Antwoord|Vragen|Antwoorden)\s+\d+[a-z]?[.:]?$")
@@ -45,7 +45,10 @@ class TextJoiner:
         for word in line.words:
             linked = [m for m in word.markers if m in self.note_numbers]
             refs += linked
-            texts.append(word.text if len(linked) == len(word.markers) else word.raw)
+            if len(linked) < len(word.markers):
+                texts.append(word.raw)
+            elif not (word.raised and linked):  # a marker set apart from its word is no word
+                texts.append(word.text)
         return [t for t in texts if t], refs
 
     def join(self, lines: list[Line]) -> tuple[str, list[str]]:
@@ -55,7 +58,7 @@ class TextJoiner:
         for line in lines:
             words, line_refs = self._words(line)
             refs += [r for r in line_refs if r not in refs]
-            if out and words and is_line_end_break(out[-1]):
+            if out and words and breaks_word(out[-1], words[0]):
                 head, tail = out.pop(), words[0]
                 words[0] = join_broken(head, tail, self.lexicon, words[1:4])
                 self.decisions.append(Decision(page, head, tail, words[0]))

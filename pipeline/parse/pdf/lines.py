@@ -37,6 +37,7 @@ class Word:
     font: str
     markers: tuple[str, ...] = ()  # superscript digits set against this word
     raw: str = ""  # the text with the superscript digits left in place ("Kamer2,")
+    raised: bool = False  # the whole word is a superscript (a marker or note label set apart)
 
     @property
     def bold(self) -> bool:
@@ -163,7 +164,21 @@ def _is_superscript_of(sup: Row, line: Row) -> bool:
     if not all(c["text"].strip() == "" or c["text"].isalnum() or c["text"] in ",*" for c, _ in sup[1]):
         return False
     x0, x1 = line[1][0][0]["x0"], line[1][-1][0]["x1"]
-    return all(x0 - line_size <= c["x0"] and c["x1"] <= x1 + 2 * line_size for c, _ in sup[1])
+    return all(x0 - line_size <= end and start <= x1 + 2 * line_size for start, end in _runs(sup[1], size))
+
+
+def _runs(row: list[tuple[dict[str, Any], bool]], size: float) -> list[tuple[float, float]]:
+    """The x extents of the runs of characters in `row` (split on spaces and word gaps): a note's
+    label of any length ends at most an em before its text starts."""
+    runs: list[tuple[float, float]] = []
+    for char, _ in row:
+        if not char["text"].strip():
+            continue
+        if runs and char["x0"] - runs[-1][1] <= WORD_GAP * size:
+            runs[-1] = (runs[-1][0], char["x1"])
+        else:
+            runs.append((char["x0"], char["x1"]))
+    return runs
 
 
 def _split_words(number: int, baseline: float, row: list[tuple[dict[str, Any], bool]]) -> list[Line]:
@@ -201,7 +216,7 @@ def _make_word(chars: list[tuple[dict[str, Any], bool]]) -> Word:
         text=text, x0=chars[0][0]["x0"], x1=chars[-1][0]["x1"],
         top=min(c["top"] for c in main), bottom=max(c["bottom"] for c in main),
         size=first["size"], font=base_font(first["fontname"]),
-        markers=_markers(chars) if has_main else (), raw=raw,
+        markers=_markers(chars), raw=raw, raised=not has_main,
     )
 
 

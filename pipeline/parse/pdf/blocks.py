@@ -11,7 +11,9 @@ from pipeline.model import Style
 from pipeline.parse.pdf.hyphenation import Decision, WordCounts, breaks_word, is_line_end_break, join_broken
 from pipeline.parse.pdf.lines import Line
 
-LABEL = re.compile(r"^(Vraag|Antwoord|Vragen|Antwoorden)\s+\d+[a-z]?[.:]?$")
+#: A question or answer label on its own line: "Vraag 1", "Vraag 3, 4 en 5", "Antwoord op vraag 7 t/m 9".
+LABEL = re.compile(r"^(Vraag|Antwoord|Vragen|Antwoorden)(\s+op\s+(de\s+)?vra(ag|gen))?\s+\d+[a-z]?"
+                   r"((\s*(,|&|en|t/m|tot en met|[-–])\s*|\s+)\d+[a-z]?)*[.:]?$")
 BULLET = re.compile(r"^([•·▪◦–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])$")
 _ENDS_SENTENCE = re.compile(r"[.?!:;]['’”»)]?$")
 _ENDS_ITEM = re.compile(r"[.?!:;,]['’”»)]?$")

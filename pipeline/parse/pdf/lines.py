@@ -203,7 +203,31 @@ def _split_words(number: int, baseline: float, row: list[tuple[dict[str, Any], b
     return [ln for ln in lines if ln.words]
 
 
+#: Spacing accents a typesetter may set over a letter as a glyph of their own ("c" + "´" for "ć").
+_ACCENTS = dict(zip("´`¨ˆ˜¸ˇ˘˚˝˛¯˙", "\u0301\u0300\u0308\u0302\u0303\u0327\u030c\u0306\u030a\u030b\u0328\u0304\u0307",
+                    strict=True))
+
+
+def _composed(chars: list[tuple[dict[str, Any], bool]]) -> list[tuple[dict[str, Any], bool]]:
+    """The word's characters with each spacing accent set over a neighbouring letter put on it."""
+    out = list(chars)
+    for i in range(len(out) - 1, -1, -1):
+        accent = out[i][0]
+        middle = (accent["x0"] + accent["x1"]) / 2
+        if accent["text"] not in _ACCENTS:
+            continue
+        for j in (i - 1, i + 1):
+            base = out[j][0] if 0 <= j < len(out) else None
+            if base is not None and base["text"].isalpha() and base["x0"] <= middle <= base["x1"]:
+                letter = unicodedata.normalize("NFC", base["text"] + _ACCENTS[accent["text"]])
+                out[j] = ({**base, "text": letter}, out[j][1])
+                del out[i]
+                break
+    return out
+
+
 def _make_word(chars: list[tuple[dict[str, Any], bool]]) -> Word:
+    chars = _composed(chars)
     main = [c for c, sup in chars if not sup] or [c for c, _ in chars]
     has_main = any(not sup for _, sup in chars)
     raw = "".join(_char_text(c) for c, _ in chars)

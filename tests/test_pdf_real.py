@@ -248,3 +248,14 @@ def test_notes_are_not_in_the_body_and_the_body_not_in_the_notes() -> None:
     assert "regenboogbeleid» https://nos.nl" not in doc.text
     doc = parsed("ah-tk-20232024-1178")
     assert "pqc-migratie-handboek" not in doc.text and "10 miljoen euro" not in doc.text
+
+
+@pytest.mark.parametrize(("name", "answered_by"), [
+    ("ah-tk-20232024-1178", "Staatssecretaris Van Huffelen (Binnenlandse Zaken en Koninkrijksrelaties)"),
+    ("ah-tk-20232024-1292", "Minister De Jonge (Binnenlandse Zaken en Koninkrijksrelaties)"),
+    ("ah-tk-20232024-1314", "Minister Dijkgraaf (Onderwijs, Cultuur en Wetenschap)"),
+    ("ah-tk-20232024-1984", "Staatssecretaris Van Rij (Financiën – Fiscaliteit en Belastingdienst)"),  # ", mede namens"
+    ("ah-tk-20232024-2367", "Minister Heinen (Financiën)"),
+])
+def test_who_answered(name: str, answered_by: str) -> None:
+    assert {q.answered_by for q in parsed(name).qa} == {answered_by}

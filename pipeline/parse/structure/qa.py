@@ -45,7 +45,7 @@ _LABEL_MORE = re.compile(r"\s*(?P<sep>,|&|en\b|t/m|tot en met|[-–])?\s*(?P<n>\
 _LABEL_END = re.compile(r"\s*[.:]?\s*")
 _RANGE = frozenset({"t/m", "tot en met", "-", "–"})
 _ASKED = re.compile(r"Vragen van (?:het lid|de leden)\s+(?P<who>.+?)\s+aan\s+(?:de|het)\s")
-_ANSWERED = re.compile(r"Antwoord van\s+(?P<who>.+?)\s*\((?:ontvangen|mede namens)")
+_ANSWERED = re.compile(r"Antwoord van\s+(?P<who>.+?)(?:\s*\((?:ontvangen|mede namens)|,\s*mede namens)")
 _NOTE_MARK = re.compile(r"(?<=[^\W\d_])\d{1,2}\b")  # "Kamer2," -> "Kamer,"
 SHINGLE = 4  # words per shingle when looking for a repeated block
 MIN_WORDS = 8  # a shorter block is repeated only as the continuation of a repeated one

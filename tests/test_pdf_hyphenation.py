@@ -64,6 +64,7 @@ def test_an_address_is_joined_as_it_was_broken(head: str, tail: str, word: str) 
 @pytest.mark.parametrize(("head", "tail"), [
     ("https://www.tuchtrechtbanken.nl/uitspraken-zoeken", "met"),  # the address ends, the sentence goes on
     ("www.rijksoverheid.nl.", "Daarin"),
+    ("https://www.rijksoverheid.nl/contact", "e-mail"),
     ("Kamerstuk", "29"),
 ])
 def test_a_line_ending_in_a_finished_word_or_address_breaks_nothing(head: str, tail: str) -> None:

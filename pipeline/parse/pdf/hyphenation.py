@@ -35,7 +35,7 @@ _BREAKABLE = re.compile(r"\w-$")
 _ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*://|\bwww\.\w|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/|[\w.+-]@[\w-]+\.\w",
                       re.IGNORECASE)
 _ADDRESS_OPEN = re.compile(r"(//|[_%=&~])$")  # an address cannot end here
-_ADDRESS_PART = re.compile(r"[/%=&?#_.-]\w")  # the rest of an address: "www.x.nl/...", "%202022.pdf"
+_ADDRESS_PART = re.compile(r"^www\.|[/%=&?#]\w")  # the rest of an address: "www.x.nl/...", "%202022.pdf"
 _CONJUNCTIONS = frozenset({"en", "of"})  # "land- en tuinbouw", "in- of uitvoer"
 #: Particles that open the second name of a double surname ("Faber-van de Klashorst", "Jansen-ter
 #: Horst", "Huizinga-de Wit"), and those that only follow "van" ("van der", "van den").

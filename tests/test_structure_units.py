@@ -262,6 +262,7 @@ def test_question_labels_are_consumed_whole(text: str, kind: str, numbers: tuple
     label = parse_label(text)
     assert label is not None and (label.kind, label.numbers, text[label.end:]) == (kind, numbers, rest)
     assert parse_label("Vraagt u zich af") is None and parse_label("De vraag 3") is None
+    assert parse_label("Antwoord 3 en 4 gaan hier verder op in.") is None  # a sentence, no label
 
 
 def test_grouped_labels_pair_each_question_with_its_answer() -> None:

@@ -87,7 +87,7 @@ class Label:
 def parse_label(text: str) -> Label | None:
     """The label `text` opens with, all its numbers consumed: listed with commas, "en" or "&",
     ranged with "t/m", "tot en met" or a dash, or (a comma missing as printed, "9 10 en 11") the
-    next number after a space."""
+    next number after a space. None when a sentence goes on ("Vraag 5 gaat over ...")."""
     head = _LABEL_HEAD.match(text)
     if not head:
         return None
@@ -101,8 +101,10 @@ def parse_label(text: str) -> Label | None:
         else:  # "Vraag 2 15 procent ...": the text starts with a number
             break
         end = more.end()
-    kind = "Vraag" if head["kind"].startswith("Vra") else "Antwoord"
-    return Label(kind, tuple(numbers), _LABEL_END.match(text, end).end())
+    end = _LABEL_END.match(text, end).end()
+    if text[end:end + 1].islower():
+        return None
+    return Label("Vraag" if head["kind"].startswith("Vra") else "Antwoord", tuple(numbers), end)
 
 
 def _askers_of_aanhangsel(text: str) -> str:

@@ -76,7 +76,9 @@ class Line:
 
     @property
     def size(self) -> float:
-        return Counter(round(w.size, 1) for w in self.words).most_common(1)[0][0]
+        """The size most of the line is set in (a raised label or marker set apart does not count)."""
+        words = [w for w in self.words if not w.raised] or self.words
+        return Counter(round(w.size, 1) for w in words).most_common(1)[0][0]
 
     @property
     def bold(self) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.parse.pdf import analyse
-from pipeline.parse.pdf.hyphenation import Evidence, Lexicon, join_broken, keeps_hyphen
+from pipeline.parse.pdf.hyphenation import Evidence, Lexicon, breaks_word, join_broken, keeps_hyphen
 from pipeline.parse.pdf.lexicon import CorpusLexicon
 from pipeline.parse.textsim import words
 from tests.support import analysed, xml_body_text
@@ -43,6 +43,32 @@ def _bare(word: str) -> str:
 def test_rules_without_evidence(head: str, tail: str, word: str) -> None:
     tail, *after = tail.split()
     assert join_broken(head, tail, Lexicon(), after) == word
+
+
+@pytest.mark.parametrize(("head", "tail", "word"), [
+    ("https://www.ncsc.nl/documenten/publicaties/2023/september/18/maak-je-organisatie-", "quantumveilig",
+     "https://www.ncsc.nl/documenten/publicaties/2023/september/18/maak-je-organisatie-quantumveilig"),
+    ("(https://nos.nl/artikel/2526363-tuchtrecht-banken-wil-opheldering-van-bunq-over-", "gluren-naar-rekeningen)",
+     "(https://nos.nl/artikel/2526363-tuchtrecht-banken-wil-opheldering-van-bunq-over-gluren-naar-rekeningen)"),
+    ("www.rijksoverheid.nl/documenten/kamer-", "stukken", "www.rijksoverheid.nl/documenten/kamer-stukken"),
+    ("jan.de-", "vries@minbzk.nl", "jan.de-vries@minbzk.nl"),
+    ("https://", "www.movisie.nl/sites/movisie.nl/files", "https://www.movisie.nl/sites/movisie.nl/files"),
+    ("www.internetconsultatie.nl/huisvesting_", "evacuees/b1", "www.internetconsultatie.nl/huisvesting_evacuees/b1"),
+    ("movisie.nl/files/2022-03/220315_%20Regenboogbeleid%20provincies", "%202022.pdf",
+     "movisie.nl/files/2022-03/220315_%20Regenboogbeleid%20provincies%202022.pdf"),
+])
+def test_an_address_is_joined_as_it_was_broken(head: str, tail: str, word: str) -> None:
+    assert breaks_word(head, tail) and join_broken(head, tail, Lexicon()) == word
+
+
+@pytest.mark.parametrize(("head", "tail"), [
+    ("https://www.tuchtrechtbanken.nl/uitspraken-zoeken", "met"),  # the address ends, the sentence goes on
+    ("www.rijksoverheid.nl.", "Daarin"),
+    ("https://www.rijksoverheid.nl/contact", "e-mail"),
+    ("Kamerstuk", "29"),
+])
+def test_a_line_ending_in_a_finished_word_or_address_breaks_nothing(head: str, tail: str) -> None:
+    assert not breaks_word(head, tail)
 
 
 def test_the_documents_own_words_outweigh_the_rules() -> None:

@@ -8,6 +8,7 @@ from pipeline.model import Block, Document, Footnote, Style
 from pipeline.parse.structure import enrich
 from pipeline.parse.structure.doctypes import classify
 from pipeline.parse.structure.parties import KNOWN_PARTY_CODES, normalise_party
+from pipeline.parse.structure.qa import extract_qa, parse_label
 from pipeline.parse.structure.references import extract_references, references_in
 from pipeline.sources.records import SruRecord
 
@@ -244,3 +245,32 @@ def test_title_disagreement_flagged_part_by_part(record_title: str, flagged: boo
     meta = enrich(_doc(header, [("paragraph", "Tekst.")]), record).metadata
     assert meta.title == record_title
     assert [f.split(":")[0] for f in meta.flags] == (["title"] if flagged else [])
+
+
+@pytest.mark.parametrize(("text", "kind", "numbers", "rest"), [
+    ("Vraag 1", "Vraag", (1,), ""),
+    ("Vraag 3, 4 en 5", "Vraag", (3, 4, 5), ""),
+    ("Vraag 7, 8, 9 10 en 11 Wat gaat u doen?", "Vraag", (7, 8, 9, 10, 11), "Wat gaat u doen?"),  # as printed
+    ("Vragen 3 tot en met 5", "Vraag", (3, 4, 5), ""),
+    ("Vragen 3 t/m 5: Hoe", "Vraag", (3, 4, 5), "Hoe"),
+    ("Antwoord 9 en 10", "Antwoord", (9, 10), ""),
+    ("Antwoord op vraag 2 en 3", "Antwoord", (2, 3), ""),
+    ("Antwoorden op de vragen 4-6.", "Antwoord", (4, 5, 6), ""),
+    ("Vraag 2 15 procent van de aanvragen?", "Vraag", (2,), "15 procent van de aanvragen?"),
+])
+def test_question_labels_are_consumed_whole(text: str, kind: str, numbers: tuple[int, ...], rest: str) -> None:
+    label = parse_label(text)
+    assert label is not None and (label.kind, label.numbers, text[label.end:]) == (kind, numbers, rest)
+    assert parse_label("Vraagt u zich af") is None and parse_label("De vraag 3") is None
+    assert parse_label("Antwoord 3 en 4 gaan hier verder op in.") is None  # a sentence, no label
+
+
+def test_grouped_labels_pair_each_question_with_its_answer() -> None:
+    def block(text: str, kind: str = "paragraph") -> Block:
+        return Block(kind, text, 1, (0, 0, 0, 0), Style())
+
+    blocks = [block("Vragen 1 tot en met 3", "label"), block("Waarom?"), block("Vraag 4", "label"), block("Hoe?"),
+              block("Antwoord op vraag 1 t/m 3", "label"), block("Daarom."), block("Antwoord 4", "label"),
+              block("Zo.")]
+    assert [(q.seq, q.question, q.answer) for q in extract_qa(blocks, "aanhangsel")] == [
+        (1, "Waarom?", "Daarom."), (2, "Waarom?", "Daarom."), (3, "Waarom?", "Daarom."), (4, "Hoe?", "Zo.")]

@@ -8,10 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pipeline.model import Style
-from pipeline.parse.pdf.hyphenation import Decision, WordCounts, is_line_end_break, join_broken
+from pipeline.parse.pdf.hyphenation import Decision, WordCounts, breaks_word, is_line_end_break, join_broken
 from pipeline.parse.pdf.lines import Line
 
-LABEL = re.compile(r"^(Vraag|Antwoord|Vragen|Antwoorden)\s+\d+[a-z]?[.:]?$")
+#: A question or answer label on its own line: "Vraag 1", "Vraag 3, 4 en 5", "Antwoord op vraag 7 t/m 9".
+LABEL = re.compile(r"^(Vraag|Antwoord|Vragen|Antwoorden)(\s+op\s+(de\s+)?vra(ag|gen))?\s+\d+[a-z]?"
+                   r"((\s*(,|&|en|t/m|tot en met|[-–])\s*|\s+)\d+[a-z]?)*[.:]?$")
 BULLET = re.compile(r"^([•·▪◦–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])$")
 _ENDS_SENTENCE = re.compile(r"[.?!:;]['’”»)]?$")
 _ENDS_ITEM = re.compile(r"[.?!:;,]['’”»)]?$")
@@ -45,7 +47,10 @@ class TextJoiner:
         for word in line.words:
             linked = [m for m in word.markers if m in self.note_numbers]
             refs += linked
-            texts.append(word.text if len(linked) == len(word.markers) else word.raw)
+            if len(linked) < len(word.markers):
+                texts.append(word.raw)
+            elif not (word.raised and linked):  # a marker set apart from its word is no word
+                texts.append(word.text)
         return [t for t in texts if t], refs
 
     def join(self, lines: list[Line]) -> tuple[str, list[str]]:
@@ -55,7 +60,7 @@ class TextJoiner:
         for line in lines:
             words, line_refs = self._words(line)
             refs += [r for r in line_refs if r not in refs]
-            if out and words and is_line_end_break(out[-1]):
+            if out and words and breaks_word(out[-1], words[0]):
                 head, tail = out.pop(), words[0]
                 words[0] = join_broken(head, tail, self.lexicon, words[1:4])
                 self.decisions.append(Decision(page, head, tail, words[0]))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pipeline.parse.pdf.lines import Line
 
 SMALL = 0.92  # notes are set smaller than this fraction of the body size
+CLOSE = 2.0  # lines of one note follow each other within this many times their size
 _NUMBER = re.compile(r"^\d{1,3}$")
 
 
@@ -24,15 +25,16 @@ class RawNote:
     text_x: float = 0.0  # where the note's text starts (right of its number)
 
 
-def _number_of(line: Line) -> str:
-    """The note number a line starts with: a number word ("2 Kamerstukken") or a superscript
-    number set against the first word ("²Kamerstukken")."""
+def _label(line: Line) -> tuple[str, bool]:
+    """The note label a line starts with, and whether it is raised: a superscript label of any
+    length set apart ("¹³ Nederlandse") or against the first word ("²Kamerstukken"), or a number
+    word at the size of the note ("2 Kamerstukken")."""
     first = line.words[0]
-    if _NUMBER.match(first.text) and len(line.words) > 1:
-        return first.text
     if first.markers and first.raw.startswith(first.markers[0]):
-        return first.markers[0]
-    return ""
+        return first.markers[0], True
+    if _NUMBER.match(first.text) and len(line.words) > 1:
+        return first.text, False
+    return "", False
 
 
 def split_notes(lines: list[Line], body_size: float, open_note: RawNote | None) -> tuple[list[Line], list[RawNote]]:
@@ -44,17 +46,22 @@ def split_notes(lines: list[Line], body_size: float, open_note: RawNote | None) 
     while start > 0 and lines[start - 1].size < SMALL * body_size:
         start -= 1
     zone = lines[start:]
-    numbered = [i for i, ln in enumerate(zone) if _number_of(ln)]
+    labels = [_label(ln) for ln in zone]
+    raised = any(up for _, up in labels)  # then a number word is text ("10 miljoen euro")
+    labels = [(number if up or not raised else "") for number, up in labels]
+    numbered = [i for i, number in enumerate(labels) if number]
     if not zone or not (numbered or open_note):
         return lines, []
-    if numbered and not open_note:
-        zone = zone[numbered[0]:]  # small print above the first note is body (a table, a quote)
-        start = len(lines) - len(zone)
+    # small print above the notes is body (a table, a quote); the rest of the open note is set
+    # close above the first note (or at the foot of the page)
+    first = numbered[0] if numbered else len(zone)
+    top = _run_above(zone, first) if open_note else first
+    zone, labels = zone[top:], labels[top:]
+    start = len(lines) - len(zone)
     notes: list[RawNote] = []
     current = open_note
-    for index, line in enumerate(zone):
-        number = _number_of(line)
-        if number and (index == 0 or _starts_note(number, line, current)):
+    for index, (line, number) in enumerate(zip(zone, labels, strict=True)):
+        if number and (index == 0 or raised or _starts_note(number, line, current)):
             current = RawNote(number, line.page, [line], line.words[1 if line.words[0].text == number else 0].x0)
             notes.append(current)
         elif current is not None:
@@ -62,6 +69,15 @@ def split_notes(lines: list[Line], body_size: float, open_note: RawNote | None) 
             if current not in notes:
                 notes.append(current)
     return lines[:start], notes
+
+
+def _run_above(zone: list[Line], end: int) -> int:
+    """Where the run of closely set lines that ends just above `zone[end]` (or at the foot of the
+    page, when `end` is past the zone) begins."""
+    top = min(end, len(zone) - 1)
+    while top > 0 and zone[top].baseline - zone[top - 1].baseline <= CLOSE * zone[top].size:
+        top -= 1
+    return top
 
 
 def _starts_note(number: str, line: Line, current: RawNote | None) -> bool:

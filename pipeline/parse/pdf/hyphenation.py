@@ -13,6 +13,10 @@ Evidence, strongest first:
 
 Otherwise the break is a soft hyphen and the parts are joined. The word counts of a corpus
 (other papers' official texts, see `lexicon`) may be added to the document's own evidence.
+
+A web or e-mail address is never dehyphenated: broken at a hyphen it keeps it
+(".../maak-je-organisatie-" / "quantumveilig"), and broken after a character that cannot end it
+("https://" / "www.movisie.nl/...", ".../huisvesting_" / "evacuees/b1") it runs on without a space.
 """
 
 from __future__ import annotations
@@ -27,6 +31,11 @@ from typing import Protocol
 VOWELS = frozenset("aeiouyáéíóúäëïöüèàâêîôû")
 _EDGE = re.compile(r"^[^\w]+|[^\w]+$")
 _BREAKABLE = re.compile(r"\w-$")
+#: A web address (scheme, "www." or a domain with a path) or an e-mail address in a word.
+_ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*://|\bwww\.\w|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/|[\w.+-]@[\w-]+\.\w",
+                      re.IGNORECASE)
+_ADDRESS_OPEN = re.compile(r"(//|[_%=&~])$")  # an address cannot end here
+_ADDRESS_PART = re.compile(r"^www\.|[/%=&?#]\w")  # the rest of an address: "www.x.nl/...", "%202022.pdf"
 _CONJUNCTIONS = frozenset({"en", "of"})  # "land- en tuinbouw", "in- of uitvoer"
 #: Particles that open the second name of a double surname ("Faber-van de Klashorst", "Jansen-ter
 #: Horst", "Huizinga-de Wit"), and those that only follow "van" ("van der", "van den").
@@ -83,6 +92,19 @@ def is_line_end_break(word: str) -> bool:
     return bool(_BREAKABLE.search(word)) and len(word) > 1
 
 
+def in_address(head: str, tail: str) -> bool:
+    """Whether a line break between `head` and `tail` falls inside a web or e-mail address."""
+    return bool(_ADDRESS.search(head) or ("@" in tail and _ADDRESS.search(tail)))
+
+
+def breaks_word(head: str, tail: str) -> bool:
+    """Whether a line ending in `head` broke a word that `tail` ends: at a hyphen, or inside an
+    address that the line end leaves unfinished."""
+    if is_line_end_break(head):
+        return True
+    return bool(_ADDRESS.search(head)) and bool(_ADDRESS_OPEN.search(head) or _ADDRESS_PART.search(tail))
+
+
 def keeps_hyphen(head: str, tail: str, lexicon: WordCounts, after: Sequence[str] = ()) -> bool:
     """Whether `head` (ending in "-") and `tail` form a really hyphenated word; `after` are the
     words that follow `tail`."""
@@ -116,7 +138,10 @@ def _double_surname(last: str, right: str, after: Sequence[str]) -> bool:
 
 def join_broken(head: str, tail: str, lexicon: WordCounts, after: Sequence[str] = ()) -> str:
     """The word a reader sees in `head` + line break + `tail` (followed by the words `after`); an
-    elliptical hyphen before a conjunction ("Wet-" / "en regelgeving") stays a word of its own."""
+    elliptical hyphen before a conjunction ("Wet-" / "en regelgeving") stays a word of its own, an
+    address is joined as it was broken."""
+    if in_address(head, tail):
+        return head + tail
     if core(tail) in _CONJUNCTIONS:
         return f"{head} {tail}"
     return head + tail if keeps_hyphen(head, tail, lexicon, after) else head[:-1] + tail

@@ -37,6 +37,7 @@ class Word:
     font: str
     markers: tuple[str, ...] = ()  # superscript digits set against this word
     raw: str = ""  # the text with the superscript digits left in place ("Kamer2,")
+    raised: bool = False  # the whole word is a superscript (a marker or note label set apart)
 
     @property
     def bold(self) -> bool:
@@ -75,7 +76,9 @@ class Line:
 
     @property
     def size(self) -> float:
-        return Counter(round(w.size, 1) for w in self.words).most_common(1)[0][0]
+        """The size most of the line is set in (a raised label or marker set apart does not count)."""
+        words = [w for w in self.words if not w.raised] or self.words
+        return Counter(round(w.size, 1) for w in words).most_common(1)[0][0]
 
     @property
     def bold(self) -> bool:
@@ -163,7 +166,21 @@ def _is_superscript_of(sup: Row, line: Row) -> bool:
     if not all(c["text"].strip() == "" or c["text"].isalnum() or c["text"] in ",*" for c, _ in sup[1]):
         return False
     x0, x1 = line[1][0][0]["x0"], line[1][-1][0]["x1"]
-    return all(x0 - line_size <= c["x0"] and c["x1"] <= x1 + 2 * line_size for c, _ in sup[1])
+    return all(x0 - line_size <= end and start <= x1 + 2 * line_size for start, end in _runs(sup[1], size))
+
+
+def _runs(row: list[tuple[dict[str, Any], bool]], size: float) -> list[tuple[float, float]]:
+    """The x extents of the runs of characters in `row` (split on spaces and word gaps): a note's
+    label of any length ends at most an em before its text starts."""
+    runs: list[tuple[float, float]] = []
+    for char, _ in row:
+        if not char["text"].strip():
+            continue
+        if runs and char["x0"] - runs[-1][1] <= WORD_GAP * size:
+            runs[-1] = (runs[-1][0], char["x1"])
+        else:
+            runs.append((char["x0"], char["x1"]))
+    return runs
 
 
 def _split_words(number: int, baseline: float, row: list[tuple[dict[str, Any], bool]]) -> list[Line]:
@@ -188,7 +205,31 @@ def _split_words(number: int, baseline: float, row: list[tuple[dict[str, Any], b
     return [ln for ln in lines if ln.words]
 
 
+#: Spacing accents a typesetter may set over a letter as a glyph of their own ("c" + "´" for "ć").
+_ACCENTS = dict(zip("´`¨ˆ˜¸ˇ˘˚˝˛¯˙", "\u0301\u0300\u0308\u0302\u0303\u0327\u030c\u0306\u030a\u030b\u0328\u0304\u0307",
+                    strict=True))
+
+
+def _composed(chars: list[tuple[dict[str, Any], bool]]) -> list[tuple[dict[str, Any], bool]]:
+    """The word's characters with each spacing accent set over a neighbouring letter put on it."""
+    out = list(chars)
+    for i in range(len(out) - 1, -1, -1):
+        accent = out[i][0]
+        middle = (accent["x0"] + accent["x1"]) / 2
+        if accent["text"] not in _ACCENTS:
+            continue
+        for j in (i - 1, i + 1):
+            base = out[j][0] if 0 <= j < len(out) else None
+            if base is not None and base["text"].isalpha() and base["x0"] <= middle <= base["x1"]:
+                letter = unicodedata.normalize("NFC", base["text"] + _ACCENTS[accent["text"]])
+                out[j] = ({**base, "text": letter}, out[j][1])
+                del out[i]
+                break
+    return out
+
+
 def _make_word(chars: list[tuple[dict[str, Any], bool]]) -> Word:
+    chars = _composed(chars)
     main = [c for c, sup in chars if not sup] or [c for c, _ in chars]
     has_main = any(not sup for _, sup in chars)
     raw = "".join(_char_text(c) for c, _ in chars)
@@ -201,7 +242,7 @@ def _make_word(chars: list[tuple[dict[str, Any], bool]]) -> Word:
         text=text, x0=chars[0][0]["x0"], x1=chars[-1][0]["x1"],
         top=min(c["top"] for c in main), bottom=max(c["bottom"] for c in main),
         size=first["size"], font=base_font(first["fontname"]),
-        markers=_markers(chars) if has_main else (), raw=raw,
+        markers=_markers(chars), raw=raw, raised=not has_main,
     )
 
 

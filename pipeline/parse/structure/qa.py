@@ -39,9 +39,13 @@ _COMMITTEE_SPEAKS = re.compile(r"^(?:De|Het)\s+(?:leden\s+van\s+de\s+)?(?:vaste\
 _LETTER_HEADING = re.compile(r"^BRIEF\s+VAN\b")
 _SENTENCE = re.compile(r"(?<=[.?!:])\s+(?=[A-Z0-9(«“‘])")
 _ASKING = re.compile(r"\b(?:vragen|vroegen|vraagt|vroeg|willen weten|wil weten|verzoeken|verzoekt)\b|\?$")
-_LABEL = re.compile(r"^(?P<kind>Vraag|Antwoord)\s+(?P<numbers>\d+(?:\s*(?:,|en|t/m)\s*\d+)*)\s*[.:]?\s*")
+_LABEL_HEAD = re.compile(r"(?P<kind>Vraag|Vragen|Antwoord|Antwoorden)(?:\s+op\s+(?:de\s+)?vra(?:ag|gen))?"
+                         r"\s+(?P<n>\d+)[a-z]?\b")
+_LABEL_MORE = re.compile(r"\s*(?P<sep>,|&|en\b|t/m|tot en met|[-–])?\s*(?P<n>\d+)[a-z]?\b")
+_LABEL_END = re.compile(r"\s*[.:]?\s*")
+_RANGE = frozenset({"t/m", "tot en met", "-", "–"})
 _ASKED = re.compile(r"Vragen van (?:het lid|de leden)\s+(?P<who>.+?)\s+aan\s+(?:de|het)\s")
-_ANSWERED = re.compile(r"Antwoord van\s+(?P<who>.+?)\s*\((?:ontvangen|mede namens)")
+_ANSWERED = re.compile(r"Antwoord van\s+(?P<who>.+?)(?:\s*\((?:ontvangen|mede namens)|,\s*mede namens)")
 _NOTE_MARK = re.compile(r"(?<=[^\W\d_])\d{1,2}\b")  # "Kamer2," -> "Kamer,"
 SHINGLE = 4  # words per shingle when looking for a repeated block
 MIN_WORDS = 8  # a shorter block is repeated only as the continuation of a repeated one
@@ -71,8 +75,36 @@ def _prose(blocks: Sequence[Block]) -> list[int]:
 
 # -- numbered questions (Aanhangsel) ---------------------------------------------------------------
 
-def _numbers(text: str) -> list[int]:
-    return [int(n) for n in re.findall(r"\d+", text)]
+@dataclass(frozen=True)
+class Label:
+    """A question or answer label ("Vraag 3, 4 en 5", "Antwoord op vraag 2 en 3", "Vragen 3 t/m 5")."""
+
+    kind: str  # "Vraag" or "Antwoord"
+    numbers: tuple[int, ...]
+    end: int  # where the text after the label starts
+
+
+def parse_label(text: str) -> Label | None:
+    """The label `text` opens with, all its numbers consumed: listed with commas, "en" or "&",
+    ranged with "t/m", "tot en met" or a dash, or (a comma missing as printed, "9 10 en 11") the
+    next number after a space. None when a sentence goes on ("Vraag 5 gaat over ...")."""
+    head = _LABEL_HEAD.match(text)
+    if not head:
+        return None
+    numbers, end = [int(head["n"])], head.end()
+    while (more := _LABEL_MORE.match(text, end)) is not None:
+        number, sep = int(more["n"]), more["sep"]
+        if sep in _RANGE and number > numbers[-1]:
+            numbers += range(numbers[-1] + 1, number + 1)
+        elif sep in (",", "&", "en") or (sep is None and number == numbers[-1] + 1):
+            numbers.append(number)
+        else:  # "Vraag 2 15 procent ...": the text starts with a number
+            break
+        end = more.end()
+    end = _LABEL_END.match(text, end).end()
+    if text[end:end + 1].islower():
+        return None
+    return Label("Vraag" if head["kind"].startswith("Vra") else "Antwoord", tuple(numbers), end)
 
 
 def _askers_of_aanhangsel(text: str) -> str:
@@ -93,13 +125,13 @@ def numbered_pairs(blocks: Sequence[Block]) -> list[QAPair]:
     current: list[tuple[str, int]] = []
     for block in blocks:
         text = squash(block.text)
-        if label := _LABEL.match(text):
-            current = [(label.group("kind"), n) for n in _numbers(label.group("numbers"))]
+        if label := parse_label(text):
+            current = [(label.kind, n) for n in label.numbers]
             for key in current:
                 texts.setdefault(key, [])
                 if key[0] == "Vraag":
                     pages.setdefault(key[1], block.page)
-            text = text[label.end():]
+            text = text[label.end:]
         elif block.kind not in PROSE_KINDS or signature(block):
             continue
         for key in current if text else ():
@@ -313,8 +345,8 @@ def paraphrased_pairs(blocks: Sequence[Block], answered_by: str = "") -> list[QA
 def extract_qa(blocks: Sequence[Block], document_type: str, answered_by: str = "") -> list[QAPair]:
     """The question/answer pairs of a paper, by the first shape that fits it."""
     body = [b for b in blocks if b.kind not in FURNITURE_KINDS]
-    if any(_LABEL.fullmatch(squash(b.text)) or (b.kind == "label" and _LABEL.match(squash(b.text)))
-           for b in body):
+    labels = ((b, parse_label(squash(b.text))) for b in body)
+    if any(label and (label.end == len(squash(b.text)) or b.kind == "label") for b, label in labels):
         return numbered_pairs(body)
     if document_type not in PROSE_QA_TYPES:
         return []

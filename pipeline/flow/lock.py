@@ -90,9 +90,9 @@ def acquire(settings: Settings, owner: str, run_id: str | None = None) -> str:
     while True:
         with _guarded(layout):
             held = holder(layout)
-            if held is None or (run_id is not None and held.get("run_id") == run_id) \
-                    or (reason := _gone(held, settings.run_lock_stale)):
-                if held and held.get("run_id") != run_id:
+            ours = run_id is not None and (held or {}).get("run_id") == run_id and held.get("owner") == owner
+            if held is None or ours or (reason := _gone(held, settings.run_lock_stale)):
+                if held and not ours:
                     log.warning("taking over the run lock of %s: %s", describe(held), reason)
                 now = datetime.now(UTC).isoformat()
                 run_id = run_id or unique_run_id(layout)

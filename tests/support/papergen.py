@@ -1,7 +1,7 @@
 """Realistic Eerste Kamer papers as PDF, with their ground truth (reportlab).
 
 The generator typesets a `PaperSpec` (header values, paragraphs with a role, footnotes marked
-inline as ``[[n]]``) the way the official typesetting does (see shared/docs/pdf-layout.md):
+inline as ``[[n]]``) the way the official typesetting does (see docs/pdf-layout.md):
 page-1 header, running footer, margin identifier block on page 1, notes at the foot of the page
 with superscript markers, ragged-right body text hyphenated at line ends (soft breaks inside
 words and breaks after real hyphens). A `Layout` varies typeface, sizes and positions; a `ColumnLayout` sets the body in columns

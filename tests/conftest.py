@@ -1,4 +1,4 @@
-"""Shared fixtures: the real data beside the project, and a PostgreSQL database per test run."""
+"""Shared fixtures: the real data copied into tests/fixtures, and a PostgreSQL database per test run."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ import pytest
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED = PROJECT_ROOT.parent / "shared"
-REALDATA = SHARED / "realdata"
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
+REALDATA = FIXTURES / "real"
 FRBR = REALDATA / "woo-besluit-broncode-PLOOI" / "repository.overheid.nl" / "frbr" / "officielepublicaties"
 KST_PDF = FRBR / "kst/32545/kst-32545-143/1/pdf/kst-32545-143.pdf"
 KST_XML = FRBR / "kst/32545/kst-32545-143/1/xml/kst-32545-143.xml"
 AH_PDF = FRBR / "ah-tk/20202021/ah-tk-20202021-3235/1/pdf/ah-tk-20202021-3235.pdf"
 AH_XML = FRBR / "ah-tk/20202021/ah-tk-20202021-3235/1/xml/ah-tk-20202021-3235.xml"
 SCAN_PDF = FRBR / "blg/onopgemaakt/blg-1007826/1/pdf/blg-1007826.pdf"
-SEED_TEXT = SHARED / "seed" / "kst-27925-AA.txt"
+SEED_TEXT = FIXTURES / "seed" / "kst-27925-AA.txt"
 
 PG_ADMIN_DSN = os.environ.get("EK_TEST_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 

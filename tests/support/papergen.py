@@ -30,7 +30,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED_TEXT = ROOT.parent / "shared" / "seed" / "kst-27925-AA.txt"
+SEED_TEXT = ROOT / "tests" / "fixtures" / "seed" / "kst-27925-AA.txt"
 FIXTURES = ROOT / "tests" / "fixtures" / "generated"
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from pipeline.model import Committee, Document, Letter
 from pipeline.parse.structure.committee import extract_committee
+from pipeline.parse.structure.doctypes import UNKNOWN
 from pipeline.parse.structure.letters import extract_letters
 from pipeline.parse.structure.metadata import fill_missing, furniture_metadata, reconcile
 from pipeline.parse.structure.qa import extract_qa
@@ -55,8 +56,17 @@ def enrich(doc: Document, record: SruRecord | None = None) -> Document:
     doc.letters = _safely(doc, "letters", lambda: extract_letters(body), [])
     doc.qa = _safely(doc, "qa", lambda: extract_qa(body, kind, _answerer(doc.letters)), [])
     doc.references = _safely(doc, "references", lambda: extract_references(body, doc.footnotes), [])
-    if kind == "handelingen":
+    if kind in ("handelingen", UNKNOWN):
         sitting = _safely(doc, "speeches", lambda: extract_sitting(body), Sitting())
-        doc.speeches, doc.attendance = sitting.speeches, sitting.attendance
-        doc.metadata.flags += sitting.flags
+        if kind == "handelingen" or _is_verbatim(sitting):
+            doc.metadata.document_type = "handelingen"
+            doc.speeches, doc.attendance = sitting.speeches, sitting.attendance
+            doc.metadata.flags += sitting.flags
     return doc
+
+
+def _is_verbatim(sitting: Sitting) -> bool:
+    """Whether a paper of unknown type is a verbatim report (a Handelingen item without its header,
+    as the Tweede Kamer's own reports): its turns are those of several speakers, the chair among them."""
+    speakers = {(s.speaker, s.role) for s in sitting.speeches}
+    return len(speakers) >= 3 and any(role == "voorzitter" for _, role in speakers)

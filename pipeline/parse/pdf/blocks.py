@@ -144,7 +144,8 @@ def _heads_column_paragraph(group: list[Line], line: Line, geo: Geometry) -> boo
 
 def _breaks(group: list[Line], line: Line, geo: Geometry) -> bool:
     prev = group[-1]
-    if opens_with_head(line) or line.baseline - prev.baseline > PARAGRAPH_GAP * geo.pitch:
+    leading = geo.pitch * max(1.0, line.size / geo.body_size)  # a larger type is set with a larger leading
+    if opens_with_head(line) or line.baseline - prev.baseline > PARAGRAPH_GAP * leading:
         return True
     if line.baseline < prev.baseline - 0.5 * geo.pitch:  # lines in reading order: the next column
         return _heads_column_paragraph(group, line, geo)

@@ -138,7 +138,8 @@ def test_no_turn_mixes_the_two_columns(doc: Document, columns: list[tuple[int, l
             "dat onze boeren klem zitten.") in text
     pairs = found = 0
     for _, rows in columns:
-        for upper, lower in zip(rows, rows[1:], strict=False):
+        body = rows[:-2]  # the two footer rows under each column
+        for upper, lower in zip(body, body[1:], strict=False):
             step = lower[0]["bottom"] - upper[-1]["bottom"]
             head, tail = _text(upper).split(), _text(lower).split()
             if not 8 <= step <= 10.5 or len(head) < 3 or len(tail) < 3 or head[-1].endswith(("-", ":")):
@@ -147,7 +148,7 @@ def test_no_turn_mixes_the_two_columns(doc: Document, columns: list[tuple[int, l
                 continue
             pairs += 1
             found += " ".join([*head[-2:], *tail[:2]]) in text
-    assert pairs > 1500 and found / pairs >= 0.98
+    assert pairs > 2000 and found / pairs >= 0.99
 
 
 def test_no_running_footer_in_the_turns(doc: Document, columns: list[tuple[int, list[Row]]]) -> None:

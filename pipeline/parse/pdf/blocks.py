@@ -18,6 +18,8 @@ BULLET = re.compile(r"^([•·▪◦–—-]|\(?\d{1,2}[.)]|\(?[a-z][.)])$")
 _ENDS_SENTENCE = re.compile(r"[.?!:;]['’”»)]?$")
 _ENDS_ITEM = re.compile(r"[.?!:;,]['’”»)]?$")
 PARAGRAPH_GAP = 1.45  # a baseline step above this many line pitches starts a new block
+_HEAD_WORDS = 10  # a run-in speaker head ends with a colon within this many words
+_PARTY = re.compile(r"^\([^()]*\):$")
 
 
 @dataclass
@@ -80,6 +82,21 @@ def group_lines(lines: list[Line], geo: Geometry) -> list[list[Line]]:
     return groups
 
 
+def opens_with_head(line: Line) -> bool:
+    """Whether `line` opens with a run-in speaker head ("**De voorzitter:**", "De heer **Van Campen**
+    (VVD):", "Minister **Adema**:"): capitalised words up to the first one ending in a colon, with a
+    bold word among the first three and nothing after the last bold word but a parenthesis (the party)."""
+    words = line.words
+    end = next((i for i, w in enumerate(words[:_HEAD_WORDS]) if w.text.endswith(":")), None)
+    if end is None or not words[0].text[:1].isupper():
+        return False
+    bold = [i for i, w in enumerate(words[:end + 1]) if w.bold and w.text.strip(":")]
+    if not bold or bold[0] > 2:
+        return False
+    tail = " ".join(w.text for w in words[bold[-1] + 1:end + 1])
+    return not tail or bool(_PARTY.match(tail))
+
+
 def _starts_item(line: Line) -> bool:
     return len(line.words) > 1 and bool(BULLET.match(line.words[0].text))
 
@@ -132,7 +149,8 @@ def _heads_column_paragraph(group: list[Line], line: Line, geo: Geometry) -> boo
 
 def _breaks(group: list[Line], line: Line, geo: Geometry) -> bool:
     prev = group[-1]
-    if line.baseline - prev.baseline > PARAGRAPH_GAP * geo.pitch:
+    leading = geo.pitch * max(1.0, line.size / geo.body_size)  # a larger type is set with a larger leading
+    if opens_with_head(line) or line.baseline - prev.baseline > PARAGRAPH_GAP * leading:
         return True
     if line.baseline < prev.baseline - 0.5 * geo.pitch:  # lines in reading order: the next column
         return _heads_column_paragraph(group, line, geo)
@@ -214,6 +232,8 @@ def run_on(prev: Draft, nxt: Draft, geo: Geometry, page_lines: Sequence[Line] = 
     """Whether the first block of a page is the run-on of the last block of the previous page;
     None when only a full line ending a sentence tells them apart (the page's room decides).
     `page_lines`, the previous page's lines, measure the column when the block has one line."""
+    if opens_with_head(nxt.lines[0]):
+        return False
     dash_run_on = nxt.kind == "list_item" and not _ENDS_ITEM.search(prev.lines[-1].text)
     if prev.kind not in ("paragraph", "list_item") or not (nxt.kind in ("paragraph", "signature") or dash_run_on):
         return False

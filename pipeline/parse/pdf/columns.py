@@ -19,7 +19,7 @@ from statistics import median
 from pipeline.parse.pdf.lines import Line
 
 MIN_LINES = 12  # fewer body lines than this on a page: nothing to decide
-SIDE_SHARE = 0.3  # each column holds at least this share of the page's body lines
+SIDE_SHARE = 0.05  # each column holds at least this share of the page's body lines (a short last column)
 FILLED = 0.15  # half the lines of a column end within this share of its width from its edge
 CROSSING = 2  # lines that may cross a gutter (a title, a footer) besides 2 % of the body lines
 EDGE_SHARE = 0.1  # the text's edges: where all but this share of the lines start and end
@@ -31,7 +31,7 @@ def column_order(lines: list[Line]) -> list[Line]:
     if gutter is None:
         return lines
     start, end = gutter
-    first = _columns_start(lines, start, end)
+    first = _columns_start(lines, start, end, _body_size(lines))
     ordered: list[Line] = lines[:first]
     left: list[Line] = []
     right: list[Line] = []
@@ -54,21 +54,28 @@ def _split(line: Line, start: float, end: float) -> tuple[Line, Line] | None:
             Line(line.page, line.baseline, [w for w in line.words if w.x0 >= end]))
 
 
-def _columns_start(lines: list[Line], start: float, end: float) -> int:
-    """Index of the first line on a baseline that has text left and right of the gutter and none across."""
+def _columns_start(lines: list[Line], start: float, end: float, size: float) -> int:
+    """Index of the first line in a column: the first baseline with text left and right of the gutter
+    and none across, or a line of body text right above it on one side (a column set higher than
+    the other, beside a title or the big chamber number)."""
     for index, line in enumerate(lines):
         words = [w for ln in lines if abs(ln.baseline - line.baseline) <= 0.5 for w in ln.words]
         if (any(w.x1 <= start for w in words) and any(w.x0 >= end for w in words)
                 and not any(w.x0 < end and w.x1 > start for w in words)):
+            while index and abs(lines[index - 1].size - size) <= 0.1 * size and _split(lines[index - 1], start, end):
+                index -= 1
             return index
     return len(lines)
 
 
+def _body_size(lines: list[Line]) -> float:
+    return Counter(ln.size for ln in lines).most_common(1)[0][0]
+
+
 def _gutter(lines: list[Line]) -> tuple[float, float] | None:
-    sizes = Counter(ln.size for ln in lines)
-    if not sizes:
+    if not lines:
         return None
-    size = sizes.most_common(1)[0][0]
+    size = _body_size(lines)
     body = [ln for ln in lines if abs(ln.size - size) <= 0.1 * size]
     if len(body) < MIN_LINES:
         return None

@@ -35,15 +35,26 @@ def _band(lines: list[Line], lowest: bool) -> list[Line]:
     return [ln for ln in lines if abs(ln.baseline - edge.baseline) <= reach]
 
 
+def _inner_band(lines: list[Line], band: list[Line], lowest: bool) -> list[Line]:
+    """The band stacked right inside `band` (the line above a footer, below a header), or none."""
+    taken = {id(ln) for ln in band}
+    rest = [ln for ln in lines if id(ln) not in taken]
+    if not rest:
+        return []
+    inner = _band(rest, lowest)
+    return inner if abs(inner[0].baseline - band[0].baseline) <= 2 * band[0].size else []
+
+
 def running_lines(pages: list[list[Line]], body_size: float) -> dict[int, str]:
-    """id(line) -> "footer"/"header" for running footers and headers (pattern or repetition).
+    """id(line) -> "footer"/"header" for running footers and headers (pattern or repetition);
+    a running line stacked right inside one (a footer of two lines) is one when it repeats too.
     A page number is set no larger than the text (the big chamber number on page 1 is none)."""
     kinds: dict[int, str] = {}
     with_text = [p for p in pages if p]
+    needed = max(3, (len(with_text) + 1) // 2)
     for lowest, kind in ((True, "footer"), (False, "header")):
         bands = [_band(p, lowest) for p in with_text]
         repeats = Counter(m for band in bands for m in {_masked(ln) for ln in band})
-        needed = max(3, (len(with_text) + 1) // 2)
         for band in bands:
             for line in band:
                 text = line.text
@@ -51,6 +62,10 @@ def running_lines(pages: list[list[Line]], body_size: float) -> dict[int, str]:
                 page_number = bool(_PAGE_NUMBER.match(text)) and line.size <= 1.2 * body_size
                 if official or page_number or repeats[_masked(line)] >= needed:
                     kinds[id(line)] = kind
+        inner = [_inner_band(p, band, lowest) if any(id(ln) in kinds for ln in band) else []
+                 for p, band in zip(with_text, bands, strict=True)]
+        repeats = Counter(m for band in inner for m in {_masked(ln) for ln in band})
+        kinds.update((id(ln), kind) for band in inner for ln in band if repeats[_masked(ln)] >= needed)
     return kinds
 
 

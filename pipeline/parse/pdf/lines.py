@@ -19,6 +19,8 @@ _ITALIC = re.compile(r"italic|oblique|slanted|kursiv", re.IGNORECASE)
 WORD_GAP = 0.15  # a gap wider than this many em separates two words
 SEGMENT_GAP = 3.0  # a gap wider than this many em separates two runs of text on one baseline
 SUP_RATIO = 0.85  # a superscript is at most this fraction of its line's size
+FORCE_BOLD = 1 << 18  # the ForceBold flag of a font descriptor
+HEAVY = 600  # a font descriptor's FontWeight from which the font is bold
 
 
 def base_font(fontname: str) -> str:
@@ -38,10 +40,11 @@ class Word:
     markers: tuple[str, ...] = ()  # superscript digits set against this word
     raw: str = ""  # the text with the superscript digits left in place ("Kamer2,")
     raised: bool = False  # the whole word is a superscript (a marker or note label set apart)
+    heavy: bool = False  # the font's descriptor says bold, whatever its name
 
     @property
     def bold(self) -> bool:
-        return bool(_BOLD.search(self.font))
+        return self.heavy or bool(_BOLD.search(self.font))
 
     @property
     def italic(self) -> bool:
@@ -109,9 +112,10 @@ def read_lines(page: Any, number: int) -> tuple[list[Line], int]:
     height = float(page.height) + float(page.bbox[1])
     rows = _baseline_rows(chars, height)
     rows = _attach_superscripts(rows)
+    heavy = _heavy_fonts(page)
     lines: list[Line] = []
     for baseline, row in rows:
-        lines += _split_words(number, baseline, row)
+        lines += _split_words(number, baseline, row, heavy)
     lines.sort(key=lambda ln: (round(ln.baseline, 0), ln.x0))
     return lines, len(seen)
 
@@ -183,7 +187,29 @@ def _runs(row: list[tuple[dict[str, Any], bool]], size: float) -> list[tuple[flo
     return runs
 
 
-def _split_words(number: int, baseline: float, row: list[tuple[dict[str, Any], bool]]) -> list[Line]:
+def _heavy_fonts(page: Any) -> set[str]:
+    """Names of the page's fonts that are bold by their descriptor (the ForceBold flag, or a weight
+    of 600 or more), for bold fonts whose names do not say so ("F2", "Univers-65")."""
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.psparser import literal_name
+
+    heavy: set[str] = set()
+    fonts = resolve1((page.page_obj.resources or {}).get("Font")) or {}
+    for ref in fonts.values() if isinstance(fonts, dict) else ():
+        font = resolve1(ref)
+        if not isinstance(font, dict):
+            continue
+        descendants = resolve1(font.get("DescendantFonts")) or [font]
+        descriptor = resolve1(resolve1(descendants[0]).get("FontDescriptor")) if descendants else None
+        if isinstance(descriptor, dict) and "BaseFont" in font and (
+                int(resolve1(descriptor.get("Flags")) or 0) & FORCE_BOLD
+                or float(resolve1(descriptor.get("FontWeight")) or 0) >= HEAVY):
+            heavy.add(base_font(literal_name(font["BaseFont"])))
+    return heavy
+
+
+def _split_words(number: int, baseline: float, row: list[tuple[dict[str, Any], bool]],
+                 heavy: set[str]) -> list[Line]:
     """Cut a baseline row into words (on spaces and gaps) and lines (on very wide gaps)."""
     lines = [Line(number, baseline)]
     size = max((c["size"] for c, sup in row if not sup), default=row[0][0]["size"])
@@ -193,7 +219,7 @@ def _split_words(number: int, baseline: float, row: list[tuple[dict[str, Any], b
         text = char["text"]
         gap = char["x0"] - last_x1 if last_x1 is not None else 0.0
         if word and (text.isspace() or gap > WORD_GAP * size):
-            lines[-1].words.append(_make_word(word))
+            lines[-1].words.append(_make_word(word, heavy))
             word = []
         if lines[-1].words and gap > SEGMENT_GAP * size:
             lines.append(Line(number, baseline))
@@ -201,7 +227,7 @@ def _split_words(number: int, baseline: float, row: list[tuple[dict[str, Any], b
             word.append((char, sup))
         last_x1 = max(char["x1"], last_x1 or 0.0) if not text.isspace() else char["x1"]
     if word:
-        lines[-1].words.append(_make_word(word))
+        lines[-1].words.append(_make_word(word, heavy))
     return [ln for ln in lines if ln.words]
 
 
@@ -228,7 +254,7 @@ def _composed(chars: list[tuple[dict[str, Any], bool]]) -> list[tuple[dict[str, 
     return out
 
 
-def _make_word(chars: list[tuple[dict[str, Any], bool]]) -> Word:
+def _make_word(chars: list[tuple[dict[str, Any], bool]], heavy: set[str]) -> Word:
     chars = _composed(chars)
     main = [c for c, sup in chars if not sup] or [c for c, _ in chars]
     has_main = any(not sup for _, sup in chars)
@@ -238,11 +264,12 @@ def _make_word(chars: list[tuple[dict[str, Any], bool]]) -> Word:
     else:
         text = raw
     first = main[0]
+    font = base_font(first["fontname"])
     return Word(
         text=text, x0=chars[0][0]["x0"], x1=chars[-1][0]["x1"],
         top=min(c["top"] for c in main), bottom=max(c["bottom"] for c in main),
-        size=first["size"], font=base_font(first["fontname"]),
-        markers=_markers(chars), raw=raw, raised=not has_main,
+        size=first["size"], font=font,
+        markers=_markers(chars), raw=raw, raised=not has_main, heavy=font in heavy,
     )
 
 

@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from pipeline.model import Committee, Document, Letter
 from pipeline.parse.structure.committee import extract_committee
+from pipeline.parse.structure.doctypes import UNKNOWN
 from pipeline.parse.structure.letters import extract_letters
 from pipeline.parse.structure.metadata import fill_missing, furniture_metadata, reconcile
 from pipeline.parse.structure.qa import extract_qa
@@ -56,8 +57,19 @@ def enrich(doc: Document, record: SruRecord | None = None) -> Document:
     doc.letters = _safely(doc, "letters", lambda: extract_letters(body), [])
     doc.qa = _safely(doc, "qa", lambda: extract_qa(body, kind, _answerer(doc.letters)), [])
     doc.references = _safely(doc, "references", lambda: extract_references(body, doc.footnotes), [])
-    if kind == "handelingen" or doc.speeches:  # turns the source states (a committee debate report too)
+    if kind in ("handelingen", UNKNOWN) or doc.speeches:  # turns the source states (a committee debate report too)
         sitting = _safely(doc, "speeches", lambda: extract_sitting(body, doc.speeches), Sitting())
-        doc.speeches, doc.attendance = sitting.speeches, sitting.attendance
-        doc.metadata.flags += sitting.flags
+        verbatim = kind == UNKNOWN and _is_verbatim(sitting)
+        if kind == "handelingen" or doc.speeches or verbatim:
+            if verbatim:
+                doc.metadata.document_type = "handelingen"
+            doc.speeches, doc.attendance = sitting.speeches, sitting.attendance
+            doc.metadata.flags += sitting.flags
     return doc
+
+
+def _is_verbatim(sitting: Sitting) -> bool:
+    """Whether a paper of unknown type is a verbatim report (a Handelingen item without its header,
+    as the Tweede Kamer's own reports): its turns are those of several speakers, the chair among them."""
+    speakers = {(s.speaker, s.role) for s in sitting.speeches}
+    return len(speakers) >= 3 and any(role == "voorzitter" for _, role in speakers)

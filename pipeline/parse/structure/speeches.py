@@ -14,13 +14,13 @@ from pipeline.parse.structure.text import squash
 
 #: "De heer Van Apeldoorn (SP):", "Mevrouw Karimi (GroenLinks):", "De voorzitter:", "Minister Blok:".
 _TURN = re.compile(
-    r"^(?P<tag>(?:De heer|Mevrouw)\s+[^:()]{1,60}\([^)]{1,40}\)"
+    r"^(?P<tag>(?:De heer|Mevrouw|Kamerlid)\s+[^:()]{1,60}\([^)]{1,40}\)"
     r"|De (?:voorzitter|griffier)"
     r"|(?:De\s+)?(?:[Mm]inister(?:-president)?|[Ss]taatssecretaris)\b[^:]{0,80}?)"
     r"\s*:\s*(?P<text>.*)$",
     re.DOTALL,
 )
-_MEMBER = re.compile(r"^(?:De heer|Mevrouw)\s+(?P<name>[^()]+?)\s*\((?P<party>[^)]+)\)$")
+_MEMBER = re.compile(r"^(?:De heer|Mevrouw|Kamerlid)\s+(?P<name>[^()]+?)\s*\((?P<party>[^)]+)\)$")
 _OFFICE = re.compile(r"^(?:De\s+)?(?P<office>[Mm]inister(?:-president)?|[Ss]taatssecretaris)\s*(?P<name>.*)$")
 #: "... zodat het is aangenomen", "De motie wordt verworpen", "wordt zonder stemming aangenomen".
 _OUTCOME = re.compile(
@@ -87,10 +87,11 @@ def extract_sitting(blocks: Sequence[Block], stated: Sequence[Speech] = ()) -> S
     roll = Roll()
     for block in blocks:
         text = squash(block.text)
-        if block.kind not in _SPOKEN_KINDS:  # a heading or table ends a list; a signature may run it on
-            roll.take(text, may_continue=block.kind == "signature")
-            continue
         turn = _TURN.match(text)
+        tag_alone = turn is not None and not turn.group("text")  # set on a line of its own, maybe all bold
+        if block.kind not in _SPOKEN_KINDS and not (tag_alone and block.kind == "heading"):
+            roll.take(text, may_continue=block.kind == "signature")  # a heading or table ends a list;
+            continue  # a signature may run it on
         said = turn.group("text").strip() if turn else text
         attendance = roll.take(said, may_continue=not turn)
         if attendance:

@@ -28,30 +28,54 @@ def _masked(line: Line) -> str:
     return _DIGITS.sub("#", line.text)
 
 
-def _band(lines: list[Line], lowest: bool) -> list[Line]:
-    """The lines on the page's lowest (or highest) baseline, within half a line."""
-    edge = max(lines, key=lambda ln: ln.baseline) if lowest else min(lines, key=lambda ln: ln.baseline)
-    reach = 0.5 * edge.size
-    return [ln for ln in lines if abs(ln.baseline - edge.baseline) <= reach]
+def _bands(lines: list[Line], lowest: bool, count: int = 3) -> list[list[Line]]:
+    """The page's `count` outermost rows of lines (a row: baselines within half a line of its
+    first line), from the lowest (or highest) inward."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda ln: -ln.baseline if lowest else ln.baseline):
+        if rows and abs(line.baseline - rows[-1][0].baseline) <= 0.5 * rows[-1][0].size:
+            rows[-1].append(line)
+        elif len(rows) < count:
+            rows.append([line])
+        else:
+            break
+    return rows
+
+
+def _adjacent(outer: list[Line], inner: list[Line]) -> bool:
+    """`inner` is set on the next line of `outer`, as the second line of one block (no gap)."""
+    size = max(ln.size for ln in outer + inner)
+    return abs(outer[0].baseline - inner[0].baseline) <= 1.6 * size
 
 
 def running_lines(pages: list[list[Line]], body_size: float) -> dict[int, str]:
     """id(line) -> "footer"/"header" for running footers and headers (pattern or repetition).
-    A page number is set no larger than the text (the big chamber number on page 1 is none)."""
+
+    The outermost row of each page is furniture line by line; a running header or footer of
+    more lines (a sitting's title that wraps, a web address above the page number) goes on
+    inward row by row while the next row sits right against it and is furniture as a whole."""
     kinds: dict[int, str] = {}
     with_text = [p for p in pages if p]
+    needed = max(3, (len(with_text) + 1) // 2)
     for lowest, kind in ((True, "footer"), (False, "header")):
-        bands = [_band(p, lowest) for p in with_text]
-        repeats = Counter(m for band in bands for m in {_masked(ln) for ln in band})
-        needed = max(3, (len(with_text) + 1) // 2)
-        for band in bands:
-            for line in band:
-                text = line.text
-                official = lowest and bool(_FOOTER.match(text))
-                page_number = bool(_PAGE_NUMBER.match(text)) and line.size <= 1.2 * body_size
-                if official or page_number or repeats[_masked(line)] >= needed:
-                    kinds[id(line)] = kind
+        page_rows = [_bands(p, lowest) for p in with_text]
+        counts = Counter(m for rows in page_rows for m in {_masked(ln) for row in rows for ln in row})
+        repeated = {masked for masked, count in counts.items() if count >= needed}
+        for rows in page_rows:
+            kinds.update((id(ln), kind) for ln in rows[0] if _running(ln, lowest, repeated, body_size))
+            for outer, inner in zip(rows, rows[1:], strict=False):
+                if not (_adjacent(outer, inner)
+                        and all(_running(ln, lowest, repeated, body_size) for ln in outer + inner)):
+                    break
+                kinds.update((id(ln), kind) for ln in inner)
     return kinds
+
+
+def _running(line: Line, lowest: bool, repeated: set[str], body_size: float) -> bool:
+    """An official running footer, a page number (no larger than the text) or a repeated line."""
+    official = lowest and bool(_FOOTER.match(line.text))
+    page_number = bool(_PAGE_NUMBER.match(line.text)) and line.size <= 1.2 * body_size
+    return official or page_number or _masked(line) in repeated
 
 
 def margin_lines(pages: list[list[Line]], body_size: float) -> set[int]:
@@ -102,6 +126,9 @@ HEADER_RULES: list[tuple[str, Rule]] = [
     ("sitting", _matches(r"^\d+\s+(Maandag|Dinsdag|Woensdag|Donderdag|Vrijdag|Zaterdag|Zondag)\s+\d{1,2}\s+\w+\s+\d{4}")),
 ]
 _LAST = {"date", "sitting"}  # the header ends with the date line (Handelingen: the sitting, "1 Dinsdag 22 ...")
+#: Items a header may open with: the chamber block, or, where the chamber's name is a running
+#: header on every page (the chamber's own site), the year line or the dossier line.
+_FIRST = {"chamber", "number", "year", "dossier"}
 _CONTINUED = {"dossier", "document", "vragen"}
 
 
@@ -134,11 +161,11 @@ def _split_rows(rows: list[list[Line]], body_size: float) -> list[list[Line]]:
 
 def page_one_header(lines: list[Line], body_size: float) -> list[list[Line]]:
     """The leading header items of page 1 (each a list of lines), empty when the page does not
-    open with a chamber name: then the paper is not an official publication."""
+    open with one (`_FIRST`): then the paper is no parliamentary paper."""
     items: list[tuple[str, list[Line]]] = []
     for row in _split_rows(_rows(lines), body_size):
         name = _rule_name(row, body_size)
-        if not items and name not in ("chamber", "number"):
+        if not items and name not in _FIRST:
             return []
         if name:
             items.append((name, list(row)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 
@@ -28,6 +29,15 @@ _SITTING_LINE = re.compile(
 _FOOTER = re.compile(
     r"^(?P<kamer>Eerste|Tweede) Kamer, vergaderjaar (?P<year>\S+), (?P<rest>.+?)\s+(?P<page>\d+)$"
 )
+#: A Handelingen running footer "Eerste Kamer <item title> 22 september 2020 EK 1 1-5"; a title that
+#: wraps may be read partly before the chamber's name.
+_SITTING_FOOTER = re.compile(
+    r"^(?P<before>.*?)\b(?P<kamer>Eerste|Tweede) Kamer\b(?P<title>.*?)(?P<date>\d{1,2}\s+\w+\s+\d{4})"
+    r"\s+(?:EK|TK)\s+\d+\s+\d+(?:-\d+)+$")
+#: The sentence that states what written questions are about, opening an Aanhangsel:
+#: "Vragen van het lid X (Partij) aan de Minister van Y over Z (ingezonden 16 januari 2024)."
+_QUESTIONS = re.compile(r"^Vragen? (?:van|gesteld door) .+?\((?:ingezonden|gesteld)\s[^)]*\)\.?", re.DOTALL)
+_QUESTIONS_OPEN = re.compile(r"^Vragen? (?:van|gesteld door) ")
 _IDENTIFIER = re.compile(r"^(?:kst|ah|h|kv|blg|ag|nds|stb|stcrt)(?:-[A-Za-z0-9]+)+$")
 _KST_ID = re.compile(r"^kst-(?P<dossier>\d+(?:-(?:[IVXL]+|[A-Z]|\d{1,3}))?)-(?P<onder>[A-Za-z0-9]+)$")
 _AH_ID = re.compile(r"^ah-(?:ek|tk)-\d{8}-(?P<nr>\d+)$")
@@ -81,6 +91,41 @@ def _add_dates(text: str, found: Metadata) -> None:
             found.dates[key] = date
 
 
+def _from_sitting_footer(lines: list[str], found: Metadata) -> bool:
+    """Chamber, sitting date and item title from a Handelingen footer; whether there was one."""
+    for line in lines:
+        if match := _SITTING_FOOTER.match(line):
+            found.kamer = found.kamer or f"{match.group('kamer')} Kamer"
+            if date := iso_date(match.group("date")):
+                found.dates.setdefault("vergadering", date)
+            found.title = found.title or squash(f"{match.group('before')} {match.group('title')}")
+            return True
+    return False
+
+
+def _questions_title(blocks: list[Block]) -> str:
+    """The sentence opening written questions (Aanhangsel): who asks whom about what, and when
+    it was sent in; it may run over several blocks of page 1."""
+    body = [b for b in blocks if b.page == 1 and b.kind not in ("header", "footer", "margin")]
+    for start, block in enumerate(body):
+        if _QUESTIONS_OPEN.match(block.text):
+            text = ""
+            for following in body[start:start + 4]:
+                text = squash(f"{text} {following.text}")
+                if match := _QUESTIONS.match(text):
+                    return match.group(0)
+            return ""
+    return ""
+
+
+def _year_of(date: str) -> str:
+    """The parliamentary year a date (YYYY-MM-DD) falls in: it opens on the third Tuesday of September."""
+    year, month, day = (int(part) for part in date.split("-"))
+    tuesdays = [week[calendar.TUESDAY] for week in calendar.monthcalendar(year, 9) if week[calendar.TUESDAY]]
+    first = year if (month, day) >= (9, tuesdays[2]) else year - 1
+    return f"{first}-{first + 1}"
+
+
 def _from_footer(lines: list[str], found: Metadata) -> None:
     for line in lines:
         match = _FOOTER.match(line)
@@ -124,16 +169,29 @@ def furniture_metadata(blocks: list[Block]) -> Metadata:
     margin_words = (word for line in _lines(blocks, "margin") for word in line.split())
     found.identifier = next((word for word in margin_words if _IDENTIFIER.match(word)), "")
     _from_identifier(found.identifier, found)
+    sitting = _from_sitting_footer(_lines(blocks, "footer"), found)
+    header = " ".join(_lines(blocks, "header") + _lines(blocks, "footer"))
+    found.document_type = classify(stuk_title, header, *_page_one_headings(blocks))
+    if found.document_type == UNKNOWN:
+        found.document_type = "handelingen" if sitting else type_of_identifier(found.identifier)
+    if found.document_type == "aanhangsel" and not found.title:
+        found.title = _questions_title(blocks)
     for block in blocks:
         if block.kind not in ("header", "footer", "margin"):
             _add_dates(block.text, found)
+    if found.title:
+        _add_dates(found.title, found)  # "(ingezonden 6 maart 2024)" may span two blocks
     found.dossier = found.dossiers[0] if found.dossiers else ""
     found.date = next((found.dates[k] for k in _DATE_PRIORITY if k in found.dates), "")
-    header = " ".join(_lines(blocks, "header") + _lines(blocks, "footer"))
-    found.document_type = classify(stuk_title, header)
-    if found.document_type == UNKNOWN:
-        found.document_type = type_of_identifier(found.identifier)
+    found.vergaderjaar = found.vergaderjaar or (_year_of(found.date) if found.date else "")
     return found
+
+
+def _page_one_headings(blocks: list[Block]) -> list[str]:
+    """The headings that open page 1's body (a paper without the official header states its
+    kind there: "MEMORIE VAN ANTWOORD", "BRIEF VAN DE MINISTER ...")."""
+    body = [b for b in blocks if b.page == 1 and b.kind not in ("header", "footer", "margin")]
+    return [b.text for b in body[:3] if b.kind == "heading"]
 
 
 def fill_missing(target: Metadata, source: Metadata) -> None:

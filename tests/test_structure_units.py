@@ -72,9 +72,33 @@ def test_unknown_party_comes_back_trimmed_and_is_not_known() -> None:
     ("Aanhangsel van de Handelingen", "aanhangsel"),
     ("Handeling", "handelingen"),
     ("LIJST VAN VRAGEN", "onbekend"),
+    # older kamerstukken (kst-24447-6 is from 1995) and older spelling
+    ("MEMORIE VAN TOELICHTING ZOALS GEWIJZIGD NAAR AANLEIDING VAN HET ADVIES VAN DE RAAD VAN STATE",
+     "memorie van toelichting"),
+    ("NOTA NAAR AANLEIDING VAN HET VERSLAG", "nota naar aanleiding van het verslag"),
+    ("NOTA NAAR AANLEIDING VAN HET EINDVERSLAG", "nota naar aanleiding van het verslag"),
+    ("NADER VOORLOPIG VERSLAG", "nader voorlopig verslag"),
+    ("Voorloopig Verslag", "voorlopig verslag"),
+    ("BRIEF VAN DE MINISTER VAN BINNENLANDSE ZAKEN EN KONINKRIJKSRELATIES", "brief"),
+    ("BRIEF VAN DE MINISTER VAN JUSTITIE INZAKE DE MOTIE VAN HET LID DITTRICH", "brief"),
+    ("MOTIE VAN HET LID VAN DER GRAAF C.S. OVER HET WETSVOORSTEL", "motie"),
+    ("GEWIJZIGDE MOTIE VAN DE LEDEN KOX EN BACKER", "motie"),
+    ("GEWIJZIGD AMENDEMENT VAN HET LID OMTZIGT TER VERVANGING VAN DAT GEDRUKT ONDER NR. 8", "amendement"),
+    ("Ontwerp van wet", "voorstel van wet"),
+    ("Gewijzigd ontwerp van wet", "gewijzigd voorstel van wet"),
+    ("NOTA VAN WIJZIGING", "nota van wijziging"),
+    ("ADVIES RAAD VAN STATE EN NADER RAPPORT", "advies raad van state"),
+    ("LIJST VAN VRAGEN EN ANTWOORDEN", "lijst van vragen en antwoorden"),
+    ("Memorie van Antwoord", "memorie van antwoord"),
 ])
 def test_document_types(title: str, kind: str) -> None:
     assert classify(title) == kind
+
+
+def test_the_first_text_that_names_a_type_decides() -> None:
+    assert classify("", "Vergaderjaar 2019–2020 27 925 Bestrijding", "VERSLAG VAN EEN SCHRIFTELIJK OVERLEG") == (
+        "verslag van een schriftelijk overleg")
+    assert classify("Staten-Generaal", "Vergaderjaar 1995-1996") == "onbekend"
 
 
 def _doc(header: list[str], body: list[tuple[str, str]], notes: list[Footnote] | None = None,

@@ -522,9 +522,10 @@ class Typesetter:
             baseline = lay.top + 72
         else:
             lines, baseline = [], lay.top + 4 * lay.leading
-        self._text(canvas, lay.margin_x, baseline, f"Vergaderjaar {spec.vergaderjaar}", "regular", 9.6)
-        lines.append(f"Vergaderjaar {spec.vergaderjaar}")
-        baseline += 50 if spec.official else 3 * lay.leading
+        if spec.vergaderjaar:  # a site paper may leave the year to its date
+            self._text(canvas, lay.margin_x, baseline, f"Vergaderjaar {spec.vergaderjaar}", "regular", 9.6)
+            lines.append(f"Vergaderjaar {spec.vergaderjaar}")
+            baseline += 50 if spec.official else 3 * lay.leading
         for label, text, size in ((spec.dossier, spec.dossier_title, 12.3),
                                   (spec.ondernummer, spec.doc_title, lay.body_size)):
             if not text:

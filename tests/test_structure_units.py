@@ -9,6 +9,7 @@ from pipeline.parse.structure import enrich
 from pipeline.parse.structure.doctypes import classify
 from pipeline.parse.structure.parties import KNOWN_PARTY_CODES, normalise_party
 from pipeline.parse.structure.references import extract_references, references_in
+from pipeline.parse.structure.text import iso_date
 from pipeline.sources.records import SruRecord
 
 
@@ -268,3 +269,30 @@ def test_title_disagreement_flagged_part_by_part(record_title: str, flagged: boo
     meta = enrich(_doc(header, [("paragraph", "Tekst.")]), record).metadata
     assert meta.title == record_title
     assert [f.split(":")[0] for f in meta.flags] == (["title"] if flagged else [])
+
+
+def test_written_questions_without_a_sent_date_take_the_opening_sentence_as_title() -> None:
+    """Questions put during a sitting say "medegedeeld" instead of "(ingezonden ...)": the title is
+    the opening sentence, here split over two blocks."""
+    doc = enrich(_doc(
+        ["Eerste Kamer der Staten-Generaal", "Vergaderjaar 2019–2020 Aanhangsel van de Handelingen"],
+        [("paragraph", "Vragen van het lid Van Rooijen (50PLUS) op 29 april 2020 medegedeeld aan de Minister"),
+         ("paragraph", "van Sociale Zaken en Werkgelegenheid inzake de juridische houdbaarheid van het nieuwe "
+                       "pensioenstelsel."),
+         ("label", "Vraag 1")]))
+    assert doc.metadata.document_type == "aanhangsel"
+    assert doc.metadata.title == ("Vragen van het lid Van Rooijen (50PLUS) op 29 april 2020 medegedeeld aan de "
+                                  "Minister van Sociale Zaken en Werkgelegenheid inzake de juridische houdbaarheid "
+                                  "van het nieuwe pensioenstelsel.")
+
+
+@pytest.mark.parametrize(("date", "year"), [
+    ("18 september 2023", "2022-2023"),  # the day before the third Tuesday of September
+    ("19 september 2023", "2023-2024"),  # Prinsjesdag 2023
+    ("2 januari 2024", "2023-2024"),
+])
+def test_a_paper_without_a_year_line_is_of_the_year_its_date_falls_in(date: str, year: str) -> None:
+    doc = enrich(_doc(["Eerste Kamer der Staten-Generaal", "36 410 Vaststelling van de begroting",
+                       "A BRIEF VAN DE MINISTER VAN FINANCIËN"],
+                      [("paragraph", f"Den Haag, {date}"), ("paragraph", "Hierbij bied ik u aan.")]))
+    assert (doc.metadata.date, doc.metadata.vergaderjaar) == (iso_date(date), year)

@@ -51,31 +51,41 @@ def _adjacent(outer: list[Line], inner: list[Line]) -> bool:
 def running_lines(pages: list[list[Line]], body_size: float) -> dict[int, str]:
     """id(line) -> "footer"/"header" for running footers and headers (pattern or repetition).
 
-    The outermost row of each page is furniture line by line; a running header or footer of
-    more lines (a sitting's title that wraps, a web address above the page number) goes on
-    inward row by row while the next row sits right against it and is furniture as a whole."""
+    The outermost row of each page is furniture line by line where its text (digits masked)
+    comes back on the outermost row of most pages. A running header or footer of more lines (a
+    sitting's title that wraps, a web address above the page number) goes on inward row by row
+    while the next row sits right against it and all of it comes back at the same height on
+    most pages (a label such as "Zaak:" that often opens a page does not)."""
     kinds: dict[int, str] = {}
     with_text = [p for p in pages if p]
     needed = max(3, (len(with_text) + 1) // 2)
     for lowest, kind in ((True, "footer"), (False, "header")):
         page_rows = [_bands(p, lowest) for p in with_text]
-        counts = Counter(m for rows in page_rows for m in {_masked(ln) for row in rows for ln in row})
-        repeated = {masked for masked, count in counts.items() if count >= needed}
+        edge = Counter(m for rows in page_rows for m in {_masked(ln) for ln in rows[0]})
+        placed = Counter(k for rows in page_rows for k in {_placed(ln) for row in rows for ln in row})
+        on_edge = {masked for masked, count in edge.items() if count >= needed}
+        in_place = {(m, at) for m, at in placed if sum(placed[m, at + d] for d in (-1, 0, 1)) >= needed}
         for rows in page_rows:
-            kinds.update((id(ln), kind) for ln in rows[0] if _running(ln, lowest, repeated, body_size))
+            running = [ln for ln in rows[0] if _running(ln, lowest, body_size) or _masked(ln) in on_edge]
+            kinds.update((id(ln), kind) for ln in running)
+            if len(running) < len(rows[0]):
+                continue
             for outer, inner in zip(rows, rows[1:], strict=False):
                 if not (_adjacent(outer, inner)
-                        and all(_running(ln, lowest, repeated, body_size) for ln in outer + inner)):
+                        and all(_running(ln, lowest, body_size) or _placed(ln) in in_place for ln in inner)):
                     break
                 kinds.update((id(ln), kind) for ln in inner)
     return kinds
 
 
-def _running(line: Line, lowest: bool, repeated: set[str], body_size: float) -> bool:
-    """An official running footer, a page number (no larger than the text) or a repeated line."""
+def _placed(line: Line) -> tuple[str, int]:
+    return _masked(line), round(line.baseline)
+
+
+def _running(line: Line, lowest: bool, body_size: float) -> bool:
+    """An official running footer, or a page number (no larger than the text)."""
     official = lowest and bool(_FOOTER.match(line.text))
-    page_number = bool(_PAGE_NUMBER.match(line.text)) and line.size <= 1.2 * body_size
-    return official or page_number or _masked(line) in repeated
+    return official or (bool(_PAGE_NUMBER.match(line.text)) and line.size <= 1.2 * body_size)
 
 
 def margin_lines(pages: list[list[Line]], body_size: float) -> set[int]:

@@ -36,7 +36,7 @@ _SITTING_FOOTER = re.compile(
     r"\s+(?:EK|TK)\s+\d+\s+\d+(?:-\d+)+$")
 #: The sentence that states what written questions are about, opening an Aanhangsel:
 #: "Vragen van het lid X (Partij) aan de Minister van Y over Z (ingezonden 16 januari 2024)."
-_QUESTIONS = re.compile(r"^Vragen? (?:van|gesteld door) .+?\((?:ingezonden|gesteld)\s[^)]*\)\.?", re.DOTALL)
+_QUESTIONS = re.compile(r"^Vragen? (?:van|gesteld door) .+?\((?:ingezonden|gesteld)\s[^)]*\)\.?")
 _QUESTIONS_OPEN = re.compile(r"^Vragen? (?:van|gesteld door) ")
 _IDENTIFIER = re.compile(r"^(?:kst|ah|h|kv|blg|ag|nds|stb|stcrt)(?:-[A-Za-z0-9]+)+$")
 _KST_ID = re.compile(r"^kst-(?P<dossier>\d+(?:-(?:[IVXL]+|[A-Z]|\d{1,3}))?)-(?P<onder>[A-Za-z0-9]+)$")
@@ -105,16 +105,16 @@ def _from_sitting_footer(lines: list[str], found: Metadata) -> bool:
 
 def _questions_title(blocks: list[Block]) -> str:
     """The sentence opening written questions (Aanhangsel): who asks whom about what, and when
-    it was sent in; it may run over several blocks of page 1."""
+    it was sent in ("(ingezonden 16 januari 2024)."); it may run over several blocks of page 1."""
     body = [b for b in blocks if b.page == 1 and b.kind not in ("header", "footer", "margin")]
-    for start, block in enumerate(body):
-        if _QUESTIONS_OPEN.match(block.text):
-            text = ""
-            for following in body[start:start + 4]:
-                text = squash(f"{text} {following.text}")
-                if match := _QUESTIONS.match(text):
-                    return match.group(0)
-            return ""
+    start = next((i for i, b in enumerate(body) if _QUESTIONS_OPEN.match(b.text)), len(body))
+    text = ""
+    for block in body[start:start + 4]:
+        text = squash(f"{text} {block.text}")
+        if match := _QUESTIONS.match(text):
+            return match.group(0)
+        if text.endswith("."):
+            return text
     return ""
 
 

@@ -531,9 +531,12 @@ class Typesetter:
             if not text:
                 continue
             self._text(canvas, lay.margin_x, baseline, label, "bold", size)
+            title_x = lay.body_x
+            if not spec.official:  # the site sets the number on a line of its own, the title under it
+                baseline, title_x = baseline + size * 1.2, lay.margin_x
             rows = self.breaker.lines(text, "bold", size, title_width)
             for row in rows:
-                self._draw_words(canvas, lay.body_x, baseline, row, size)
+                self._draw_words(canvas, title_x, baseline, row, size)
                 baseline += size * 1.2
             lines.append(f"{label} {text}".strip())
             baseline += 3 * lay.leading if size > lay.body_size else 0

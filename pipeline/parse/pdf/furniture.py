@@ -130,8 +130,8 @@ HEADER_RULES: list[tuple[str, Rule]] = [
     ("handelingen", _matches(r"^(Aanhangsel van de Handelingen|Handelingen)\b")),
     ("vragen", _matches(r"^Vragen gesteld door de leden der Kamer")),
     ("dossier", lambda row, body: _bold(row) and bool(re.match(r"^\d{2}\s?\d{3}(-\w+)*\b", _text(row)))),
-    ("document", lambda row, body: _bold(row)
-        and bool(re.match(r"^(Nr\.\s*\d+|[A-Z]{1,3})\s+[A-Z]{2,}", _text(row)))),
+    ("document", lambda row, body: _bold(row)  # the number alone when the title is set under it
+        and bool(re.match(r"^(Nr\.\s*\d+|[A-Z]{1,3})(\s+[A-Z]{2,}|$)", _text(row)))),
     ("date", _matches(r"^(Vastgesteld|Ontvangen|Voorgesteld|Ingezonden|Verzonden|Gewijzigd)\s+\d{1,2}\s+\w+\s+\d{4}")),
     ("sitting", _matches(r"^\d+\s+(Maandag|Dinsdag|Woensdag|Donderdag|Vrijdag|Zaterdag|Zondag)\s+\d{1,2}\s+\w+\s+\d{4}")),
 ]

@@ -296,3 +296,14 @@ def test_a_paper_without_a_year_line_is_of_the_year_its_date_falls_in(date: str,
                        "A BRIEF VAN DE MINISTER VAN FINANCIËN"],
                       [("paragraph", f"Den Haag, {date}"), ("paragraph", "Hierbij bied ik u aan.")]))
     assert (doc.metadata.date, doc.metadata.vergaderjaar) == (iso_date(date), year)
+
+
+def test_a_sittings_footer_makes_handelingen_whatever_its_item_title_names() -> None:
+    """The running footer of a sitting ("Tweede Kamer <item> <date> TK 37 37-4-1"; a long item
+    title wraps, part of it read before the chamber's name) gives chamber, date, title and type."""
+    doc = _doc([], [("heading", "Wetsvoorstel bescherming klokkenluiders"), ("paragraph", "De voorzitter: ...")])
+    doc.blocks.append(Block("footer", "Wijziging van de Wet Huis voor Tweede Kamer klokkenluiders (wetsvoorstel) "
+                                      "1 februari 2024 TK 37 37-4-1", 1))
+    meta = enrich(doc).metadata
+    assert (meta.kamer, meta.document_type, meta.date) == ("Tweede Kamer", "handelingen", "2024-02-01")
+    assert meta.title == "Wijziging van de Wet Huis voor klokkenluiders (wetsvoorstel)"

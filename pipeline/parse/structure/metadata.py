@@ -171,9 +171,10 @@ def furniture_metadata(blocks: list[Block]) -> Metadata:
     _from_identifier(found.identifier, found)
     sitting = _from_sitting_footer(_lines(blocks, "footer"), found)
     header = " ".join(_lines(blocks, "header") + _lines(blocks, "footer"))
-    found.document_type = classify(stuk_title, header, *_page_one_headings(blocks))
+    # a sitting's footer settles it: the item's title may name a bill or a motion
+    found.document_type = "handelingen" if sitting else classify(stuk_title, header, *_page_one_headings(blocks))
     if found.document_type == UNKNOWN:
-        found.document_type = "handelingen" if sitting else type_of_identifier(found.identifier)
+        found.document_type = type_of_identifier(found.identifier)
     if found.document_type == "aanhangsel" and not found.title:
         found.title = _questions_title(blocks)
     for block in blocks:

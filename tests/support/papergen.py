@@ -6,7 +6,10 @@ page-1 header, running footer, margin identifier block on page 1, notes at the f
 with superscript markers, ragged-right body text hyphenated at line ends (soft breaks inside
 words and breaks after real hyphens). A `Layout` varies typeface, sizes and positions; a `ColumnLayout` sets the body in columns
 (Handelingen: two columns, the last page balanced), with bold speaker tags run in
-(`Para.lead`). `handelingen_item` typesets a Handelingen item from its official XML.
+(`Para.lead`). `handelingen_item` typesets a Handelingen item from its official XML. A spec may
+carry a running header (wrapped to the column), and `site_paper` sets a paper as the chamber's own
+site does: the chamber's name at the top of every page, the web address and page number at the
+foot, no official header block or margin block.
 
 `render(spec, layout, path)` writes the PDF and returns the truth: metadata, furniture, body
 paragraphs (with role and Q&A pairing), footnotes and every line-end hyphenation with its
@@ -812,7 +815,7 @@ LAYOUT_NARROW = Layout(
 
 LAYOUT_TIGHT = replace(LAYOUT_A, body_right=489.0)  # a page ends a paragraph with a line of room left
 
-#: The chamber's own site typesetting: no margin column for the body, a larger face.
+#: The chamber's own site typesetting: a serif face, larger and more loosely set, a narrow margin column.
 LAYOUT_SITE = Layout(
     face="dejavu-serif", margin_x=70.0, body_x=150.0, body_right=525.0, top=90.0, body_size=9.8,
     leading=12.2, note_size=7.6, note_leading=9.0, note_hanging=9.0, footer_baseline=790.0,

@@ -6,7 +6,7 @@ import calendar
 import re
 from collections.abc import Iterable
 
-from pipeline.model import Block, Metadata
+from pipeline.model import FURNITURE_KINDS, Block, Metadata
 from pipeline.parse.structure.doctypes import UNKNOWN, classify, type_of_identifier
 from pipeline.parse.structure.text import CHAPTER, DOSSIER_NUMBER, dossier_id, iso_date, squash, vergaderjaar
 from pipeline.sources.records import SruRecord
@@ -26,9 +26,6 @@ _SITTING_LINE = re.compile(
     r"^\d+\s+(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+(?P<date>\d{1,2}\s+\w+\s+\d{4})",
     re.IGNORECASE,
 )
-_FOOTER = re.compile(
-    r"^(?P<kamer>Eerste|Tweede) Kamer, vergaderjaar (?P<year>\S+), (?P<rest>.+?)\s+(?P<page>\d+)$"
-)
 #: A Handelingen running footer "Eerste Kamer <item title> 22 september 2020 EK 1 1-5"; a title that
 #: wraps may be read partly before the chamber's name.
 _SITTING_FOOTER = re.compile(
@@ -38,6 +35,9 @@ _SITTING_FOOTER = re.compile(
 #: "Vragen van het lid X (Partij) aan de Minister van Y over Z (ingezonden 16 januari 2024)."
 _QUESTIONS = re.compile(r"^Vragen? (?:van|gesteld door) .+?\((?:ingezonden|gesteld)\s[^)]*\)\.?")
 _QUESTIONS_OPEN = re.compile(r"^Vragen? (?:van|gesteld door) ")
+_FOOTER = re.compile(
+    r"^(?P<kamer>Eerste|Tweede) Kamer, vergaderjaar (?P<year>\S+), (?P<rest>.+?)\s+(?P<page>\d+)$"
+)
 _IDENTIFIER = re.compile(r"^(?:kst|ah|h|kv|blg|ag|nds|stb|stcrt)(?:-[A-Za-z0-9]+)+$")
 _KST_ID = re.compile(r"^kst-(?P<dossier>\d+(?:-(?:[IVXL]+|[A-Z]|\d{1,3}))?)-(?P<onder>[A-Za-z0-9]+)$")
 _AH_ID = re.compile(r"^ah-(?:ek|tk)-\d{8}-(?P<nr>\d+)$")
@@ -106,7 +106,7 @@ def _from_sitting_footer(lines: list[str], found: Metadata) -> bool:
 def _questions_title(blocks: list[Block]) -> str:
     """The sentence opening written questions (Aanhangsel): who asks whom about what, and when
     it was sent in ("(ingezonden 16 januari 2024)."); it may run over several blocks of page 1."""
-    body = [b for b in blocks if b.page == 1 and b.kind not in ("header", "footer", "margin")]
+    body = _page_one_body(blocks)
     start = next((i for i, b in enumerate(body) if _QUESTIONS_OPEN.match(b.text)), len(body))
     text = ""
     for block in body[start:start + 4]:
@@ -188,11 +188,15 @@ def furniture_metadata(blocks: list[Block]) -> Metadata:
     return found
 
 
+def _page_one_body(blocks: list[Block]) -> list[Block]:
+    """The body blocks of page 1 (an XML source has no pages: its blocks are on page 0)."""
+    return [b for b in blocks if b.page <= 1 and b.kind not in FURNITURE_KINDS]
+
+
 def _page_one_headings(blocks: list[Block]) -> list[str]:
     """The headings that open page 1's body (a paper without the official header states its
     kind there: "MEMORIE VAN ANTWOORD", "BRIEF VAN DE MINISTER ...")."""
-    body = [b for b in blocks if b.page == 1 and b.kind not in ("header", "footer", "margin")]
-    return [b.text for b in body[:3] if b.kind == "heading"]
+    return [b.text for b in _page_one_body(blocks)[:3] if b.kind == "heading"]
 
 
 def fill_missing(target: Metadata, source: Metadata) -> None:

@@ -307,3 +307,11 @@ def test_a_sittings_footer_makes_handelingen_whatever_its_item_title_names() -> 
     meta = enrich(doc).metadata
     assert (meta.kamer, meta.document_type, meta.date) == ("Tweede Kamer", "handelingen", "2024-02-01")
     assert meta.title == "Wijziging van de Wet Huis voor klokkenluiders (wetsvoorstel)"
+
+
+@pytest.mark.parametrize("printed", ["Vergaderjaar 2026‒2027", "Vergaderjaar 2026–2027", "Vergaderjaar 2026-2027",
+                                     "Vergaderjaar 2026/27"])
+def test_the_year_line_with_any_dash(printed: str) -> None:
+    """kst-37020-X-1 prints a figure dash (U+2012) between the years."""
+    doc = enrich(_doc(["Eerste Kamer der Staten-Generaal", printed], [("paragraph", "Tekst.")]))
+    assert doc.metadata.vergaderjaar == "2026-2027"

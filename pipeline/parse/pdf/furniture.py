@@ -126,7 +126,7 @@ def _matches(pattern: str) -> Rule:
 HEADER_RULES: list[tuple[str, Rule]] = [
     ("chamber", _matches(r"(Eerste|Tweede) Kamer der Staten-Generaal$|^Verenigde Vergadering")),
     ("number", lambda row, body: _text(row) in ("1", "2") and row[0].size >= 2 * body),
-    ("year", _matches(r"^Vergaderjaar \d{4}\s*[–-]\s*\d{4}")),
+    ("year", _matches(r"^Vergaderjaar \d{4}\s*[-\u2010-\u2015]\s*\d{4}")),
     ("handelingen", _matches(r"^(Aanhangsel van de Handelingen|Handelingen)\b")),
     ("vragen", _matches(r"^Vragen gesteld door de leden der Kamer")),
     ("dossier", lambda row, body: _bold(row) and bool(re.match(r"^\d{2}\s?\d{3}(-\w+)*\b", _text(row)))),

@@ -12,7 +12,7 @@ from pipeline.parse.structure.text import CHAPTER, DOSSIER_NUMBER, dossier_id, i
 from pipeline.sources.records import SruRecord
 
 _KAMER = re.compile(r"\b(Eerste|Tweede) Kamer\b|\b(Verenigde Vergadering)\b")
-_VERGADERJAAR_LINE = re.compile(r"^Vergaderjaar\s+(\d{4}\s*[-–/]\s*\d{2,4})", re.IGNORECASE)
+_VERGADERJAAR_LINE = re.compile(r"^Vergaderjaar\s+(\d{4}\s*\S\s*\d{2,4})", re.IGNORECASE)  # any dash
 #: "27 925 Bestrijding ...", "36 600 VII Vaststelling ...", "21 501-20 Europese Raad".
 _DOSSIER_LINE = re.compile(
     rf"^(?P<number>{DOSSIER_NUMBER})(?:-(?P<part>\d{{1,3}})|\s+(?P<chapter>{CHAPTER}))?(?:\s+(?P<title>\S.*))?$")

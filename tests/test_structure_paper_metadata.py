@@ -130,13 +130,15 @@ def test_site_paper_metadata_from_its_first_page(site: tuple[Document, dict]) ->
 
 
 def test_site_paper_without_a_year_line_takes_the_year_from_its_date(tmp_path: Path) -> None:
-    """A site paper whose first page opens with the dossier line (no "Vergaderjaar"): the year
-    is the parliamentary year of its date (a year opens on the third Tuesday of September)."""
-    spec = replace(site_paper(memorie_van_antwoord()), vergaderjaar="", date_line="Den Haag, 12 september 2022")
+    """A site paper whose first page opens with the dossier line (no "Vergaderjaar"), here a
+    budget chapter "35 300 VII": the year is the parliamentary year of its date (a year opens on
+    the third Tuesday of September)."""
+    spec = replace(site_paper(memorie_van_antwoord()), vergaderjaar="", dossier="35 300 VII",
+                   date_line="Den Haag, 12 september 2022")
     truth = render(spec, LAYOUT_SITE, tmp_path / "p.pdf")
-    assert not truth["header"][0].startswith("Vergaderjaar")
+    assert truth["header"][0].startswith("35 300 VII ")
     meta = parse_file(tmp_path / "p.pdf").metadata
-    assert (meta.kamer, meta.dossier, meta.ondernummer) == ("Eerste Kamer", "36112", "C")
+    assert (meta.kamer, meta.dossier, meta.ondernummer) == ("Eerste Kamer", "35300-VII", "C")
     assert meta.document_type == "memorie van antwoord" and meta.date == "2022-09-12"
     assert meta.vergaderjaar == "2021-2022"  # the year 2022-2023 opened on 20 September
 

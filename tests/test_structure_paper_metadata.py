@@ -160,3 +160,14 @@ def test_handelingen_page_header_with_the_items_title_is_furniture(tmp_path: Pat
     assert "22 september 2020 |" not in doc.text and title not in doc.text
     assert [b.text for b in doc.blocks if b.kind == "header"][5:] == running
     assert word_similarity(doc.text, truth["body_text"]) >= 0.98
+
+
+def test_a_verbatim_reports_two_row_footer_is_furniture_on_every_page() -> None:
+    """tk-plenair-verslag: the footer's upper row ("Begroting Landbouw, Natuur en" beside "1 februari
+    2024") sits right above "Tweede Kamer Voedselkwaliteit 2024 TK 37 37-4-n" on every page."""
+    doc = parse_file(REAL / "tk-plenair-verslag-36410-XIV-ed7ffb05.pdf")
+    footers = [b for b in doc.blocks if b.kind == "footer"]
+    assert [b.page for b in footers] == list(range(1, doc.pages + 1))
+    assert all("1 februari 2024" in b.text and "Begroting Landbouw, Natuur en" in b.text for b in footers)
+    assert not any(b.text == "Begroting Landbouw, Natuur en" or b.text.startswith("1 februari 2024")
+                   for b in doc.body_blocks)

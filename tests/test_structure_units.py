@@ -315,3 +315,13 @@ def test_the_year_line_with_any_dash(printed: str) -> None:
     """kst-37020-X-1 prints a figure dash (U+2012) between the years."""
     doc = enrich(_doc(["Eerste Kamer der Staten-Generaal", printed], [("paragraph", "Tekst.")]))
     assert doc.metadata.vergaderjaar == "2026-2027"
+
+
+def test_an_older_paper_without_bold_names_its_kind_in_capitals_in_the_body() -> None:
+    """No header item but the chamber and year (the number and title were set without bold):
+    the kind is read from the capitals opening the body."""
+    doc = enrich(_doc(["Tweede Kamer der Staten-Generaal", "Vergaderjaar 1995–1996"],
+                      [("paragraph", "Nr. 6 MEMORIE VAN TOELICHTING ZOALS GEWIJZIGD NAAR AANLEIDING VAN HET ADVIES "
+                                     "VAN DE RAAD VAN STATE"), ("heading", "1. Inleiding"),
+                       ("paragraph", "Het voorliggende wetsvoorstel beoogt een vereenvoudiging.")]))
+    assert doc.metadata.document_type == "memorie van toelichting"

@@ -149,7 +149,7 @@ def test_site_paper_without_a_year_line_takes_the_year_from_its_date(tmp_path: P
 def test_handelingen_page_header_with_the_items_title_is_furniture(tmp_path: Path) -> None:
     """A sitting's item set over several pages with "Eerste Kamer | <date> | <item title>" at the
     top of every page after the first, the long title wrapping to a second row: furniture, never text."""
-    seed = kst_27925_aa()
+    seed = kst_27925_aa(Path(__file__).parent / "fixtures" / "seed" / "kst-27925-AA.txt")
     title = memorie_van_antwoord().dossier_title
     spec = replace(handelingen_item(), paras=seed.paras, notes=seed.notes,
                    running_header=f"Eerste Kamer | 22 september 2020 | {title}")

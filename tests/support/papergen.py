@@ -742,9 +742,9 @@ def _same_words(a: str, b: str) -> bool:
     return norm[0] == norm[1]
 
 
-def kst_27925_aa() -> PaperSpec:
+def kst_27925_aa(seed: Path = SEED_TEXT) -> PaperSpec:
     """The seed paper (27 925, AA): report, committee letter, and the reply repeating each question."""
-    raw, notes = read_seed()
+    raw, notes = read_seed(seed)
     texts = [_seed_join(p) for p in raw]
     paras: list[Para] = []
     letter: list[str] = []

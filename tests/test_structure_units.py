@@ -10,6 +10,7 @@ from pipeline.parse.structure.doctypes import classify
 from pipeline.parse.structure.parties import KNOWN_PARTY_CODES, normalise_party
 from pipeline.parse.structure.qa import extract_qa, parse_label
 from pipeline.parse.structure.references import extract_references, references_in
+from pipeline.parse.structure.text import iso_date
 from pipeline.sources.records import SruRecord
 
 
@@ -73,9 +74,33 @@ def test_unknown_party_comes_back_trimmed_and_is_not_known() -> None:
     ("Aanhangsel van de Handelingen", "aanhangsel"),
     ("Handeling", "handelingen"),
     ("LIJST VAN VRAGEN", "onbekend"),
+    # older kamerstukken (kst-24447-6 is from 1995) and older spelling
+    ("MEMORIE VAN TOELICHTING ZOALS GEWIJZIGD NAAR AANLEIDING VAN HET ADVIES VAN DE RAAD VAN STATE",
+     "memorie van toelichting"),
+    ("NOTA NAAR AANLEIDING VAN HET VERSLAG", "nota naar aanleiding van het verslag"),
+    ("NOTA NAAR AANLEIDING VAN HET EINDVERSLAG", "nota naar aanleiding van het verslag"),
+    ("NADER VOORLOPIG VERSLAG", "nader voorlopig verslag"),
+    ("Voorloopig Verslag", "voorlopig verslag"),
+    ("BRIEF VAN DE MINISTER VAN BINNENLANDSE ZAKEN EN KONINKRIJKSRELATIES", "brief"),
+    ("BRIEF VAN DE MINISTER VAN JUSTITIE INZAKE DE MOTIE VAN HET LID DITTRICH", "brief"),
+    ("MOTIE VAN HET LID VAN DER GRAAF C.S. OVER HET WETSVOORSTEL", "motie"),
+    ("GEWIJZIGDE MOTIE VAN DE LEDEN KOX EN BACKER", "motie"),
+    ("GEWIJZIGD AMENDEMENT VAN HET LID OMTZIGT TER VERVANGING VAN DAT GEDRUKT ONDER NR. 8", "amendement"),
+    ("Ontwerp van wet", "voorstel van wet"),
+    ("Gewijzigd ontwerp van wet", "gewijzigd voorstel van wet"),
+    ("NOTA VAN WIJZIGING", "nota van wijziging"),
+    ("ADVIES RAAD VAN STATE EN NADER RAPPORT", "advies raad van state"),
+    ("LIJST VAN VRAGEN EN ANTWOORDEN", "lijst van vragen en antwoorden"),
+    ("Memorie van Antwoord", "memorie van antwoord"),
 ])
 def test_document_types(title: str, kind: str) -> None:
     assert classify(title) == kind
+
+
+def test_the_first_text_that_names_a_type_decides() -> None:
+    assert classify("", "Vergaderjaar 2019–2020 27 925 Bestrijding", "VERSLAG VAN EEN SCHRIFTELIJK OVERLEG") == (
+        "verslag van een schriftelijk overleg")
+    assert classify("Staten-Generaal", "Vergaderjaar 1995-1996") == "onbekend"
 
 
 def _doc(header: list[str], body: list[tuple[str, str]], notes: list[Footnote] | None = None,
@@ -274,3 +299,59 @@ def test_grouped_labels_pair_each_question_with_its_answer() -> None:
               block("Zo.")]
     assert [(q.seq, q.question, q.answer) for q in extract_qa(blocks, "aanhangsel")] == [
         (1, "Waarom?", "Daarom."), (2, "Waarom?", "Daarom."), (3, "Waarom?", "Daarom."), (4, "Hoe?", "Zo.")]
+
+
+def test_written_questions_without_a_sent_date_take_the_opening_sentence_as_title() -> None:
+    """Questions put during a sitting say "medegedeeld" instead of "(ingezonden ...)": the title is
+    the opening sentence, here split over two blocks."""
+    doc = enrich(_doc(
+        ["Eerste Kamer der Staten-Generaal", "Vergaderjaar 2019–2020 Aanhangsel van de Handelingen"],
+        [("paragraph", "Vragen van het lid Van Rooijen (50PLUS) op 29 april 2020 medegedeeld aan de Minister"),
+         ("paragraph", "van Sociale Zaken en Werkgelegenheid inzake de juridische houdbaarheid van het nieuwe "
+                       "pensioenstelsel."),
+         ("label", "Vraag 1")]))
+    assert doc.metadata.document_type == "aanhangsel"
+    assert doc.metadata.title == ("Vragen van het lid Van Rooijen (50PLUS) op 29 april 2020 medegedeeld aan de "
+                                  "Minister van Sociale Zaken en Werkgelegenheid inzake de juridische houdbaarheid "
+                                  "van het nieuwe pensioenstelsel.")
+
+
+@pytest.mark.parametrize(("date", "year"), [
+    ("18 september 2023", "2022-2023"),  # the day before the third Tuesday of September
+    ("19 september 2023", "2023-2024"),  # Prinsjesdag 2023
+    ("2 januari 2024", "2023-2024"),
+])
+def test_a_paper_without_a_year_line_is_of_the_year_its_date_falls_in(date: str, year: str) -> None:
+    doc = enrich(_doc(["Eerste Kamer der Staten-Generaal", "36 410 Vaststelling van de begroting",
+                       "A BRIEF VAN DE MINISTER VAN FINANCIËN"],
+                      [("paragraph", f"Den Haag, {date}"), ("paragraph", "Hierbij bied ik u aan.")]))
+    assert (doc.metadata.date, doc.metadata.vergaderjaar) == (iso_date(date), year)
+
+
+def test_a_sittings_footer_makes_handelingen_whatever_its_item_title_names() -> None:
+    """The running footer of a sitting ("Tweede Kamer <item> <date> TK 37 37-4-1"; a long item
+    title wraps, part of it read before the chamber's name) gives chamber, date, title and type."""
+    doc = _doc([], [("heading", "Wetsvoorstel bescherming klokkenluiders"), ("paragraph", "De voorzitter: ...")])
+    doc.blocks.append(Block("footer", "Wijziging van de Wet Huis voor Tweede Kamer klokkenluiders (wetsvoorstel) "
+                                      "1 februari 2024 TK 37 37-4-1", 1))
+    meta = enrich(doc).metadata
+    assert (meta.kamer, meta.document_type, meta.date) == ("Tweede Kamer", "handelingen", "2024-02-01")
+    assert meta.title == "Wijziging van de Wet Huis voor klokkenluiders (wetsvoorstel)"
+
+
+@pytest.mark.parametrize("printed", ["Vergaderjaar 2026‒2027", "Vergaderjaar 2026–2027", "Vergaderjaar 2026-2027",
+                                     "Vergaderjaar 2026/27"])
+def test_the_year_line_with_any_dash(printed: str) -> None:
+    """kst-37020-X-1 prints a figure dash (U+2012) between the years."""
+    doc = enrich(_doc(["Eerste Kamer der Staten-Generaal", printed], [("paragraph", "Tekst.")]))
+    assert doc.metadata.vergaderjaar == "2026-2027"
+
+
+def test_an_older_paper_without_bold_names_its_kind_in_capitals_in_the_body() -> None:
+    """No header item but the chamber and year (the number and title were set without bold):
+    the kind is read from the capitals opening the body."""
+    doc = enrich(_doc(["Tweede Kamer der Staten-Generaal", "Vergaderjaar 1995–1996"],
+                      [("paragraph", "Nr. 6 MEMORIE VAN TOELICHTING ZOALS GEWIJZIGD NAAR AANLEIDING VAN HET ADVIES "
+                                     "VAN DE RAAD VAN STATE"), ("heading", "1. Inleiding"),
+                       ("paragraph", "Het voorliggende wetsvoorstel beoogt een vereenvoudiging.")]))
+    assert doc.metadata.document_type == "memorie van toelichting"

@@ -6,7 +6,10 @@ page-1 header, running footer, margin identifier block on page 1, notes at the f
 with superscript markers, ragged-right body text hyphenated at line ends (soft breaks inside
 words and breaks after real hyphens). A `Layout` varies typeface, sizes and positions; a `ColumnLayout` sets the body in columns
 (Handelingen: two columns, the last page balanced), with bold speaker tags run in
-(`Para.lead`). `handelingen_item` typesets a Handelingen item from its official XML.
+(`Para.lead`). `handelingen_item` typesets a Handelingen item from its official XML. A spec may
+carry a running header (wrapped to the column), and `site_paper` sets a paper as the chamber's own
+site does: the chamber's name at the top of every page, the web address and page number at the
+foot, no official header block or margin block.
 
 `render(spec, layout, path)` writes the PDF and returns the truth: metadata, furniture, body
 paragraphs (with role and Q&A pairing), footnotes and every line-end hyphenation with its
@@ -163,6 +166,8 @@ class PaperSpec:
     notes: dict[str, str] = field(default_factory=dict)
     issn: str = "ISSN 0921 - 7371"
     footer_format: str = ""  # the running footer with {page}; "" = the Kamerstukken footer
+    running_header: str = ""  # set at the top of every page the official header leaves free
+    official: bool = True  # KOOP's page-1 header and margin block; else the chamber's own site typesetting
 
     @property
     def footer(self) -> str:
@@ -508,24 +513,33 @@ class Typesetter:
         canvas.drawString(x, self.layout.page_height - baseline, text)
 
     def _header(self, canvas: Canvas) -> tuple[float, list[str]]:
-        """Draw the page-1 header; return the first body baseline and the header lines."""
+        """Draw the page-1 header; return the first body baseline and the header lines. A paper
+        from the chamber's own site has no chamber block: its year line follows the running header."""
         lay, spec = self.layout, self.spec
         title_width = lay.body_right - lay.body_x
-        self._text(canvas, lay.margin_x, lay.top + 18.1 * 0.85, f"{spec.kamer} der Staten-Generaal", "bold", 18.1)
-        self._text(canvas, lay.page_width - lay.margin_x - 34, lay.top + lay.chamber_number_drop,
-                   spec.chamber_number, "bold", 51.2)
-        baseline = lay.top + 72
-        self._text(canvas, lay.margin_x, baseline, f"Vergaderjaar {spec.vergaderjaar}", "regular", 9.6)
-        lines = [f"{spec.kamer} der Staten-Generaal", spec.chamber_number, f"Vergaderjaar {spec.vergaderjaar}"]
-        baseline += 50
+        if spec.official:
+            self._text(canvas, lay.margin_x, lay.top + 18.1 * 0.85, f"{spec.kamer} der Staten-Generaal", "bold", 18.1)
+            self._text(canvas, lay.page_width - lay.margin_x - 34, lay.top + lay.chamber_number_drop,
+                       spec.chamber_number, "bold", 51.2)
+            lines = [f"{spec.kamer} der Staten-Generaal", spec.chamber_number]
+            baseline = lay.top + 72
+        else:
+            lines, baseline = [], lay.top + 4 * lay.leading
+        if spec.vergaderjaar:  # a site paper may leave the year to its date
+            self._text(canvas, lay.margin_x, baseline, f"Vergaderjaar {spec.vergaderjaar}", "regular", 9.6)
+            lines.append(f"Vergaderjaar {spec.vergaderjaar}")
+            baseline += 50 if spec.official else 3 * lay.leading
         for label, text, size in ((spec.dossier, spec.dossier_title, 12.3),
                                   (spec.ondernummer, spec.doc_title, lay.body_size)):
             if not text:
                 continue
             self._text(canvas, lay.margin_x, baseline, label, "bold", size)
+            title_x = lay.body_x
+            if not spec.official:  # the site sets the number on a line of its own, the title under it
+                baseline, title_x = baseline + size * 1.2, lay.margin_x
             rows = self.breaker.lines(text, "bold", size, title_width)
             for row in rows:
-                self._draw_words(canvas, lay.body_x, baseline, row, size)
+                self._draw_words(canvas, title_x, baseline, row, size)
                 baseline += size * 1.2
             lines.append(f"{label} {text}".strip())
             baseline += 3 * lay.leading if size > lay.body_size else 0
@@ -533,11 +547,21 @@ class Typesetter:
         lines.append(spec.date_line)
         return baseline + 2 * lay.leading, lines
 
+    def _running_header(self, page: int) -> list[list[Word]]:
+        """The running header's lines on `page` (wrapped to the column), none where the official
+        page-1 header stands."""
+        if not self.spec.running_header or (page == 1 and self.spec.official):
+            return []
+        text = self.spec.running_header.format(page=page)
+        return self.breaker.lines(text, "regular", self.layout.body_size, self.layout.column_width)
+
     def _furniture(self, canvas: Canvas, page: Page) -> None:
         lay = self.layout
+        for i, row in enumerate(self._running_header(page.number)):
+            self._draw_words(canvas, lay.body_x, lay.top - 2 * lay.leading + i * lay.leading, row, lay.body_size)
         footer = self.spec.footer.format(page=page.number)
         self._text(canvas, lay.footer_left(), lay.footer_baseline, footer, "regular", lay.body_size)
-        if page.number == 1:
+        if page.number == 1 and self.spec.official:
             size = lay.margin_size
             for i, text in enumerate((self.spec.identifier, self.spec.issn, self.spec.place_year)):
                 self._text(canvas, lay.margin_x, lay.footer_baseline - 2 * size * 1.1 + i * size * 1.1,
@@ -612,9 +636,10 @@ class Typesetter:
                 "title": spec.dossier_title, "doc_title": spec.doc_title, "date_line": spec.date_line,
             },
             "pages": len(pages),
-            "header": header_lines,
+            "header": header_lines + [" ".join(w.plain for row in rows for w in row)
+                                      for p in pages if (rows := self._running_header(p.number))],
             "footers": [spec.footer.format(page=p.number) for p in pages],
-            "margin": [spec.identifier, spec.issn, spec.place_year],
+            "margin": [spec.identifier, spec.issn, spec.place_year] if spec.official else [],
             "paragraphs": paragraphs,
             "body_text": "\n\n".join(p["text"] for p in paragraphs),
             "footnotes": [{"number": n, "page": note_page[n], "text": spec.notes[n]}
@@ -717,9 +742,9 @@ def _same_words(a: str, b: str) -> bool:
     return norm[0] == norm[1]
 
 
-def kst_27925_aa() -> PaperSpec:
+def kst_27925_aa(seed: Path = SEED_TEXT) -> PaperSpec:
     """The seed paper (27 925, AA): report, committee letter, and the reply repeating each question."""
-    raw, notes = read_seed()
+    raw, notes = read_seed(seed)
     texts = [_seed_join(p) for p in raw]
     paras: list[Para] = []
     letter: list[str] = []
@@ -789,6 +814,20 @@ LAYOUT_NARROW = Layout(
 
 
 LAYOUT_TIGHT = replace(LAYOUT_A, body_right=489.0)  # a page ends a paragraph with a line of room left
+
+#: The chamber's own site typesetting: a serif face, larger and more loosely set, a narrow margin column.
+LAYOUT_SITE = Layout(
+    face="dejavu-serif", margin_x=70.0, body_x=150.0, body_right=525.0, top=90.0, body_size=9.8,
+    leading=12.2, note_size=7.6, note_leading=9.0, note_hanging=9.0, footer_baseline=790.0,
+    question_style="indent", question_indent=14.0, hyphen_min_gap=18.0,
+)
+
+
+def site_paper(spec: PaperSpec) -> PaperSpec:
+    """`spec` as the chamber's site publishes it: "Eerste Kamer der Staten-Generaal" at the top of
+    every page, the web address and page number at the foot, no official header block or margin."""
+    return replace(spec, official=False, running_header=f"{spec.kamer} der Staten-Generaal",
+                   vergaderjaar=spec.vergaderjaar.replace("–", "-"), footer_format="www.eerstekamer.nl {page}")
 
 
 def memorie_van_antwoord() -> PaperSpec:
@@ -1005,6 +1044,7 @@ def build_fixtures(outdir: Path = FIXTURES) -> dict[str, dict[str, Any]]:
         "kst-27925-AA-variant": (replace(kst_27925_aa(), identifier="kst-27925-AA"), LAYOUT_B),
         "kst-27925-AA-narrow": (kst_27925_aa(), LAYOUT_NARROW),
         "kst-27925-AA-tight": (kst_27925_aa(), LAYOUT_TIGHT),
+        "kst-27925-AA-site": (site_paper(kst_27925_aa()), LAYOUT_SITE),
         "kst-36112-C": (memorie_van_antwoord(), LAYOUT_C),
         "kst-27925-AB": (brief(), LAYOUT_D),
         "kst-27925-AC": (brief_met_tabel(), LAYOUT_A),

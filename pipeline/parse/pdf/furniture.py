@@ -28,45 +28,64 @@ def _masked(line: Line) -> str:
     return _DIGITS.sub("#", line.text)
 
 
-def _band(lines: list[Line], lowest: bool) -> list[Line]:
-    """The lines on the page's lowest (or highest) baseline, within half a line."""
-    edge = max(lines, key=lambda ln: ln.baseline) if lowest else min(lines, key=lambda ln: ln.baseline)
-    reach = 0.5 * edge.size
-    return [ln for ln in lines if abs(ln.baseline - edge.baseline) <= reach]
+def _bands(lines: list[Line], lowest: bool, count: int = 3) -> list[list[Line]]:
+    """The page's `count` outermost rows of lines (a row: baselines within half a line of its
+    first line), from the lowest (or highest) inward."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda ln: -ln.baseline if lowest else ln.baseline):
+        if rows and abs(line.baseline - rows[-1][0].baseline) <= 0.5 * rows[-1][0].size:
+            rows[-1].append(line)
+        elif len(rows) < count:
+            rows.append([line])
+        else:
+            break
+    return rows
 
 
-def _inner_band(lines: list[Line], band: list[Line], lowest: bool) -> list[Line]:
-    """The band stacked right inside `band` (the line above a footer, below a header), or none."""
-    taken = {id(ln) for ln in band}
-    rest = [ln for ln in lines if id(ln) not in taken]
-    if not rest:
-        return []
-    inner = _band(rest, lowest)
-    return inner if abs(inner[0].baseline - band[0].baseline) <= 2 * band[0].size else []
+def _adjacent(outer: list[Line], inner: list[Line]) -> bool:
+    """`inner` is set on the next line of `outer`, as the second line of one block (no gap)."""
+    size = max(ln.size for ln in outer + inner)
+    return abs(outer[0].baseline - inner[0].baseline) <= 1.6 * size
 
 
 def running_lines(pages: list[list[Line]], body_size: float) -> dict[int, str]:
-    """id(line) -> "footer"/"header" for running footers and headers (pattern or repetition);
-    a running line stacked right inside one (a footer of two lines) is one when it repeats too.
-    A page number is set no larger than the text (the big chamber number on page 1 is none)."""
+    """id(line) -> "footer"/"header" for running footers and headers (pattern or repetition).
+
+    The outermost row of each page is furniture line by line where its text (digits masked)
+    comes back on the outermost row of most pages. A running header or footer of more lines (a
+    sitting's title that wraps, a web address above the page number) goes on inward row by row
+    while the next row sits right against it and all of it comes back at the same height on
+    most pages (a label such as "Zaak:" that often opens a page does not)."""
     kinds: dict[int, str] = {}
     with_text = [p for p in pages if p]
     needed = max(3, (len(with_text) + 1) // 2)
     for lowest, kind in ((True, "footer"), (False, "header")):
-        bands = [_band(p, lowest) for p in with_text]
-        repeats = Counter(m for band in bands for m in {_masked(ln) for ln in band})
-        for band in bands:
-            for line in band:
-                text = line.text
-                official = lowest and bool(_FOOTER.match(text))
-                page_number = bool(_PAGE_NUMBER.match(text)) and line.size <= 1.2 * body_size
-                if official or page_number or repeats[_masked(line)] >= needed:
-                    kinds[id(line)] = kind
-        inner = [_inner_band(p, band, lowest) if any(id(ln) in kinds for ln in band) else []
-                 for p, band in zip(with_text, bands, strict=True)]
-        repeats = Counter(m for band in inner for m in {_masked(ln) for ln in band})
-        kinds.update((id(ln), kind) for band in inner for ln in band if repeats[_masked(ln)] >= needed)
+        page_rows = [_bands(p, lowest) for p in with_text]
+        edge = Counter(m for rows in page_rows for m in {_masked(ln) for ln in rows[0]})
+        placed = Counter(k for rows in page_rows for k in {_placed(ln) for row in rows for ln in row})
+        on_edge = {masked for masked, count in edge.items() if count >= needed}
+        in_place = {(m, at) for m, at in placed if sum(placed[m, at + d] for d in (-1, 0, 1)) >= needed}
+        for rows in page_rows:
+            running = [ln for ln in rows[0] if _running(ln, lowest, body_size) or _masked(ln) in on_edge]
+            kinds.update((id(ln), kind) for ln in running)
+            if len(running) < len(rows[0]):
+                continue
+            for outer, inner in zip(rows, rows[1:], strict=False):
+                if not (_adjacent(outer, inner)
+                        and all(_running(ln, lowest, body_size) or _placed(ln) in in_place for ln in inner)):
+                    break
+                kinds.update((id(ln), kind) for ln in inner)
     return kinds
+
+
+def _placed(line: Line) -> tuple[str, int]:
+    return _masked(line), round(line.baseline)
+
+
+def _running(line: Line, lowest: bool, body_size: float) -> bool:
+    """An official running footer, or a page number (no larger than the text)."""
+    official = lowest and bool(_FOOTER.match(line.text))
+    return official or (bool(_PAGE_NUMBER.match(line.text)) and line.size <= 1.2 * body_size)
 
 
 def margin_lines(pages: list[list[Line]], body_size: float) -> set[int]:
@@ -107,16 +126,19 @@ def _matches(pattern: str) -> Rule:
 HEADER_RULES: list[tuple[str, Rule]] = [
     ("chamber", _matches(r"(Eerste|Tweede) Kamer der Staten-Generaal$|^Verenigde Vergadering")),
     ("number", lambda row, body: _text(row) in ("1", "2") and row[0].size >= 2 * body),
-    ("year", _matches(r"^Vergaderjaar \d{4}\s*[–-]\s*\d{4}")),
+    ("year", _matches(r"^Vergaderjaar \d{4}\s*[-\u2010-\u2015]\s*\d{4}")),
     ("handelingen", _matches(r"^(Aanhangsel van de Handelingen|Handelingen)\b")),
     ("vragen", _matches(r"^Vragen gesteld door de leden der Kamer")),
     ("dossier", lambda row, body: _bold(row) and bool(re.match(r"^\d{2}\s?\d{3}(-\w+)*\b", _text(row)))),
-    ("document", lambda row, body: _bold(row)
-        and bool(re.match(r"^(Nr\.\s*\d+|[A-Z]{1,3})\s+[A-Z]{2,}", _text(row)))),
+    ("document", lambda row, body: _bold(row)  # the number alone when the title is set under it
+        and bool(re.match(r"^(Nr\.\s*\d+|[A-Z]{1,3})(\s+[A-Z]{2,}|$)", _text(row)))),
     ("date", _matches(r"^(Vastgesteld|Ontvangen|Voorgesteld|Ingezonden|Verzonden|Gewijzigd)\s+\d{1,2}\s+\w+\s+\d{4}")),
     ("sitting", _matches(r"^\d+\s+(Maandag|Dinsdag|Woensdag|Donderdag|Vrijdag|Zaterdag|Zondag)\s+\d{1,2}\s+\w+\s+\d{4}")),
 ]
 _LAST = {"date", "sitting"}  # the header ends with the date line (Handelingen: the sitting, "1 Dinsdag 22 ...")
+#: Items a header may open with: the chamber block, or, where the chamber's name is a running
+#: header on every page (the chamber's own site), the year line or the dossier line.
+_FIRST = {"chamber", "number", "year", "dossier"}
 _CONTINUED = {"dossier", "document", "vragen"}
 
 
@@ -149,11 +171,11 @@ def _split_rows(rows: list[list[Line]], body_size: float) -> list[list[Line]]:
 
 def page_one_header(lines: list[Line], body_size: float) -> list[list[Line]]:
     """The leading header items of page 1 (each a list of lines), empty when the page does not
-    open with a chamber name: then the paper is not an official publication."""
+    open with one (`_FIRST`): then the paper is no parliamentary paper."""
     items: list[tuple[str, list[Line]]] = []
     for row in _split_rows(_rows(lines), body_size):
         name = _rule_name(row, body_size)
-        if not items and name not in ("chamber", "number"):
+        if not items and name not in _FIRST:
             return []
         if name:
             items.append((name, list(row)))

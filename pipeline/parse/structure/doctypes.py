@@ -6,21 +6,25 @@ import re
 
 UNKNOWN = "onbekend"
 
-#: (pattern on the case-folded title, type), most specific first.
+#: (pattern on the case-folded title, type), most specific first. Older papers spell some
+#: differently: "voorloopig verslag", "ontwerp van wet"/"wetsontwerp" for the bill, "den" for "de".
 _TYPES: tuple[tuple[str, str], ...] = (
-    (r"\bnader voorlopig verslag\b", "nader voorlopig verslag"),
-    (r"\bvoorlopig verslag\b", "voorlopig verslag"),
+    (r"\bnader voorlo{1,2}pig verslag\b", "nader voorlopig verslag"),
+    (r"\bvoorlo{1,2}pig verslag\b", "voorlopig verslag"),
     (r"\bnadere memorie van antwoord\b", "nadere memorie van antwoord"),
     (r"\bmemorie van antwoord\b", "memorie van antwoord"),
     (r"\bmemorie van toelichting\b", "memorie van toelichting"),
     (r"\bverslag van een nader schriftelijk overleg\b", "verslag van een nader schriftelijk overleg"),
     (r"\bverslag van een schriftelijk overleg\b", "verslag van een schriftelijk overleg"),
-    (r"\bnota naar aanleiding van het (?:nader )?verslag\b", "nota naar aanleiding van het verslag"),
+    (r"\bnota naar aanleiding van het (?:nader |eind)?verslag\b", "nota naar aanleiding van het verslag"),
+    (r"\bnota van wijziging(?:en)?\b", "nota van wijziging"),
+    (r"\badvies (?:van de )?raad van state\b|\bnader rapport\b", "advies raad van state"),
+    (r"\blijst van vragen en antwoorden\b", "lijst van vragen en antwoorden"),
     (r"\beindverslag\b", "eindverslag"),
-    (r"\bgewijzigd voorstel van wet\b", "gewijzigd voorstel van wet"),
-    (r"\bvoorstel van (?:rijks)?wet\b|\bwetsvoorstel\b", "voorstel van wet"),
-    (r"\bmotie\b", "motie"),
-    (r"\bamendement\b", "amendement"),
+    (r"\bgewijzigd (?:voorstel|ontwerp) van (?:rijks)?wet\b", "gewijzigd voorstel van wet"),
+    (r"\b(?:voorstel|ontwerp) van (?:rijks)?wet\b|\bwets(?:voorstel|ontwerp)\b", "voorstel van wet"),
+    (r"\bmoties?\b", "motie"),
+    (r"\bamendement(?:en)?\b", "amendement"),
     (r"\bkoninklijke boodschap\b", "koninklijke boodschap"),
     (r"\baanhangsel\b|\bkamervragen\b", "aanhangsel"),
     (r"\bhandeling(?:en)?\b", "handelingen"),
@@ -34,12 +38,15 @@ _PREFIXES = (("ah-", "aanhangsel"), ("h-", "handelingen"), ("kv-", "aanhangsel")
 
 
 def classify(*texts: str) -> str:
-    """The type named by the first of `texts` that names one (a title, a record field), else "onbekend"."""
+    """The type named by the first of `texts` that names one (a title, a record field), else "onbekend".
+    Within a text the name that comes first counts ("BRIEF ... INZAKE DE MOTIE ..." is a letter),
+    at one place the most specific."""
     for text in texts:
         folded = " ".join(text.casefold().split())
-        for pattern, name in _COMPILED:
-            if folded and pattern.search(folded):
-                return name
+        found = [(match.start(), rank, name) for rank, (pattern, name) in enumerate(_COMPILED)
+                 if (match := pattern.search(folded))]
+        if found:
+            return min(found)[2]
     return UNKNOWN
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 
 from pipeline.identifiers import is_publication_identifier, parse_identifier
-from pipeline.model import Block, Metadata
+from pipeline.model import FURNITURE_KINDS, Block, Metadata
 from pipeline.parse.structure.doctypes import UNKNOWN, classify, type_of_identifier
 from pipeline.parse.structure.text import CHAPTER, DOSSIER_NUMBER, dossier_id, iso_date, squash, vergaderjaar
 from pipeline.sources.records import SruRecord
 
 _KAMER = re.compile(r"\b(Eerste|Tweede) Kamer\b|\b(Verenigde Vergadering)\b")
-_VERGADERJAAR_LINE = re.compile(r"^Vergaderjaar\s+(\d{4}\s*[-–/]\s*\d{2,4})", re.IGNORECASE)
+_VERGADERJAAR_LINE = re.compile(r"^Vergaderjaar\s+(\d{4}\s*\S\s*\d{2,4})", re.IGNORECASE)  # any dash
 #: "27 925 Bestrijding ...", "36 600 VII Vaststelling ...", "21 501-20 Europese Raad".
 _DOSSIER_LINE = re.compile(
     rf"^(?P<number>{DOSSIER_NUMBER})(?:-(?P<part>\d{{1,3}})|\s+(?P<chapter>{CHAPTER}))?(?:\s+(?P<title>\S.*))?$")
@@ -26,6 +27,15 @@ _SITTING_LINE = re.compile(
     r"^\d+\s+(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+(?P<date>\d{1,2}\s+\w+\s+\d{4})",
     re.IGNORECASE,
 )
+#: A Handelingen running footer "Eerste Kamer <item title> 22 september 2020 EK 1 1-5"; a title that
+#: wraps may be read partly before the chamber's name.
+_SITTING_FOOTER = re.compile(
+    r"^(?P<before>.*?)\b(?P<kamer>Eerste|Tweede) Kamer\b(?P<title>.*?)(?P<date>\d{1,2}\s+\w+\s+\d{4})"
+    r"\s+(?:EK|TK)\s+\d+\s+\d+(?:-\d+)+$")
+#: The sentence that states what written questions are about, opening an Aanhangsel:
+#: "Vragen van het lid X (Partij) aan de Minister van Y over Z (ingezonden 16 januari 2024)."
+_QUESTIONS = re.compile(r"^Vragen? (?:van|gesteld door) .+?\((?:ingezonden|gesteld)\s[^)]*\)\.?")
+_QUESTIONS_OPEN = re.compile(r"^Vragen? (?:van|gesteld door) ")
 _FOOTER = re.compile(
     r"^(?P<kamer>Eerste|Tweede) Kamer, vergaderjaar (?P<year>\S+), (?P<rest>.+?)\s+(?P<page>\d+)$"
 )
@@ -79,6 +89,41 @@ def _add_dates(text: str, found: Metadata) -> None:
             found.dates[key] = date
 
 
+def _from_sitting_footer(lines: list[str], found: Metadata) -> bool:
+    """Chamber, sitting date and item title from a Handelingen footer; whether there was one."""
+    for line in lines:
+        if match := _SITTING_FOOTER.match(line):
+            found.kamer = found.kamer or f"{match.group('kamer')} Kamer"
+            if date := iso_date(match.group("date")):
+                found.dates.setdefault("vergadering", date)
+            found.title = found.title or squash(f"{match.group('before')} {match.group('title')}")
+            return True
+    return False
+
+
+def _questions_title(blocks: list[Block]) -> str:
+    """The sentence opening written questions (Aanhangsel): who asks whom about what, and when
+    it was sent in ("(ingezonden 16 januari 2024)."); it may run over several blocks of page 1."""
+    body = _page_one_body(blocks)
+    start = next((i for i, b in enumerate(body) if _QUESTIONS_OPEN.match(b.text)), len(body))
+    text = ""
+    for block in body[start:start + 4]:
+        text = squash(f"{text} {block.text}")
+        if match := _QUESTIONS.match(text):
+            return match.group(0)
+        if text.endswith("."):
+            return text
+    return ""
+
+
+def _year_of(date: str) -> str:
+    """The parliamentary year a date (YYYY-MM-DD) falls in: it opens on the third Tuesday of September."""
+    year, month, day = (int(part) for part in date.split("-"))
+    tuesdays = [week[calendar.TUESDAY] for week in calendar.monthcalendar(year, 9) if week[calendar.TUESDAY]]
+    first = year if (month, day) >= (9, tuesdays[2]) else year - 1
+    return f"{first}-{first + 1}"
+
+
 def _from_footer(lines: list[str], found: Metadata) -> None:
     for line in lines:
         match = _FOOTER.match(line)
@@ -122,16 +167,39 @@ def furniture_metadata(blocks: list[Block]) -> Metadata:
     margin_words = (word for line in _lines(blocks, "margin") for word in line.split())
     found.identifier = next((word for word in margin_words if is_publication_identifier(word)), "")
     _from_identifier(found.identifier, found)
+    sitting = _from_sitting_footer(_lines(blocks, "footer"), found)
+    header = " ".join(_lines(blocks, "header") + _lines(blocks, "footer"))
+    # a sitting's footer settles it: the item's title may name a bill or a motion
+    found.document_type = "handelingen" if sitting else classify(stuk_title, header, *_page_one_headings(blocks))
+    if found.document_type == UNKNOWN:
+        found.document_type = type_of_identifier(found.identifier)
+    if found.document_type == "aanhangsel" and not found.title:
+        found.title = _questions_title(blocks)
     for block in blocks:
         if block.kind not in ("header", "footer", "margin"):
             _add_dates(block.text, found)
+    if found.title:
+        _add_dates(found.title, found)  # "(ingezonden 6 maart 2024)" may span two blocks
     found.dossier = found.dossiers[0] if found.dossiers else ""
     found.date = next((found.dates[k] for k in _DATE_PRIORITY if k in found.dates), "")
-    header = " ".join(_lines(blocks, "header") + _lines(blocks, "footer"))
-    found.document_type = classify(stuk_title, header)
-    if found.document_type == UNKNOWN:
-        found.document_type = type_of_identifier(found.identifier)
+    found.vergaderjaar = found.vergaderjaar or (_year_of(found.date) if found.date else "")
     return found
+
+
+def _page_one_body(blocks: list[Block]) -> list[Block]:
+    """The body blocks of page 1 (an XML source has no pages: its blocks are on page 0)."""
+    return [b for b in blocks if b.page <= 1 and b.kind not in FURNITURE_KINDS]
+
+
+def _page_one_headings(blocks: list[Block]) -> list[str]:
+    """The headings that open page 1's body: a paper without the official header (or an older
+    one set without bold) states its kind there, "MEMORIE VAN ANTWOORD", "Nr. 6 BRIEF VAN ..."."""
+    return [b.text for b in _page_one_body(blocks)[:3] if b.kind == "heading" or _capitals(b.text)]
+
+
+def _capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def fill_missing(target: Metadata, source: Metadata) -> None:

@@ -22,7 +22,10 @@ DOSSIER_NUMBER = r"\d{2}[\s\u2009\u202f.]?\d{3}"
 #: A budget chapter after a dossier number: "VII", "XVI", or a fund letter ("A", "B", "J").
 CHAPTER = r"(?:[IVXL]+|[A-Z])"
 
-_VERGADERJAAR = re.compile(r"(\d{4})\s*[-–—/]\s*(\d{4}|\d{2})(?!\d)")
+#: The dash between two years: a hyphen, an en or em dash, or another of the Unicode dashes
+#: (a figure dash in "Vergaderjaar 2026‒2027").
+DASH = "[-\u2010-\u2015]"
+_VERGADERJAAR = re.compile(rf"(\d{{4}})\s*(?:{DASH}|/)\s*(\d{{4}}|\d{{2}})(?!\d)")
 
 
 def squash(text: str) -> str:

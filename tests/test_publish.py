@@ -25,7 +25,7 @@ from pipeline.normalise.stage import build_batch
 from pipeline.parse.store import ParsedStore
 from pipeline.parse.structure.parties import known_party_codes
 from pipeline.publish.catalog import main as catalog_main
-from pipeline.publish.postgres import current_postgres_release, publish_postgres
+from pipeline.publish.postgres import PostgresUnavailable, current_postgres_release, publish_postgres
 from pipeline.publish.release import PublishLocked, publish_lock
 from pipeline.publish.stage import current_release, publish_batch
 from pipeline.quality.stage import QualityReport
@@ -189,7 +189,7 @@ def test_a_failed_postgres_publish_leaves_the_previous_release_current(tmp_path:
     _store(settings, [sample_paper()])
     publish_batch(settings, build_batch(settings, "20261128T010000000Z"), _passed())
     unreachable = replace(settings, postgres_dsn="postgresql://postgres@127.0.0.1:1/none?connect_timeout=2")
-    with pytest.raises(psycopg.OperationalError):
+    with pytest.raises(PostgresUnavailable, match="PostgreSQL 127.0.0.1:1/none cannot be reached"):
         publish_batch(unreachable, build_batch(settings, "20261128T020000000Z"), _passed())
 
     assert current_release(settings).release_id == "20261128T010000000Z"

@@ -202,10 +202,10 @@ class PostgresUnavailable(PipelineError):
 
 def connect(dsn: str) -> psycopg.Connection:
     """A connection to the publish target; PostgresUnavailable names it (without its password)."""
+    info = psycopg.conninfo.conninfo_to_dict(dsn)
     try:
-        return psycopg.connect(dsn, connect_timeout=10)
+        return psycopg.connect(dsn, **({} if "connect_timeout" in info else {"connect_timeout": 10}))
     except psycopg.OperationalError as err:
-        info = psycopg.conninfo.conninfo_to_dict(dsn)
         where = f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise PostgresUnavailable(f"PostgreSQL {where} cannot be reached: {reason}") from None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 #: Bumped whenever a column is added, removed or changes type or meaning.
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 #: Partition column of the per-paper tables; papers without a known year go to `UNKNOWN_YEAR`.
 PARTITION_COLUMN = "vergaderjaar"

@@ -157,6 +157,18 @@ def test_the_chair_naming_the_movers_before_the_motion_and_a_letter() -> None:
     assert motion.requests == ["roept de regering op haast te maken,"]
 
 
+def test_an_altered_motion_gets_a_new_number() -> None:
+    doc = _handelingen(
+        "De voorzitter: De motie-Graus (31311, nr. 202) is in die zin gewijzigd dat zij thans luidt:",
+        "De Kamer, gehoord de beraadslaging, verzoekt de regering een volksbank op te richten, en gaat over tot de "
+        "orde van de dag.",
+        "Deze motie is voorgesteld door de leden Graus en Paternotte.",
+        "Zij krijgt nr. 210, was nr. 202 (31311).",
+    )
+    assert [(m.submitted_by, m.identifier, m.number) for m in doc.motions] == [
+        (["Graus", "Paternotte"], "kst-31311-210", "210")]
+
+
 def test_a_motion_without_its_number_or_end_is_kept_or_left_as_the_text_says() -> None:
     speeches = _handelingen(
         "De heer Graus (PVV): De Kamer, gehoord de beraadslaging, verzoekt de regering X, en gaat over tot "

@@ -27,9 +27,11 @@ _MOVED_BY = re.compile(rf"\b(?:voorgesteld|ingediend)\s+door\s+{_MEMBERS}\s*[.:]
 _MOVED_BY_BEFORE = re.compile(
     rf"\bDoor\s+{_MEMBERS}\s+(?:wordt|is)\s+(?:de\s+volgende|een)\s+motie\s+(?:voorgesteld|ingediend)\b"
 )
-#: "Zij krijgt nr. 199 (31311).", "Zij krijgt nr. 12 (36 410-XIV).", "Zij krijgt letter G (35 300)."
+_ONDER = r"(?:nr\.|nummer|letter)\s*(?P<onder>\d+[a-z]?|[A-Z]{1,3})"
+#: "Zij krijgt nr. 199 (31311).", "Zij krijgt nr. 12 (36 410-XIV).", "Zij krijgt letter G (35 300).",
+#: and a motion altered: "Zij krijgt nr. 210, was nr. 202 (31311)."
 _NUMBERED = re.compile(
-    rf"\bZij\s+krijgt\s+(?:nr\.|nummer|letter)\s*(?P<onder>\d+[a-z]?|[A-Z]{{1,3}})\s*\(\s*{DOSSIER}\s*\)"
+    rf"\bZij\s+krijgt\s+{_ONDER}(?:\s*,\s*was\s+(?:nr\.|nummer|letter)\s*\w+)?\s*\(\s*{DOSSIER}\s*\)"
 )
 _NAME_SPLIT = re.compile(r"\s*,\s*|\s+en\s+")
 _CLAUSE_SPLIT = re.compile(r"\n\s*\n|(?<=;)\s+(?=[a-z])")

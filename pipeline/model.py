@@ -118,6 +118,22 @@ class Speech:
 
 
 @dataclass
+class Motion:
+    """A motion (motie) moved in a sitting: its text, who moved it and the number its paper got."""
+
+    seq: int
+    speech_seq: int  # the turn whose text holds the motion
+    submitted_by: list[str] = field(default_factory=list)  # members as the chair names them
+    identifier: str = ""  # the motion's paper, "kst-31311-199", when its number and dossier are stated
+    dossier: str = ""  # "31311", "36410-XIV"
+    number: str = ""  # "199" (TK numbers), "G" (EK letters)
+    considerations: list[str] = field(default_factory=list)  # "overwegende dat ...;", "constaterende dat ...;"
+    requests: list[str] = field(default_factory=list)  # what the chamber asks or states: "verzoekt de regering ..."
+    text: str = ""  # the whole motion, "De Kamer, ... en gaat over tot de orde van de dag."
+    page: int = 0  # page the motion starts on (0 when unknown)
+
+
+@dataclass
 class Attendee:
     """One name on the attendance list of a sitting (Handelingen)."""
 
@@ -154,6 +170,7 @@ class Document:
     letters: list[Letter] = field(default_factory=list)
     speeches: list[Speech] = field(default_factory=list)
     attendance: list[Attendee] = field(default_factory=list)
+    motions: list[Motion] = field(default_factory=list)
     page_info: list[PageInfo] = field(default_factory=list)
 
     @property
@@ -183,6 +200,7 @@ class Document:
             "letters": [asdict(x) for x in self.letters],
             "speeches": [asdict(s) for s in self.speeches],
             "attendance": [asdict(a) for a in self.attendance],
+            "motions": [asdict(m) for m in self.motions],
             "blocks": [asdict(b) for b in self.blocks],
             "page_info": [asdict(p) for p in self.page_info],
         }
@@ -216,5 +234,6 @@ class Document:
             letters=[Letter(**x) for x in data.get("letters", [])],
             speeches=[Speech(**s) for s in data.get("speeches", [])],
             attendance=[Attendee(**a) for a in data.get("attendance", [])],
+            motions=[Motion(**m) for m in data.get("motions", [])],
             page_info=[PageInfo(**p) for p in data.get("page_info", [])],
         )

@@ -17,12 +17,14 @@ from pipeline.model import Block
 from pipeline.normalise.samples import sample_paper
 from pipeline.normalise.schemas import NORMALISED_TABLES, TABLES
 from pipeline.normalise.stage import Batch, build_batch
+from pipeline.parse import parse_file
 from pipeline.parse.store import ParsedStore
 from pipeline.publish.datasets import ASSET_URIS, PUBLISHED_TABLES
 from pipeline.publish.dictionary import DICTIONARY_PATH, render
 from pipeline.publish.views import VIEW_DESCRIPTIONS, dashboard_views
 from pipeline.quality.suites import SUITES_DIR, load_suite
 from pipeline.quality.suites import render as render_suite
+from tests.support.paths import REALDATA
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -103,6 +105,27 @@ def test_proceedings_give_speech_turns_with_votes_and_attendance(settings: Setti
     assert attendance[0]["role"] == "voorzitter"
     speeches = read(batch, "speeches")
     assert len(speeches) == 5 and {s["vote"] for s in speeches} == {""}
+
+
+def test_motions_of_a_real_sitting_are_rows_keyed_by_paper_and_seq_linked_to_their_turn(settings: Settings) -> None:
+    """h-tk-20172018-61-10: six `motie` elements, motions 199 to 204 in dossier 31311."""
+    paper = sample_paper("h-tk-20172018-61-10", vergaderjaar="2017-2018", dossier="31311", doc_type="handelingen")
+    paper.xml = parse_file(REALDATA / "official-tk" / "xml" / "h-tk-20172018-61-10.xml")
+    save(settings, paper)
+    batch = build_batch(settings, "r1")
+
+    [path] = batch.tables["motions"]
+    assert path.relative_to(batch.path).as_posix() == "motions/vergaderjaar=2017-2018/part-0.parquet"
+    assert pq.read_schema(path).equals(TABLES["motions"].schema, check_metadata=True)
+    motions = read(batch, "motions")
+    keys = [m["motion_id"] for m in motions]
+    assert keys == [f"h-tk-20172018-61-10@1#mo{n}" for n in range(1, 7)] and len(set(keys)) == 6
+    assert [m["kamerstuk_id"] for m in motions] == [f"kst-31311-{n}" for n in range(199, 205)]
+    assert (motions[3]["submitted_by"], motions[3]["dossier"], motions[3]["ondernummer"]) == (["Graus"], "31311", "202")
+    speeches = {s["speech_id"]: s for s in read(batch, "speeches")}
+    assert [speeches[m["speech_id"]]["speaker"] for m in motions] == [
+        "Wörsdörfer", "Paternotte", "Van der Lee", "Graus", "Graus", "Graus"]
+    assert all(m["text"].endswith("en gaat over tot de orde van de dag.") for m in motions)
 
 
 def test_new_version_supersedes_the_old_one_and_history_stays(settings: Settings) -> None:

@@ -18,6 +18,7 @@ from pipeline.model import (
     Footnote,
     Member,
     Metadata,
+    Motion,
     PageInfo,
     QAPair,
     Reference,
@@ -34,12 +35,15 @@ MEMBERS = (
 )
 SENTENCE = ("De regering heeft met belangstelling kennisgenomen van de vragen die de leden van de "
             "fracties hebben gesteld over het voorstel van wet en beantwoordt deze hieronder graag. ")
+MOTION = ("De Kamer, gehoord de beraadslaging, overwegende dat het voorstel van wet de rechtsbescherming raakt; "
+          "verzoekt de regering de wet binnen twee jaar te evalueren, en gaat over tot de orde van de dag.")
 TYPES = ("memorie van antwoord", "voorlopig verslag", "handelingen", "aanhangsel", "brief")
 
 
 def sample_document(identifier: str, vergaderjaar: str, dossier: str, doc_type: str, day: date,
                     source: str = "xml", pages: int = 3, text_layer: bool = True) -> Document:
-    """A parsed paper with pages, body blocks, footnotes, committee, Q&A, references and speeches."""
+    """A parsed paper with pages, body blocks, footnotes, committee, Q&A, references, and for
+    Handelingen speeches, a motion and attendance."""
     blocks = [
         Block("heading", doc_type.upper(), 1, (72.0, 120.0, 400.0, 134.0), Style(bold=True, font_size=11)),
         *(Block("paragraph", SENTENCE * (1 + n % 3), 1 + n % pages, (72.0, 150.0 + 40 * n, 520.0, 180.0 + 40 * n),
@@ -67,6 +71,10 @@ def sample_document(identifier: str, vergaderjaar: str, dossier: str, doc_type: 
         references=[Reference(f"Kamerstukken I {vergaderjaar}, {dossier}, B", "kamerstuk", "I", vergaderjaar,
                               dossier, "B", f"kst-{dossier}-B", "1")],
         speeches=[Speech(n, m.name, m.party, "", SENTENCE * 2) for n, m in enumerate(MEMBERS[:5], start=1)]
+        if is_handelingen else [],
+        motions=[Motion(1, 2, [m.name for m in MEMBERS[1:3]], f"kst-{dossier}-G", dossier, "G",
+                        ["overwegende dat het voorstel van wet de rechtsbescherming raakt;"],
+                        ["verzoekt de regering de wet binnen twee jaar te evalueren,"], MOTION, 2)]
         if is_handelingen else [],
         attendance=[Attendee(m.name, "aanwezig", "voorzitter" if m.role == "voorzitter" else "") for m in MEMBERS[:6]]
         + [Attendee("Van Ark", "aanwezig", "minister voor Medische Zorg en Sport"), Attendee(MEMBERS[6].name, "afwezig")]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 #: Bumped whenever a column is added, removed or changes type or meaning.
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 #: Partition column of the per-paper tables; papers without a known year go to `UNKNOWN_YEAR`.
 PARTITION_COLUMN = "vergaderjaar"
@@ -52,10 +52,12 @@ _SEQ = col("seq", pa.int32(), "1-based position within the paper.")
 _OF_DOCUMENT = {"document_version_id": ("documents", "document_version_id")}
 
 
-def _child(name: str, description: str, key: str, key_doc: str, *fields: pa.Field) -> TableSpec:
-    """A table with rows per current paper version, keyed `<document_version_id>#<letter><seq>`."""
+def _child(name: str, description: str, key: str, key_doc: str, *fields: pa.Field,
+           parents: dict[str, tuple[str, str]] | None = None) -> TableSpec:
+    """A table with rows per current paper version, keyed `<document_version_id>#<letter><seq>`;
+    its parents are `documents` and any other `parents` (column -> (table, column))."""
     schema = pa.schema([col(key, pa.string(), key_doc), _DVID, _IDENTIFIER, _YEAR, *fields])
-    return TableSpec(name, description, schema, key, parents=dict(_OF_DOCUMENT))
+    return TableSpec(name, description, schema, key, parents={**_OF_DOCUMENT, **(parents or {})})
 
 
 DOCUMENTS = TableSpec(
@@ -181,6 +183,27 @@ SPEECHES = _child(
     col("vote", pa.string(), "Outcome of a vote the chair announces in this turn: `aangenomen`, `verworpen` or empty."),
 )
 
+MOTIONS = _child(
+    "motions", "Motions (moties) moved in proceedings (Handelingen), in order: their text, who moved them "
+    "and the paper they got.",
+    "motion_id", "`<document_version_id>#mo<seq>`.",
+    _SEQ,
+    col("speech_id", pa.string(), "The turn the motion was read out in (`speeches`): the member's own, or the "
+        "chair's where the chair reads it (the Eerste Kamer's way)."),
+    col("submitted_by", STRING_LIST, "Members who moved it, as the chair names them (`Van der Lee`)."),
+    col("kamerstuk_id", pa.string(), "Identifier of the motion's own paper (`kst-31311-199`, `kst-36410-XIV-12`), "
+        "empty when the chair states no number and dossier."),
+    col("dossier", pa.string(), "Dossier of the motion's paper (`31311`, `36410-XIV`), empty when not stated."),
+    col("ondernummer", pa.string(), "Number (`199`) or letter (`G`) of the motion's paper, empty when not stated."),
+    col("considerations", STRING_LIST, "The clauses before what the chamber decides (`overwegende dat ...;`)."),
+    col("requests", STRING_LIST, "What the chamber asks or states, from the first such clause on "
+        "(`verzoekt de regering ...`)."),
+    col("text", pa.string(), "The whole motion, `De Kamer, gehoord de beraadslaging, ... en gaat over tot de orde "
+        "van de dag.`"),
+    col("page", pa.int32(), "Page the motion starts on (0 when unknown, as in official XML)."),
+    parents={"speech_id": ("speeches", "speech_id")},
+)
+
 ATTENDANCE = _child(
     "attendance", "Who was present at a sitting (Handelingen), and who was absent with notice, as printed.",
     "attendance_id", "`<document_version_id>#a<seq>`.",
@@ -278,8 +301,8 @@ QUALITY_RESULTS = TableSpec(
 
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
-    for spec in (DOCUMENTS, PAGES, PARAGRAPHS, FOOTNOTES, QA_PAIRS, COMMITTEE_MEMBERS, REFERENCES,
-                 SPEECHES, ATTENDANCE, LETTERS, PARSE_AGREEMENT, DOSSIERS, FETCH_ERRORS, LINKS, QUALITY_RESULTS)
+    for spec in (DOCUMENTS, PAGES, PARAGRAPHS, FOOTNOTES, QA_PAIRS, COMMITTEE_MEMBERS, REFERENCES, SPEECHES,
+                 MOTIONS, ATTENDANCE, LETTERS, PARSE_AGREEMENT, DOSSIERS, FETCH_ERRORS, LINKS, QUALITY_RESULTS)
 }
 
 #: Tables the normalise stage builds; `quality_results` is added by the quality stage.

@@ -42,11 +42,15 @@ def _base(paper: ParsedPaper, year: str) -> dict[str, Any]:
     return {"document_version_id": paper.key, "identifier": paper.record.identifier, "vergaderjaar": year}
 
 
+def _child_key(paper: ParsedPaper, letter: str, seq: int) -> str:
+    return f"{paper.key}#{letter}{seq}"
+
+
 def _numbered(paper: ParsedPaper, year: str, key: str, letter: str,
               items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Child rows keyed `<document_version_id>#<letter><seq>`, seq 1-based."""
     return [
-        {key: f"{paper.key}#{letter}{seq}", **_base(paper, year), "seq": seq, **item}
+        {key: _child_key(paper, letter, seq), **_base(paper, year), "seq": seq, **item}
         for seq, item in enumerate(items, start=1)
     ]
 
@@ -147,6 +151,11 @@ def _child_rows(paper: ParsedPaper, doc: Document, year: str) -> Rows:
         "speeches": _numbered(paper, year, "speech_id", "s", (
             {"speaker": s.speaker, "party": s.party or None, "role": s.role, "text": s.text,
              "word_count": len(words(s.text)), "vote": s.vote} for s in doc.speeches)),
+        "motions": _numbered(paper, year, "motion_id", "mo", (
+            {"speech_id": _child_key(paper, "s", m.speech_seq), "submitted_by": list(m.submitted_by),
+             "kamerstuk_id": m.identifier, "dossier": m.dossier, "ondernummer": m.number,
+             "considerations": list(m.considerations), "requests": list(m.requests), "text": m.text,
+             "page": m.page} for m in doc.motions)),
         "attendance": _numbered(paper, year, "attendance_id", "a", (
             {"name": a.name, "status": a.status, "role": a.role} for a in doc.attendance)),
         "letters": _numbered(paper, year, "letter_id", "l", (

@@ -138,6 +138,14 @@ SPECIFIC: dict[str, list[dict[str, Any]]] = {
     "speeches": [_party_rule(),
                  expect("expect_column_values_to_be_in_set", CRITICAL, "vote outcomes are known", column="vote",
                         value_set=["", "aangenomen", "verworpen"])],
+    "motions": [
+        expect("expect_column_value_lengths_to_be_between", CRITICAL, "every motion has its text", column="text",
+               min_value=1),
+        expect("expect_column_values_to_match_regex", CRITICAL, "a motion's paper is a kamerstuk of a dossier",
+               column="kamerstuk_id", regex=r"^(?:kst-[0-9]{4,6}(?:-[0-9A-Za-z]+)+)?$"),
+        expect("expect_column_value_lengths_to_be_between", WARNING, "the chair states the number of most motions",
+               column="kamerstuk_id", min_value=1, mostly=0.8),
+    ],
     "attendance": [
         expect("expect_column_value_lengths_to_be_between", CRITICAL, "attendees have a name", column="name",
                min_value=1),

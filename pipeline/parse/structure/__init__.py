@@ -1,7 +1,7 @@
 """The structure stage: from a parsed document's blocks and footnotes to what the paper says, as data.
 
 `enrich(doc, record)` fills `metadata`, `committee`, `letters`, `qa`, `references`, and for
-Handelingen (and any paper whose XML marks up speaker turns) `speeches` and `attendance`, whatever
+Handelingen (and any paper whose XML marks up speaker turns) `speeches`, `attendance` and `motions`, whatever
 the source of the blocks (PDF layout engine or official XML).
 """
 
@@ -16,6 +16,7 @@ from pipeline.parse.structure.committee import extract_committee
 from pipeline.parse.structure.doctypes import UNKNOWN
 from pipeline.parse.structure.letters import extract_letters
 from pipeline.parse.structure.metadata import fill_missing, furniture_metadata, reconcile
+from pipeline.parse.structure.motions import extract_motions
 from pipeline.parse.structure.qa import extract_qa
 from pipeline.parse.structure.references import extract_references
 from pipeline.parse.structure.speeches import Sitting, extract_sitting
@@ -65,6 +66,7 @@ def enrich(doc: Document, record: SruRecord | None = None) -> Document:
                 doc.metadata.document_type = "handelingen"
             doc.speeches, doc.attendance = sitting.speeches, sitting.attendance
             doc.metadata.flags += sitting.flags
+            doc.motions = _safely(doc, "motions", lambda: extract_motions(doc.speeches, body), [])
     return doc
 
 

@@ -6,11 +6,9 @@ import re
 from collections.abc import Iterable, Iterator
 
 from pipeline.model import Block, Footnote, Reference
-from pipeline.parse.structure.text import CHAPTER, DOSSIER_NUMBER, dossier_id, squash, vergaderjaar
+from pipeline.parse.structure.text import DOSSIER, dossier_of, squash, vergaderjaar
 
 _YEAR = r"(?:\d{4}\s*[-–—/]\s*\d{2,4})"
-#: A dossier with a budget chapter ("36 600 VII", "35300-VI") or a numbered part ("21 501-20").
-_DOSSIER = rf"(?P<number>{DOSSIER_NUMBER})(?:\s*-\s*(?P<part>\d{{1,3}})|\s*[-\s]\s*(?P<chapter>{CHAPTER}))?\b"
 _NUMBERS = r"(?:nrs?\.|nummers?|letters?|stukken)"
 _ONDER = r"(?:\d+[a-z]?|[A-Z]{1,3})"
 _ONDER_LIST = rf"{_ONDER}(?:(?:\s*,\s*|\s+(?:en|t/m|tot en met)\s+){_ONDER})*"
@@ -20,7 +18,7 @@ _ONDER_LIST = rf"{_ONDER}(?:(?:\s*,\s*|\s+(?:en|t/m|tot en met)\s+){_ONDER})*"
 #: "kamerstuk 21 501-20, nr. 1500".
 KAMERSTUK = re.compile(
     rf"(?:[Kk]amerstukk?e?n?(?:\s+(?P<chamber>I{{1,2}}))?(?:[\s,]+(?P<year>{_YEAR}))?[\s,]+)?"
-    rf"{_DOSSIER}\s*,\s*(?P<kind>{_NUMBERS}\s*)?(?P<onder>{_ONDER_LIST})(?P<herdruk>\s+herdruk)?\b"
+    rf"{DOSSIER}\s*,\s*(?P<kind>{_NUMBERS}\s*)?(?P<onder>{_ONDER_LIST})(?P<herdruk>\s+herdruk)?\b"
 )
 #: "Handelingen I 2019/20, nr. 20, item 5", "Handelingen II, 2019–2020, 45, item 7".
 HANDELINGEN = re.compile(
@@ -47,7 +45,7 @@ def _kamerstukken(text: str, footnote: str) -> Iterator[Reference]:
     for match in KAMERSTUK.finditer(text):
         if not _is_citation(match):
             continue
-        dossier = dossier_id(match.group("number"), match.group("chapter") or match.group("part") or "")
+        dossier = dossier_of(match)
         numbers = [n for n in _ONDER_SPLIT.split(match.group("onder")) if n]
         for onder in numbers:
             chamber = match.group("chamber") or ("II" if onder[0].isdigit() else "I")

@@ -22,6 +22,10 @@ DOSSIER_NUMBER = r"\d{2}[\s\u2009\u202f.]?\d{3}"
 #: A budget chapter after a dossier number: "VII", "XVI", or a fund letter ("A", "B", "J").
 CHAPTER = r"(?:[IVXL]+|[A-Z])"
 
+#: A dossier with a budget chapter ("36 600 VII", "36 410-XIV") or a numbered part ("21 501-20");
+#: `dossier_of` reads a match of it.
+DOSSIER = rf"(?P<number>{DOSSIER_NUMBER})(?:\s*-\s*(?P<part>\d{{1,3}})|\s*[-\s]\s*(?P<chapter>{CHAPTER}))?\b"
+
 #: The dash between two years: a hyphen, an en or em dash, or another of the Unicode dashes
 #: (a figure dash in "Vergaderjaar 2026‒2027").
 DASH = "[-\u2010-\u2015]"
@@ -62,3 +66,8 @@ def dossier_id(number: str, chapter: str = "") -> str:
     """ "27 925" -> "27925"; with a chapter "36 600", "VII" -> "36600-VII"."""
     digits = re.sub(r"\D", "", number)
     return f"{digits}-{chapter.upper()}" if chapter else digits
+
+
+def dossier_of(match: re.Match[str]) -> str:
+    """The dossier a match of `DOSSIER` names: "36 410-XIV" -> "36410-XIV", "21 501-20" -> "21501-20"."""
+    return dossier_id(match.group("number"), match.group("chapter") or match.group("part") or "")

@@ -195,3 +195,14 @@ def test_the_lock_of_a_run_that_died_is_taken_over(server: ReplayServer, tmp_pat
     result = _run(server, tmp_path, env={"EK_RUN_LOCK_WAIT": "0", "EK_RUN_LOCK_STALE": "999999999"})
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"process {dead.pid} no longer exists" in result.stderr
+
+
+def test_a_damaged_catalog_is_rebuilt_by_the_next_run(server: ReplayServer, tmp_path: Path) -> None:
+    assert _run(server, tmp_path).returncode == 0
+    settings = Settings(data_dir=tmp_path)
+    settings.layout.catalog.write_bytes(b"not a duckdb file")  # a torn copy, a disk error
+    rerun = _run(server, tmp_path)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert _outcomes(tmp_path)[-1] == "nothing-new"
+    assert catalog_release(settings.layout.catalog) == current_release(settings).release_id
+    assert "catalog served another release than the current one: repaired (None -> " in rerun.stderr

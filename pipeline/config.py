@@ -120,6 +120,11 @@ class Settings:
     run_lock_wait: float = 30.0  # s a run waits for another run of the same data directory
     run_lock_stale: float = 6 * 3600.0  # s without a heartbeat after which a run lock counts as abandoned
     vergaderjaar: str | None = None  # only papers of this vergaderjaar ("2019-2020"); never moves the watermark
+    #: In a backfill, the fraction of papers with usable official XML whose PDF is still laid out
+    #: and checked against it (a stable hash of the identifier picks the same papers every run).
+    agreement_sample: float = 0.05
+    #: A parse of more papers than this counts as a backfill (so does one narrowed by `vergaderjaar`).
+    full_check_max: int = 200
 
     @property
     def layout(self) -> DataLayout:
@@ -163,6 +168,14 @@ def at_least(minimum: int, kind: type[float] | type[int] = float) -> Callable[[s
     return parse
 
 
+def fraction(text: str) -> float:
+    """A number from 0 to 1; its ValueError says what was expected."""
+    value = at_least(0)(text)
+    if value > 1:
+        raise ValueError("not a fraction from 0 to 1")
+    return value
+
+
 #: The settings an `EK_*` environment variable sets, and how its text is read.
 ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "data_dir": ("EK_DATA_DIR", Path),
@@ -180,4 +193,6 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "first_run_days": ("EK_FIRST_RUN_DAYS", at_least(0, int)),
     "run_lock_wait": ("EK_RUN_LOCK_WAIT", at_least(0)),
     "run_lock_stale": ("EK_RUN_LOCK_STALE", at_least(60)),
+    "agreement_sample": ("EK_AGREEMENT_SAMPLE", fraction),
+    "full_check_max": ("EK_FULL_CHECK_MAX", at_least(0, int)),
 }

@@ -147,8 +147,8 @@ class PageInfo:
     number: int
     width: float
     height: float
-    chars: int
-    words: int
+    chars: int | None  # None: the page was not read, only its facts (see pipeline.parse.pdf.facts)
+    words: int | None
     has_text: bool
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 #: Bumped whenever a column is added, removed or changes type or meaning.
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 #: Partition column of the per-paper tables; papers without a known year go to `UNKNOWN_YEAR`.
 PARTITION_COLUMN = "vergaderjaar"
@@ -109,9 +109,10 @@ PAGES = _child(
     col("page_number", pa.int32(), "1-based page number."),
     col("width", pa.float64(), "Page width in points."),
     col("height", pa.float64(), "Page height in points."),
-    col("chars", pa.int32(), "Characters in the text layer of the page."),
-    col("words", pa.int32(), "Words in the text layer of the page."),
-    col("has_text", pa.bool_(), "Whether the page has a text layer."),
+    col("chars", pa.int32(), "Characters in the text layer of the page; null when the PDF was not laid out "
+        "(sampled out of a backfill's check, see `parse_agreement.pdf_pass`).", True),
+    col("words", pa.int32(), "Words in the text layer of the page; null when the PDF was not laid out.", True),
+    col("has_text", pa.bool_(), "Whether the page has a text layer (without layout: whether it has fonts)."),
 )
 
 PARAGRAPHS = _child(
@@ -224,14 +225,21 @@ LETTERS = _child(
 )
 
 PARSE_AGREEMENT = _child(
-    "parse_agreement", "Agreement between the PDF and the official XML text, per current paper version with both.",
+    "parse_agreement", "Agreement between the PDF and the official XML text, per current paper version with both "
+    "that was cross-checked, or sampled out of the check in a backfill (`pdf_pass`).",
     "agreement_id", "`<document_version_id>#agreement`.",
-    col("text_similarity", pa.float64(), "Word-level similarity of PDF and XML body text (1.0 = identical)."),
-    col("agrees", pa.bool_(), "The parse stage's verdict: text, footnotes and Q&A pairs of both sources agree."),
-    col("pdf_words", pa.int64(), "Words in the PDF body text."),
+    col("text_similarity", pa.float64(),
+        "Word-level similarity of PDF and XML body text (1.0 = identical); null when sampled out.", True),
+    col("agrees", pa.bool_(),
+        "The parse stage's verdict: text, footnotes and Q&A pairs of both sources agree; null when sampled out.",
+        True),
+    col("pdf_words", pa.int64(), "Words in the PDF body text; null when sampled out (the PDF was not read).", True),
     col("xml_words", pa.int64(), "Words in the XML body text."),
     col("chosen", pa.string(), "Source published for the paper: `xml` or `pdf`."),
-    col("details_json", pa.string(), "Every measure the parse stage recorded, as a JSON object."),
+    col("details_json", pa.string(), "Every measure the parse stage recorded, as a JSON object (`{}` when sampled out)."),
+    col("pdf_pass", pa.string(),
+        "What the parse stage did with the PDF: `full` (laid out and cross-checked with the XML) or `sampled-out` "
+        "(a backfill outside the agreement sample: only its page facts were read)."),
 )
 
 DOSSIERS = TableSpec(

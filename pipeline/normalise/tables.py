@@ -10,7 +10,7 @@ from typing import Any
 from pipeline.model import Document
 from pipeline.normalise.schemas import UNKNOWN_YEAR
 from pipeline.parse.agreement import AGREEMENT_WARN_BELOW
-from pipeline.parse.store import ParsedPaper
+from pipeline.parse.store import PDF_SAMPLED_OUT, ParsedPaper
 from pipeline.parse.textsim import word_similarity, words
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -110,16 +110,19 @@ def _similarity(agreement: dict[str, Any], pdf: Document, xml: Document) -> floa
 
 
 def _agreement_rows(paper: ParsedPaper, year: str) -> list[dict[str, Any]]:
+    """The cross-check of a paper with both texts, or, sampled out of a backfill's check, a row saying so."""
+    xml_words = len(words(paper.xml.text)) if paper.xml else 0
+    base = {"agreement_id": f"{paper.key}#agreement", **_base(paper, year), "xml_words": xml_words,
+            "chosen": paper.chosen, "pdf_pass": paper.pdf_pass}
+    if paper.pdf_pass == PDF_SAMPLED_OUT and paper.chosen == "xml":
+        return [{**base, "text_similarity": None, "agrees": None, "pdf_words": None, "details_json": "{}"}]
     if not paper.agreement or paper.pdf is None or paper.xml is None:
         return []
     similarity = _similarity(paper.agreement, paper.pdf, paper.xml)
     return [{
-        "agreement_id": f"{paper.key}#agreement", **_base(paper, year),
-        "text_similarity": similarity,
+        **base, "text_similarity": similarity,
         "agrees": bool(paper.agreement.get("ok", similarity >= AGREEMENT_WARN_BELOW)),
         "pdf_words": len(words(paper.pdf.text)),
-        "xml_words": len(words(paper.xml.text)),
-        "chosen": paper.chosen,
         "details_json": json.dumps(paper.agreement, sort_keys=True, ensure_ascii=False, default=str),
     }]
 

@@ -31,13 +31,13 @@ CHUNK_WORDS = 1_500
 ANCHOR = 6
 
 
-def _has_body_text(doc: Document) -> bool:
+def has_body_text(doc: Document) -> bool:
     return doc.has_text_layer and bool(doc.text.strip())
 
 
 def choose_source(pdf: Document | None, xml: Document | None) -> tuple[str, str]:
     """('xml' | 'pdf' | '', reason): XML when it holds body text, else the PDF, else whatever exists."""
-    if xml is not None and _has_body_text(xml):
+    if xml is not None and has_body_text(xml):
         return "xml", "official XML with body text"
     if pdf is not None:
         why_not_xml = "no official XML" if xml is None else (xml.no_text_reason or "official XML holds no body text")
@@ -189,6 +189,6 @@ def agreement_for(pdf: Document | None, xml: Document | None) -> dict[str, Any] 
     text layer, says nothing about how well the PDF is read; measuring it would put a false
     disagreement (similarity near 0) into the corpus statistics.
     """
-    if pdf is None or xml is None or not (_has_body_text(pdf) and _has_body_text(xml)):
+    if pdf is None or xml is None or not (has_body_text(pdf) and has_body_text(xml)):
         return None
     return measure_agreement(pdf, xml)

@@ -6,19 +6,30 @@ over them; `parse_pending` runs them all here, in worker processes when there ar
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from pipeline.config import Settings
 from pipeline.errors import ParseFailed
+from pipeline.fetch.progress import Progress
 from pipeline.model import Document
-from pipeline.parse.store import ParsedPaper, ParsedStore, split_key, version_key
+from pipeline.parse.store import (
+    PDF_FULL,
+    PDF_NONE,
+    PDF_SAMPLED_OUT,
+    ParsedPaper,
+    ParsedStore,
+    split_key,
+    version_key,
+)
 
 if TYPE_CHECKING:
     from pipeline.ledger import ArchivedVersion
@@ -38,10 +49,19 @@ class ParseReport:
     failed: list[dict[str, str]] = field(default_factory=list)  # identifier, version, source, reason
     without_text: list[str] = field(default_factory=list)
     by_source: dict[str, int] = field(default_factory=dict)
+    #: Papers by what was done with their PDF (`ParsedPaper.pdf_pass`): laid out, sampled out, none.
+    by_pdf_pass: dict[str, int] = field(default_factory=dict)
+    cross_checked: int = 0  # papers whose PDF and XML text were compared
+    disagreeing: list[str] = field(default_factory=list)  # keys of those whose texts did not agree
 
     def add(self, paper: ParsedPaper) -> None:
         self.parsed += 1
-        self.by_source[paper.chosen or "none"] = self.by_source.get(paper.chosen or "none", 0) + 1
+        _count(self.by_source, paper.chosen or "none")
+        _count(self.by_pdf_pass, paper.pdf_pass)
+        if paper.agreement is not None:
+            self.cross_checked += 1
+            if not paper.agreement.get("ok", True):
+                self.disagreeing.append(paper.key)
         for source, reason in paper.errors.items():
             self.failed.append({"identifier": paper.record.identifier, "version": str(paper.version),
                                 "source": source, "reason": reason})
@@ -53,12 +73,20 @@ class ParseReport:
         self.parsed += other.parsed
         self.failed += other.failed
         self.without_text += other.without_text
+        self.cross_checked += other.cross_checked
+        self.disagreeing += other.disagreeing
         for k, v in other.by_source.items():
-            self.by_source[k] = self.by_source.get(k, 0) + v
+            _count(self.by_source, k, v)
+        for k, v in other.by_pdf_pass.items():
+            _count(self.by_pdf_pass, k, v)
         return self
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _count(counts: dict[str, int], key: str, n: int = 1) -> None:
+    counts[key] = counts.get(key, 0) + n
 
 
 def pending_keys(settings: Settings) -> list[str]:
@@ -84,8 +112,13 @@ def _parse_source(path: str, kind: str, errors: dict[str, str], record: Any,
                   lexicon: WordCounts | None = None) -> Document | None:
     from pipeline.parse import parse_file
 
+    return _source(lambda: parse_file(path, record, lexicon), path, kind, errors)
+
+
+def _source(read: Callable[[], Document], path: str, kind: str, errors: dict[str, str]) -> Document | None:
+    """`read()`, or None with the reason in `errors[kind]` when it fails."""
     try:
-        return parse_file(path, record, lexicon)
+        return read()
     except ParseFailed as err:
         errors[kind] = err.reason
     except Exception as err:  # one bad file never stops the batch
@@ -94,13 +127,29 @@ def _parse_source(path: str, kind: str, errors: dict[str, str], record: Any,
     return None
 
 
-def parse_version(settings: Settings, key: str) -> ParsedPaper:
+def is_backfill(settings: Settings, papers: int) -> bool:
+    """A backfill lays out only a sample of the PDFs that have usable XML: a run narrowed to one
+    `vergaderjaar`, or one parsing more than `full_check_max` papers. Every other run lays out
+    every PDF, so that the agreement with the XML stays a quality signal of the daily runs."""
+    return settings.vergaderjaar is not None or papers > settings.full_check_max
+
+
+def in_sample(identifier: str, fraction: float) -> bool:
+    """Whether `identifier` is in the agreement sample: a stable hash, the same papers every run."""
+    digest = hashlib.sha256(identifier.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") < fraction * 2**64
+
+
+def parse_version(settings: Settings, key: str, *, backfill: bool = False) -> ParsedPaper:
     """Parse the official XML and the PDF of one archived version, choose the text, store it.
 
-    The XML's words go into the data directory's corpus lexicon first; the PDF is parsed with
-    that lexicon as evidence for undoing line-end hyphenation."""
+    The XML's words go into the data directory's corpus lexicon first; the PDF is laid out with
+    that lexicon as evidence for undoing line-end hyphenation, unless this is a `backfill`, the
+    XML holds body text and the paper is not in the agreement sample: then only the PDF's facts
+    (pages, text layer) are read."""
     from pipeline.ledger import StateStore
-    from pipeline.parse.agreement import agreement_for, choose_source
+    from pipeline.parse.agreement import agreement_for, choose_source, has_body_text
+    from pipeline.parse.pdf.facts import pdf_facts
     from pipeline.parse.pdf.lexicon import CorpusLexicon
 
     identifier, number = split_key(key)
@@ -109,26 +158,61 @@ def parse_version(settings: Settings, key: str) -> ParsedPaper:
     pdf = xml = None
     if "xml" in version.files:
         xml = _parse_source(str(version.files["xml"]), "xml", errors, version.record)
+    usable_xml = xml is not None and has_body_text(xml)
+    pdf_pass = PDF_NONE
+    if "pdf" in version.files:
+        path = str(version.files["pdf"])
+        pdf_pass = PDF_SAMPLED_OUT if backfill and usable_xml and not in_sample(
+            identifier, settings.agreement_sample) else PDF_FULL
     with CorpusLexicon(settings.layout.lexicon) as lexicon:
         if xml is not None:
             lexicon.learn(key, xml.text)
-        if "pdf" in version.files:
-            pdf = _parse_source(str(version.files["pdf"]), "pdf", errors, version.record, lexicon)
+        if pdf_pass == PDF_FULL:
+            pdf = _parse_source(path, "pdf", errors, version.record, lexicon)
+    if pdf_pass == PDF_SAMPLED_OUT:
+        pdf = _source(lambda: pdf_facts(path), path, "pdf", errors)
     chosen, reason = choose_source(pdf, xml)
     paper = ParsedPaper(
         record=version.record, version=number, fetched_at=version.fetched_at,
         parsed_at=datetime.now(UTC).isoformat(), chosen=chosen, choice_reason=reason, pdf=pdf, xml=xml,
-        agreement=agreement_for(pdf, xml), errors=errors,
+        agreement=agreement_for(pdf, xml), errors=errors, pdf_pass=pdf_pass,
     )
     ParsedStore(settings.layout.parsed).save(paper)
     return paper
 
 
-def parse_batch(settings: Settings, keys: Sequence[str]) -> ParseReport:
-    """Parse one batch in this process (a DAG's mapped task calls this)."""
+class ParseProgress(Progress):
+    """Papers parsed of the run's total, their rate and the time left (`Progress` reports it)."""
+
+    def __init__(self, total: int, interval: float = 5.0, stream: TextIO | None = None) -> None:
+        super().__init__("parse", interval, stream)
+        self.total = total
+
+    def line(self, now: float | None = None) -> str:
+        elapsed = max(1e-9, (now or time.monotonic()) - self._start)
+        rate = self.records / elapsed
+        left = f"{(self.total - self.records) / rate:.0f}s left" if rate else "time left unknown"
+        return (f"{self.what}: {self.records}/{self.total} papers ({rate:.2f}/s), {self.errors} with errors, "
+                f"{elapsed:.0f}s, {left}")
+
+
+def _parse_keys(settings: Settings, keys: Sequence[str], backfill: bool) -> ParseReport:
     report = ParseReport()
     for key in keys:
-        report.add(parse_version(settings, key))
+        report.add(parse_version(settings, key, backfill=backfill))
+    return report
+
+
+def parse_batch(settings: Settings, keys: Sequence[str]) -> ParseReport:
+    """Parse one batch in this process (a DAG's mapped task calls this), with progress in the log."""
+    backfill = is_backfill(settings, len(keys))
+    report = ParseReport()
+    progress = ParseProgress(len(keys))
+    for key in keys:
+        paper = parse_version(settings, key, backfill=backfill)
+        report.add(paper)
+        progress.add(records=1, errors=bool(paper.errors))
+    progress.done()
     return report
 
 
@@ -163,13 +247,18 @@ def parse_papers(settings: Settings, keys: Sequence[str]) -> ParseReport:
     workers = settings.workers or os.cpu_count() or 1
     if len(keys) < MIN_PAPERS_FOR_POOL or workers == 1:
         return parse_batch(settings, keys)
+    backfill = is_backfill(settings, len(keys))
     report = ParseReport()
+    progress = ParseProgress(len(keys))
     chunk = max(1, min(25, len(keys) // (workers * 4) or 1))
     parts = batches(keys, chunk)
     with parse_pool(workers) as pool:
-        for part in pool.map(parse_batch, [settings] * len(parts), parts):
+        for part in pool.map(_parse_keys, [settings] * len(parts), parts, [backfill] * len(parts)):
             report.merge(part)
-    log.info("parsed %d paper(s), %d failure(s)", report.parsed, len(report.failed))
+            progress.add(records=part.parsed, errors=len({(f["identifier"], f["version"]) for f in part.failed}))
+    progress.done()
+    log.info("parsed %d paper(s), %d failure(s), PDF passes %s", report.parsed, len(report.failed),
+             report.by_pdf_pass)
     return report
 
 

@@ -17,6 +17,8 @@ from pipeline.files import write_json
 from pipeline.model import Document
 from pipeline.sources.records import SruRecord
 
+PDF_FULL, PDF_SAMPLED_OUT, PDF_NONE = "full", "sampled-out", "none"
+
 
 @dataclass
 class ParsedPaper:
@@ -32,6 +34,9 @@ class ParsedPaper:
     xml: Document | None = None
     agreement: dict[str, Any] | None = None  # see pipeline.parse.agreement
     errors: dict[str, str] = field(default_factory=dict)  # source kind -> reason
+    #: What was done with the PDF: `PDF_FULL` (laid out), `PDF_SAMPLED_OUT` (only its facts: pages,
+    #: text layer; the XML is the text), `PDF_NONE` (no PDF).
+    pdf_pass: str = ""
 
     @property
     def key(self) -> str:
@@ -48,7 +53,7 @@ class ParsedPaper:
             "parsed_at": self.parsed_at, "chosen": self.chosen, "choice_reason": self.choice_reason,
             "pdf": self.pdf.to_json() if self.pdf else None,
             "xml": self.xml.to_json() if self.xml else None,
-            "agreement": self.agreement, "errors": self.errors,
+            "agreement": self.agreement, "errors": self.errors, "pdf_pass": self.pdf_pass,
         }
 
     @classmethod
@@ -60,6 +65,8 @@ class ParsedPaper:
             pdf=Document.from_json(data["pdf"]) if data.get("pdf") else None,
             xml=Document.from_json(data["xml"]) if data.get("xml") else None,
             agreement=data.get("agreement"), errors=data.get("errors", {}),
+            pdf_pass=data.get("pdf_pass") or (PDF_FULL if data.get("pdf") or "pdf" in data.get("errors", {})
+                                              else PDF_NONE),  # parses from before every PDF was laid out
         )
 
 

@@ -59,7 +59,7 @@ def analyse(path: Path, corpus: WordCounts | None = None) -> Analysis:
     doc = Document(source="pdf", source_path=str(path), pages=len(info), page_info=info)
     without_text = [p for p in info if not p.has_text]
     if without_text:
-        doc.no_text_reason = _no_text_reason(without_text, len(info))
+        doc.no_text_reason = no_text_reason(without_text, len(info))
     if len(without_text) == len(info):
         doc.has_text_layer = False
         return Analysis(doc)
@@ -90,13 +90,13 @@ def _read_pages(path: Path) -> tuple[list[list[Line]], list[list[Draft]], list[P
     except ParseFailed:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types for broken input
-        raise ParseFailed(str(path), _broken_reason(exc)) from exc
+        raise ParseFailed(str(path), broken_reason(exc)) from exc
     if not info:
         raise ParseFailed(str(path), "the PDF has no pages (truncated or corrupt)")
     return pages, tables, info
 
 
-def _broken_reason(exc: BaseException) -> str:
+def broken_reason(exc: BaseException) -> str:
     while exc.args and isinstance(exc.args[0], BaseException):  # pdfplumber wraps pdfminer's errors
         exc = exc.args[0]
     name = type(exc).__name__
@@ -105,7 +105,7 @@ def _broken_reason(exc: BaseException) -> str:
     return f"unreadable PDF, corrupt or truncated ({name}: {exc})"
 
 
-def _no_text_reason(pages: list[PageInfo], total: int) -> str:
+def no_text_reason(pages: list[PageInfo], total: int) -> str:
     numbers = [p.number for p in pages]
     where = (f"any of the {total} page(s)" if len(pages) == total else
              "page(s) " + ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else "") + f" of {total}")

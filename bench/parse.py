@@ -8,9 +8,11 @@ Prints, from one run:
   pipeline's own pool and order (`pipeline.parse.stage`), beside the machine's ceiling: the
   speed-up of one paper parsed twice at once over once, where no worker waits on the other;
 - paragraph boundaries: page breaks decided wrongly over the committed generated papers, and
-  official XML paragraphs missed by the two real PDFs (with `--fidelity`).
+  official XML paragraphs missed by the two real PDFs (with `--fidelity`);
+- CPU seconds per paper of the parse stage on the real PDF+XML pairs, XML first (a backfill
+  outside the agreement sample: the PDF's page facts only) against the full PDF pass (with `--xml-first`).
 
-Usage: python bench/parse.py [--pages 300] [--batch 6] [--repeats 3]
+Usage: python bench/parse.py [--pages 300] [--batch 6] [--repeats 3] [--xml-first]
 The papers are generated (tests/support/papergen) into a temporary directory.
 """
 
@@ -138,6 +140,27 @@ def print_paragraph_boundaries() -> None:
         print(f"{pdf.stem}: {missed}/{paragraphs} official XML paragraphs without a matching PDF block")
 
 
+def print_xml_first(repeats: int) -> None:
+    """CPU seconds per paper of `parse_version` on the real pairs, XML first and with the full PDF pass."""
+    from pipeline.config import Settings
+    from pipeline.parse.stage import parse_version
+    from tests.support.archive import archive_version
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), agreement_sample=0.0)
+        for pdf, xml in REAL_PAPERS:
+            archive_version(settings, pdf.stem, {"pdf": pdf, "xml": xml})
+        for pdf, _ in REAL_PAPERS:
+            seconds = {}
+            for name, backfill in (("xml-first", True), ("full", False)):
+                cpu = time.process_time()
+                for _ in range(repeats):
+                    parse_version(settings, f"{pdf.stem}@1", backfill=backfill)
+                seconds[name] = (time.process_time() - cpu) / repeats
+            print(f"{pdf.stem}: {seconds['xml-first']:.4f} s/paper XML first, {seconds['full']:.4f} s/paper "
+                  f"with the full PDF pass ({seconds['full'] / seconds['xml-first']:.0f}x)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=300, help="length of the long paper (memory test)")
@@ -145,9 +168,14 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3, help="2-worker passes (with their serial passes)")
     parser.add_argument("--skip-memory", action="store_true", help="leave out the long-paper memory run")
     parser.add_argument("--fidelity", action="store_true", help="also print the paragraph-boundary figures")
+    parser.add_argument("--xml-first", action="store_true",
+                        help="only the per-paper cost, XML first against the full PDF pass, on the real pairs")
     args = parser.parse_args()
     if args.fidelity:
         print_paragraph_boundaries()
+    if args.xml_first:
+        print_xml_first(max(args.repeats, 5))
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         papers = make_papers(Path(tmp), args.batch)
 

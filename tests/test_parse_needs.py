@@ -68,6 +68,14 @@ def test_many_papers_make_a_backfill_and_the_sample_is_laid_out(tmp_path: Path) 
     assert report.by_pdf_pass == {PDF_FULL: 2} and report.cross_checked == 2
 
 
+def test_a_batch_of_a_backfill_samples_by_the_run_s_planned_total(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, workers=1, agreement_sample=0.0)
+    _archive_pairs(settings)
+    report = parse_batch(settings, ["ah-tk-20202021-3235@1"], planned=settings.full_check_max + 1)
+    assert report.by_pdf_pass == {PDF_SAMPLED_OUT: 1}
+    assert parse_batch(settings, ["kst-32545-143@1"]).by_pdf_pass == {PDF_FULL: 1}
+
+
 @pytest.mark.parametrize("truncated", [False, True], ids=["xml-without-text", "xml-truncated"])
 def test_a_paper_whose_xml_fails_gets_the_full_pdf_pass_in_a_backfill(tmp_path: Path, truncated: bool) -> None:
     xml = EMPTY_XML

@@ -203,9 +203,10 @@ def _parse_keys(settings: Settings, keys: Sequence[str], backfill: bool) -> Pars
     return report
 
 
-def parse_batch(settings: Settings, keys: Sequence[str]) -> ParseReport:
-    """Parse one batch in this process (a DAG's mapped task calls this), with progress in the log."""
-    backfill = is_backfill(settings, len(keys))
+def parse_batch(settings: Settings, keys: Sequence[str], planned: int | None = None) -> ParseReport:
+    """Parse one batch in this process (a DAG's mapped task calls this), with progress in the log;
+    `planned`, the papers of the whole run (default: this batch's), tells a backfill (`is_backfill`)."""
+    backfill = is_backfill(settings, len(keys) if planned is None else planned)
     report = ParseReport()
     progress = ParseProgress(len(keys))
     for key in keys:

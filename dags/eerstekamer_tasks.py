@@ -151,7 +151,8 @@ def plan_parse(run_json: dict[str, Any]) -> list[list[str]]:
 @task
 def parse(run_json: dict[str, Any], keys: list[str]) -> None:
     """Parse one batch of papers (a mapped task: Celery workers share the batches)."""
-    _step(lambda: steps.parse(RunContext.from_json(run_json), keys, task=_task_key("parse")))
+    planned = sum(map(len, get_current_context()["ti"].xcom_pull(task_ids="plan_parse") or [keys]))
+    _step(lambda: steps.parse(RunContext.from_json(run_json), keys, task=_task_key("parse"), planned=planned))
 
 
 @task(trigger_rule=TriggerRule.NONE_FAILED)

@@ -68,13 +68,17 @@ def plan_parse(run: RunContext) -> list[list[str]]:
     return batches(pending_keys(run.settings), run.settings.parse_batch_size)
 
 
-def parse(run: RunContext, keys: list[str], *, task: str = "parse", in_processes: bool = False) -> dict[str, Any]:
-    """Parse these papers, in worker processes when `in_processes` (one process otherwise:
-    the DAG fans out over batches instead)."""
+def parse(run: RunContext, keys: list[str], *, task: str = "parse", in_processes: bool = False,
+          planned: int | None = None) -> dict[str, Any]:
+    """Parse these papers, in worker processes when `in_processes` (one process otherwise: the
+    DAG fans out over batches instead, and says how many papers the whole run parses, `planned`,
+    which tells a backfill)."""
     from pipeline.parse.stage import parse_batch, parse_papers
 
-    call = parse_papers if in_processes else parse_batch
-    return journal_of(run).run("parse", lambda: call(run.settings, keys), task=task, papers=keys).to_dict()
+    def call() -> Any:
+        return parse_papers(run.settings, keys) if in_processes else parse_batch(run.settings, keys, planned)
+
+    return journal_of(run).run("parse", call, task=task, papers=keys).to_dict()
 
 
 def publication_needed(run: RunContext, planned: int) -> str:

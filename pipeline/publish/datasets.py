@@ -5,7 +5,8 @@ from __future__ import annotations
 #: Every table of a release.
 PUBLISHED_TABLES: tuple[str, ...] = (
     "documents", "pages", "paragraphs", "footnotes", "qa_pairs", "committee_members", "references",
-    "speeches", "motions", "attendance", "letters", "parse_agreement", "dossiers", "fetch_errors", "links", "quality_results",
+    "speeches", "motions", "attendance", "letters", "parse_agreement", "dossiers", "fetch_errors", "links",
+    "source_status", "quality_results",
 )
 
 #: PostgreSQL schema the release is published to.

@@ -30,13 +30,14 @@ from pipeline.flow import backfill as bf
 from pipeline.flow import params, steps
 from pipeline.flow.journal import RunJournal, describe_summary
 from pipeline.flow.params import RunContext
-from pipeline.publish.datasets import ASSET_URIS
+from pipeline.publish.datasets import ASSET_URIS, asset_extras
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 #: One Asset per published table: the publish task's outlets.
-PUBLISHED_ASSETS = [Asset(name=f"eerstekamer_{table}", uri=uri) for table, uri in ASSET_URIS.items()]
+ASSETS = {table: Asset(name=f"eerstekamer_{table}", uri=uri) for table, uri in ASSET_URIS.items()}
+PUBLISHED_ASSETS = list(ASSETS.values())
 
 #: Retries with exponential back-off for every task (EK_TASK_RETRIES, EK_TASK_RETRY_DELAY seconds).
 DEFAULT_ARGS: dict[str, Any] = {
@@ -173,10 +174,14 @@ def validate(run_json: dict[str, Any], batch: dict[str, Any]) -> dict[str, Any]:
 
 @task(outlets=PUBLISHED_ASSETS, max_active_tis_per_dag=1)
 def publish(run_json: dict[str, Any], validated: dict[str, Any]) -> None:
-    """Publish the validated batch as the new release (one publisher at a time, across DAGs)."""
+    """Publish the validated batch as the new release (one publisher at a time, across DAGs); each
+    table's asset event carries the release id, row counts and source watermark (`asset_extras`)."""
     release = _step(lambda: steps.publish(RunContext.from_json(run_json), validated, postgres_dsn=_postgres_dsn()))
     if release is None:
         raise AirflowSkipException("publish is off for this run: the batch stays in staging")
+    outlet_events = get_current_context()["outlet_events"]
+    for table, extra in asset_extras(release).items():
+        outlet_events[ASSETS[table]].extra = extra
 
 
 @task

@@ -113,6 +113,8 @@ class Settings:
     page_size: int = 100
     keep_releases: int = 5
     postgres_dsn: str | None = None
+    dashboard_role: str = "eerstekamer_reader"  # read-only PostgreSQL role granted the published schema
+    dashboard_password: str | None = None  # with it the role can log in (LOGIN), else NOLOGIN
     workers: int = 0  # parse worker processes; 0 = cores
     parse_batch_size: int = 20  # papers per mapped parse task in the DAGs
     #: With no watermark and no `since`: harvest the records modified in the last this many days (0 = all).
@@ -188,6 +190,8 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "page_size": ("EK_SRU_PAGE_SIZE", at_least(1, int)),
     "keep_releases": ("EK_KEEP_RELEASES", at_least(1, int)),
     "postgres_dsn": ("EK_POSTGRES_DSN", str),
+    "dashboard_role": ("EK_DASHBOARD_ROLE", str),
+    "dashboard_password": ("EK_DASHBOARD_PASSWORD", str),
     "workers": ("EK_PARSE_WORKERS", at_least(0, int)),
     "parse_batch_size": ("EK_PARSE_BATCH_SIZE", at_least(1, int)),
     "first_run_days": ("EK_FIRST_RUN_DAYS", at_least(0, int)),

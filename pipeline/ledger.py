@@ -233,6 +233,17 @@ class StateStore:
             out[f"files_{status}"] = n
         return out
 
+    def version_status(self) -> list[dict[str, Any]]:
+        """Every recorded version with its kind, modified day, files listed and archived, and open errors."""
+        rows = self._db.execute(
+            "SELECT v.identifier, v.version, v.publicatienaam, v.modified, "
+            "(SELECT count(*) FROM manifest m WHERE m.identifier = v.identifier AND m.version = v.version) "
+            "AS files_expected, (SELECT count(*) FROM manifest m WHERE m.identifier = v.identifier AND "
+            "m.version = v.version AND m.status = 'archived') AS files_archived, "
+            "(SELECT count(*) FROM fetch_errors e WHERE e.identifier = v.identifier AND e.version = v.version "
+            "AND e.resolved = 0) AS open_errors FROM versions v ORDER BY v.identifier, v.version")
+        return [dict(row) for row in rows]
+
     # --- manifest -----------------------------------------------------------------------------
 
     def pending_files(self) -> list[PendingFile]:

@@ -21,7 +21,7 @@ from pipeline.config import DEFAULT_KINDS, Settings
 from pipeline.flow import backfill
 from pipeline.flow.params import PARAM_DEFAULTS
 from pipeline.ledger import StateStore
-from pipeline.publish.datasets import ASSET_URIS
+from pipeline.publish.datasets import ASSET_URI_PREFIX, ASSET_URIS
 from tests import support_airflow
 from tests.support.releases import differences
 
@@ -202,6 +202,53 @@ def test_etl_runs_green_and_publishes_then_finds_nothing_new(dagbag: Any, replay
     assert _states(again)["normalise"] == ["skipped"]
     assert _summary(replay, again)["outcome"] == "nothing-new"
     assert current_release(Settings(data_dir=replay)).release_id == release.release_id
+
+
+def _asset_events(run_id: str) -> dict[str, dict[str, Any]]:
+    """Table -> the extra of the asset event run `run_id` emitted for it, from the metadata database."""
+    from airflow.models.asset import AssetEvent
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        events = session.query(AssetEvent).filter(AssetEvent.source_run_id == run_id).all()
+        return {event.asset.uri.removeprefix(ASSET_URI_PREFIX): dict(event.extra) for event in events}
+
+
+def test_a_run_with_a_failed_download_publishes_the_gap_and_asset_events_with_the_release(
+    dagbag: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import duckdb
+
+    from pipeline.publish.stage import current_release
+    from replay.catalogue import TYPESET_EK_PAPERS, recorded_catalogue
+    from replay.faults import Faults
+    from replay.server import ReplayServer
+
+    broken = TYPESET_EK_PAPERS[1]
+    data_dir = tmp_path / "data"
+    with ReplayServer(recorded_catalogue(), Faults(files={(broken["identifier"], "pdf"): "404"})) as server:
+        for name, value in {"EK_SRU_URL": server.sru_url, "EK_MAX_RPS": "0", "EK_HTTP_RETRIES": "1",
+                            "EK_HTTP_RETRY_BASE_DELAY": "0.01", "AIRFLOW_VAR_EK_DATA_DIR": str(data_dir)}.items():
+            monkeypatch.setenv(name, value)
+        run = dagbag.dags["eerste_kamer_etl"].test(run_conf={**PARAM_DEFAULTS, "since": "2000-01-01"})
+    assert _states(run)["publish"] == ["success"], _states(run)
+    release = current_release(Settings(data_dir=data_dir))
+    with duckdb.connect(str(Settings(data_dir=data_dir).layout.catalog), read_only=True) as con:
+        gap = con.execute("SELECT listed, published, open_errors, is_complete FROM data_completeness WHERE "
+                          "publicatienaam = 'Kamerstuk' AND modified = ?", [broken["modified"]]).fetchall()
+        documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    assert gap == [(1, 0, 1, False)]
+    assert documents == EK_PAPERS - 1
+
+    events = _asset_events(run.run_id)
+    assert set(events) == set(ASSET_URIS)
+    rows = {table: entry["rows"] for table, entry in release.manifest["tables"].items()}
+    for table, extra in events.items():
+        assert extra["release_id"] == release.release_id and extra["table"] == table
+        assert extra["rows"] == rows[table] and extra["rows_per_table"] == rows
+        assert extra["source_watermark"] == release.manifest["source_watermark"] != ""
+    assert events["documents"]["rows"] == EK_PAPERS - 1 and events["source_status"]["rows"] == EK_PAPERS
+    assert events["fetch_errors"]["rows"] == 1
 
 
 def _assert_the_cli_publishes_the_same_release(dag_release: Any, data_dir: Path) -> None:

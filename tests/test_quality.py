@@ -69,7 +69,7 @@ def test_good_batch_passes_with_its_warnings_reported(good) -> None:
 def test_every_table_is_validated_and_every_result_has_a_severity(good) -> None:
     _, _, report = good
     validated = {r["table"] for r in report.results}
-    assert validated == {t for t in NORMALISED_TABLES if t not in ("letters", "fetch_errors", "links")}
+    assert validated == {t for t in NORMALISED_TABLES if t not in ("letters", "fetch_errors", "links", "source_status")}
     assert {r["severity"] for r in report.results} == {"critical", "warning"}
     partitions = {t: len({r["partition"] for r in report.results if r["table"] == t} - {"*"}) or 1 for t in validated}
     assert partitions["documents"] == 2 and partitions["parse_agreement"] == 1  # per year; a whole-table suite

@@ -161,7 +161,7 @@ def stored_watermark(settings: Settings) -> date | None:
 
 
 #: Settings that never leave the process: XComs, the journal and logs are readable by many.
-SECRET_SETTINGS = ("postgres_dsn",)
+SECRET_SETTINGS = ("postgres_dsn", "dashboard_password")
 
 
 def settings_to_json(settings: Settings) -> dict[str, Any]:

@@ -284,6 +284,27 @@ LINKS = TableSpec(
     key="link_id", partitioned=False,
 )
 
+SOURCE_STATUS = TableSpec(
+    "source_status", "One row per publication version the source listed, from the fetch state: whether its files "
+    "were archived, it was parsed and this release publishes it, and its open download errors. A version the "
+    "source listed but the release lacks shows here, so a dashboard can tell incomplete data from little data.",
+    pa.schema([
+        col("document_version_id", pa.string(), "The version: `<identifier>@<version>`; in `documents` once published."),
+        _IDENTIFIER,
+        col("version", pa.int32(), "Publication version."),
+        col("publicatienaam", pa.string(), "SRU publication kind: `Kamerstuk`, `Handelingen`, ..."),
+        col("modified", pa.date32(), "SRU `dcterms:modified` of the version: the day it changed at the source.", True),
+        col("listed", pa.bool_(), "True: the source listed the version (every row; counted by the views)."),
+        col("files_expected", pa.int32(), "Files (pdf, xml, metadata) the record lists for download."),
+        col("files_archived", pa.int32(), "Of those, files archived."),
+        col("archived", pa.bool_(), "Every expected file is archived (and there was at least one)."),
+        col("parsed", pa.bool_(), "The version was parsed and its text taken from xml or pdf."),
+        col("published", pa.bool_(), "The release holds the version in `documents`."),
+        col("open_errors", pa.int32(), "Unresolved download errors of the version (see `fetch_errors`)."),
+    ]),
+    key="document_version_id", partitioned=False,
+)
+
 QUALITY_RESULTS = TableSpec(
     "quality_results", "Result of every expectation on the batches of the retained releases, newest last: "
     "a release keeps the results of the newest `keep_releases` (`EK_KEEP_RELEASES`, default 5) published "
@@ -310,7 +331,8 @@ QUALITY_RESULTS = TableSpec(
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (DOCUMENTS, PAGES, PARAGRAPHS, FOOTNOTES, QA_PAIRS, COMMITTEE_MEMBERS, REFERENCES, SPEECHES,
-                 MOTIONS, ATTENDANCE, LETTERS, PARSE_AGREEMENT, DOSSIERS, FETCH_ERRORS, LINKS, QUALITY_RESULTS)
+                 MOTIONS, ATTENDANCE, LETTERS, PARSE_AGREEMENT, DOSSIERS, FETCH_ERRORS, LINKS, SOURCE_STATUS,
+                 QUALITY_RESULTS)
 }
 
 #: Tables the normalise stage builds; `quality_results` is added by the quality stage.

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from pipeline.config import Settings
 from pipeline.normalise.schemas import NORMALISED_TABLES, PARTITION_COLUMN, TABLES
-from pipeline.normalise.tables import paper_rows, parse_timestamp
+from pipeline.normalise.tables import paper_rows, parse_date, parse_timestamp
 from pipeline.parse.store import ParsedPaper, ParsedStore
 
 log = logging.getLogger(__name__)
@@ -151,14 +151,16 @@ def dossier_rows(summaries: dict[str, DossierSummary]) -> list[dict[str, Any]]:
     ]
 
 
-def fetch_state_rows(settings: Settings) -> dict[str, list[dict[str, Any]]]:
-    """`fetch_errors` and `links` from the fetch state; empty when there is no state yet."""
+def fetch_state_rows(settings: Settings, published: Mapping[tuple[str, int], str]) -> dict[str, list[dict[str, Any]]]:
+    """`fetch_errors`, `links` and `source_status` from the fetch state; empty when there is no state yet.
+
+    `published` maps each version in `documents` to its text source (`source_kind`)."""
     if not settings.layout.state_db.exists():
-        return {"fetch_errors": [], "links": []}
+        return {"fetch_errors": [], "links": [], "source_status": []}
     from pipeline.ledger import StateStore
 
     with StateStore(settings.layout.state_db) as state:
-        errors, links = state.fetch_errors(), state.links()
+        errors, links, versions = state.fetch_errors(), state.links(), state.version_status()
     error_rows = [
         {**e, "fetch_error_id": f"{e['identifier']}@{e['version']}/{e['manifestation']}",
          "first_failed_at": parse_timestamp(str(e.get("first_failed_at") or "")),
@@ -167,7 +169,16 @@ def fetch_state_rows(settings: Settings) -> dict[str, list[dict[str, Any]]]:
         for e in errors
     ]
     link_rows = [{**link, "link_id": f"{link['from_id']}|{link['kind']}|{link['to_id']}"} for link in links]
-    return {"fetch_errors": error_rows, "links": link_rows}
+    return {"fetch_errors": error_rows, "links": link_rows,
+            "source_status": [source_status_row(v, published) for v in versions]}
+
+
+def source_status_row(version: Mapping[str, Any], published: Mapping[tuple[str, int], str]) -> dict[str, Any]:
+    """The `source_status` row of one ledger version (`StateStore.version_status`)."""
+    key = (version["identifier"], version["version"])
+    return {**version, "document_version_id": f"{key[0]}@{key[1]}", "modified": parse_date(version["modified"]),
+            "listed": True, "archived": 0 < version["files_archived"] == version["files_expected"],
+            "parsed": bool(published.get(key)), "published": key in published}
 
 
 def build_batch(settings: Settings, run_id: str) -> Batch:
@@ -176,18 +187,20 @@ def build_batch(settings: Settings, run_id: str) -> Batch:
     shutil.rmtree(root, ignore_errors=True)
     writer = TableWriter(root)
     dossiers: dict[str, DossierSummary] = {}
+    published: dict[tuple[str, int], str] = {}
     for paper, is_current in versions_with_currency(ParsedStore(settings.layout.parsed).iter_all()):
         rows = paper_rows(paper, is_current)
         for table, table_rows in rows.items():
             writer.add(table, table_rows)
         document = rows["documents"][0]
+        published[(document["identifier"], document["version"])] = document["source_kind"]
         for dossier in document["dossiers"]:
             summary = dossiers.setdefault(dossier, DossierSummary())
             if is_current:
                 title = paper.record.dossiertitel if dossier == document["dossier"] else ""
                 summary.add(document, title)
     writer.add("dossiers", dossier_rows(dossiers))
-    for table, table_rows in fetch_state_rows(settings).items():
+    for table, table_rows in fetch_state_rows(settings, published).items():
         writer.add(table, table_rows)
     files = writer.close()
     log.info("normalised %d paper version(s) into %s", writer.counts.get("documents", 0), root)

@@ -211,8 +211,27 @@ def connect(dsn: str) -> psycopg.Connection:
         raise PostgresUnavailable(f"PostgreSQL {where} cannot be reached: {reason}") from None
 
 
-def publish_postgres(dsn: str, release: Release, party_codes: list[str]) -> dict[str, int]:
-    """Make `release` the content of schema `eerstekamer`, in one transaction."""
+def _grant_reader(conn: Any, cur: Any, role: str, password: str | None) -> None:
+    """Create or update the read-only dashboard `role` (LOGIN with `password`, else NOLOGIN) and grant it
+    USAGE on the schema and SELECT on every table and view in it (again after every rebuild)."""
+    name, schema = sql.Identifier(role), sql.Identifier(POSTGRES_SCHEMA)
+    login = sql.SQL("LOGIN PASSWORD {}").format(sql.Literal(password)) if password else sql.SQL("NOLOGIN")
+    cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+    if cur.fetchone() is None:
+        try:
+            with conn.transaction():
+                cur.execute(sql.SQL("CREATE ROLE {} {}").format(name, login))
+        except (psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
+            pass  # roles are shared by every database: a publisher of another one created it meanwhile
+    cur.execute(sql.SQL("ALTER ROLE {} {}").format(name, login))
+    cur.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(schema, name))
+    cur.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(schema, name))
+
+
+def publish_postgres(dsn: str, release: Release, party_codes: list[str], *, reader: str | None = None,
+                     reader_password: str | None = None) -> dict[str, int]:
+    """Make `release` the content of schema `eerstekamer`, in one transaction; with `reader`, that
+    role may read (only read) every table and view of it."""
     with connect(dsn) as conn:
         structure = _structure(conn, party_codes)
         with conn.transaction(), conn.cursor() as cur:
@@ -221,6 +240,8 @@ def publish_postgres(dsn: str, release: Release, party_codes: list[str]) -> dict
                 counts = _replace_rows(cur, release)
             else:
                 counts = _rebuild(conn, cur, release, structure)
+            if reader:
+                _grant_reader(conn, cur, reader, reader_password)
         _vacuum(conn)
     log.info("published release %s to PostgreSQL schema %s", release.release_id, POSTGRES_SCHEMA)
     return counts
@@ -237,10 +258,10 @@ def _vacuum(conn: Any) -> None:
         log.warning("VACUUM of PostgreSQL schema %s failed (autovacuum will do it): %s", POSTGRES_SCHEMA, error)
 
 
-def restore_postgres(dsn: str, previous: Release | None, party_codes: list[str]) -> None:
-    """Undo `publish_postgres`: publish `previous` again, or nothing at all when there was none."""
+def restore_postgres(dsn: str, previous: Release | None, party_codes: list[str], **reader: str | None) -> None:
+    """Undo `publish_postgres`: publish `previous` again (`reader` as there), or nothing at all when there was none."""
     if previous is not None:
-        publish_postgres(dsn, previous, party_codes)
+        publish_postgres(dsn, previous, party_codes, **reader)
     else:
         with connect(dsn) as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))

@@ -92,6 +92,11 @@ def _add_quality_history(settings: Settings, batch: Batch, previous: Release | N
     batch.row_counts["quality_results"] = table.num_rows
 
 
+def _reader(settings: Settings) -> dict[str, str | None]:
+    """The dashboard role `publish_postgres` grants read access to."""
+    return {"reader": settings.dashboard_role, "reader_password": settings.dashboard_password}
+
+
 def _switch(settings: Settings, release: Release, previous: Release | None, catalog_tmp: Path) -> None:
     """Make `release` current in PostgreSQL, `published/current` and the catalog, or in none of them:
     a failure after the PostgreSQL switch switches PostgreSQL and `current` back to `previous`."""
@@ -99,7 +104,7 @@ def _switch(settings: Settings, release: Release, previous: Release | None, cata
     if dsn:
         from pipeline.publish.postgres import publish_postgres
 
-        publish_postgres(dsn, release, known_party_codes())
+        publish_postgres(dsn, release, known_party_codes(), **_reader(settings))
     try:
         record_switch(settings, release)
         switch_current(settings, release)
@@ -110,7 +115,7 @@ def _switch(settings: Settings, release: Release, previous: Release | None, cata
         if dsn:
             from pipeline.publish.postgres import restore_postgres
 
-            restore_postgres(dsn, previous, known_party_codes())
+            restore_postgres(dsn, previous, known_party_codes(), **_reader(settings))
         raise
 
 
@@ -176,7 +181,7 @@ def reconcile_targets(settings: Settings) -> dict[str, object]:
 
             served = current_postgres_release(settings.postgres_dsn)
             if served != current.release_id:
-                publish_postgres(settings.postgres_dsn, current, known_party_codes())
+                publish_postgres(settings.postgres_dsn, current, known_party_codes(), **_reader(settings))
                 repaired["postgres"] = f"{served} -> {current.release_id}"
     for target, change in repaired.items():
         log.warning("%s served another release than the current one: repaired (%s)", target, change)

@@ -25,6 +25,10 @@ VIEW_DESCRIPTIONS = {
                     "(`aanhangsel`) from `ingezonden` to `ontvangen`.",
     "dossier_timelines": "Every current paper of a dossier in date order (`step` 1, 2, ...), with the dossier title.",
     "most_active_fracties": "Per fractie: speeches, words spoken and questions asked (`contributions` = speeches + questions).",
+    "data_completeness": "How complete the data is per publication kind (`publicatienaam`) and day the source "
+                         "changed it (`modified`): versions `listed` by the source, `archived` (every file "
+                         "downloaded), `parsed` (text from xml or pdf), `published`, and `open_errors`; "
+                         "`is_complete` is false when a listed version is not published or an error is open.",
     "release_info": "The release being served: id, creation time, schema and pipeline version, source watermark.",
 }
 
@@ -99,4 +103,11 @@ def dashboard_views(dialect: Dialect, party_codes: list[str]) -> dict[str, str]:
                 SELECT asked_by, 0, 0, count(*) FROM qa_pairs WHERE asked_by IN {parties} GROUP BY asked_by
             ) activity
             GROUP BY party""",
+        "data_completeness": """
+            SELECT publicatienaam, modified, count(*) AS listed, count(*) FILTER (WHERE archived) AS archived,
+                   count(*) FILTER (WHERE parsed) AS parsed, count(*) FILTER (WHERE published) AS published,
+                   sum(open_errors) AS open_errors,
+                   count(*) FILTER (WHERE published) = count(*) AND sum(open_errors) = 0 AS is_complete
+            FROM source_status
+            GROUP BY publicatienaam, modified""",
     }

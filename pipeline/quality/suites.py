@@ -174,6 +174,17 @@ SPECIFIC: dict[str, list[dict[str, Any]]] = {
     "links": [
         expect("expect_column_values_to_not_be_null", CRITICAL, "links have both ends", column="to_id"),
     ],
+    "source_status": [
+        expect("expect_column_values_to_be_between", CRITICAL, "versions start at 1", column="version", min_value=1),
+        expect("expect_column_values_to_be_in_set", CRITICAL, "every row is a version the source listed",
+               column="listed", value_set=[True]),
+        expect("expect_column_values_to_be_between", CRITICAL, "a record lists at most pdf, xml and metadata",
+               column="files_archived", min_value=0, max_value=3),
+        expect("expect_column_values_to_be_between", CRITICAL, "error counts are not negative",
+               column="open_errors", min_value=0),
+        expect("expect_column_values_to_be_in_set", WARNING, "most listed versions are published",
+               column="published", value_set=[True], mostly=0.95),
+    ],
 }
 
 #: Tables whose expectations need the whole table (corpus-level statistics, unpartitioned keys).

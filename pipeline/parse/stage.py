@@ -196,10 +196,14 @@ class ParseProgress(Progress):
                 f"{elapsed:.0f}s, {left}")
 
 
-def _parse_keys(settings: Settings, keys: Sequence[str], backfill: bool) -> ParseReport:
+def _parse_keys(settings: Settings, keys: Sequence[str], backfill: bool,
+                progress: ParseProgress | None = None) -> ParseReport:
     report = ParseReport()
     for key in keys:
-        report.add(parse_version(settings, key, backfill=backfill))
+        paper = parse_version(settings, key, backfill=backfill)
+        report.add(paper)
+        if progress is not None:
+            progress.add(records=1, errors=bool(paper.errors))
     return report
 
 
@@ -207,12 +211,8 @@ def parse_batch(settings: Settings, keys: Sequence[str], planned: int | None = N
     """Parse one batch in this process (a DAG's mapped task calls this), with progress in the log;
     `planned`, the papers of the whole run (default: this batch's), tells a backfill (`is_backfill`)."""
     backfill = is_backfill(settings, len(keys) if planned is None else planned)
-    report = ParseReport()
     progress = ParseProgress(len(keys))
-    for key in keys:
-        paper = parse_version(settings, key, backfill=backfill)
-        report.add(paper)
-        progress.add(records=1, errors=bool(paper.errors))
+    report = _parse_keys(settings, keys, backfill, progress)
     progress.done()
     return report
 

@@ -111,10 +111,10 @@ class Recorded:
 class StateStore:
     """SQLite at `path` (WAL), created on demand; safe to open from several processes."""
 
-    def __init__(self, path: Path, journal: Path | None = None) -> None:
-        """Open the ledger at `path`, journaling to `journal` (default `raw/ledger.jsonl` beside it)."""
+    def __init__(self, path: Path) -> None:
+        """Open the ledger at `path`; it journals to `raw/ledger.jsonl` beside it."""
         self.path = Path(path)
-        self.journal = journal if journal is not None else self.path.parent / "raw" / "ledger.jsonl"
+        self.journal = self.path.parent / "raw" / "ledger.jsonl"
         try:
             self._db = open_wal(self.path, _SCHEMA)
         except sqlite3.DatabaseError as err:

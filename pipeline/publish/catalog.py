@@ -71,13 +71,18 @@ def install_catalog(tmp: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
+def install_catalog_for(settings: Settings, release: Release) -> None:
+    """Build the catalog of `release` and put it in place (hold the publish lock)."""
+    install_catalog(build_catalog(release, settings.layout.catalog, known_party_codes()), settings.layout.catalog)
+
+
 def rebuild_catalog(settings: Settings) -> Release:
     """Rebuild `published/catalog.duckdb` for the current release where the data directory is now."""
     with publish_lock(settings):
         release = read_current(settings)
         if release is None:
             raise PipelineError(f"no current release in {settings.layout.published}: nothing to catalog")
-        install_catalog(build_catalog(release, settings.layout.catalog, known_party_codes()), settings.layout.catalog)
+        install_catalog_for(settings, release)
     return release
 
 

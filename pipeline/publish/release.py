@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import json
+import logging
 import os
 import shutil
 import time
@@ -32,6 +33,8 @@ from pipeline.normalise.stage import PART_FILE, write_table
 
 MANIFEST = "manifest.json"
 CURRENT = "current"
+log = logging.getLogger(__name__)
+
 LOCK_FILE = ".publish.lock"
 
 
@@ -193,8 +196,8 @@ def release_ids(settings: Settings) -> list[str]:
 
 def prune_temporaries(settings: Settings) -> list[str]:
     """Delete what a publisher killed mid-way left behind: `.tmp-*` releases, links and catalogs,
-    and releases that were never made current. Call it holding the publish lock; returns the
-    deleted names."""
+    and releases that were never made current. Call it holding the publish lock; logs and returns
+    the deleted names."""
     published = settings.layout.published
     doomed = [*published.glob(".tmp-*"), *settings.layout.releases.glob(".tmp-*")] if published.exists() else []
     doomed += [settings.layout.releases / r for r in orphan_ids(settings)]
@@ -203,6 +206,8 @@ def prune_temporaries(settings: Settings) -> list[str]:
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
+    if doomed:
+        log.warning("removed %d leftover(s) of an interrupted publish: %s", len(doomed), sorted(p.name for p in doomed))
     return sorted(p.name for p in doomed)
 
 

@@ -24,7 +24,7 @@ from pipeline.files import write_json
 from pipeline.normalise.schemas import TABLES
 from pipeline.normalise.stage import PART_FILE, Batch, write_table
 from pipeline.parse.structure.parties import known_party_codes
-from pipeline.publish.catalog import build_catalog, catalog_release, install_catalog
+from pipeline.publish.catalog import build_catalog, catalog_release, install_catalog, install_catalog_for
 from pipeline.publish.release import (
     Release,
     create_release,
@@ -57,8 +57,7 @@ def publish_batch(settings: Settings, batch: Batch, report: QualityReport) -> Re
     if not report.passed:
         raise ValueError(f"batch {batch.run_id} failed its critical expectations; quarantine it instead")
     with publish_lock(settings):
-        if leftovers := prune_temporaries(settings):
-            log.warning("removed %d temporary file(s) of an interrupted publish: %s", len(leftovers), leftovers)
+        prune_temporaries(settings)
         previous = read_current(settings)
         _add_quality_history(settings, batch, previous)
         release = create_release(settings, batch.run_id, batch.tables, batch.path, _quality_summary(report))
@@ -167,14 +166,13 @@ def reconcile_targets(settings: Settings) -> dict[str, object]:
     between its PostgreSQL commit and its switch left them apart; returns what was repaired."""
     repaired: dict[str, str] = {}
     with publish_lock(settings):
-        if leftovers := prune_temporaries(settings):
-            log.warning("removed %d leftover(s) of an interrupted publish: %s", len(leftovers), leftovers)
+        prune_temporaries(settings)
         current = read_current(settings)
         if current is None:
             return {"release_id": None, "repaired": repaired}
         catalog = catalog_release(settings.layout.catalog)
         if catalog != current.release_id:
-            install_catalog(build_catalog(current, settings.layout.catalog, known_party_codes()), settings.layout.catalog)
+            install_catalog_for(settings, current)
             repaired["catalog"] = f"{catalog} -> {current.release_id}"
         if settings.postgres_dsn:
             from pipeline.publish.postgres import current_postgres_release, publish_postgres

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,9 +29,12 @@ DEFAULT_MAX_RPS = 1.0
 
 @dataclass(frozen=True)
 class DataLayout:
-    """Where each stage keeps its files below the data directory."""
+    """Where each stage keeps its files below the data directory, and the run state: SQLite files
+    there, or the PostgreSQL database `state_dsn` (schema `state_schema`) when it is set."""
 
     root: Path
+    state_dsn: str | None = field(default=None, repr=False)
+    state_schema: str = "ek_state"
 
     @property
     def state_db(self) -> Path:
@@ -127,10 +130,14 @@ class Settings:
     agreement_sample: float = 0.05
     #: A parse of more papers than this counts as a backfill (so does one narrowed by `vergaderjaar`).
     full_check_max: int = 200
+    #: The run state (ledger, run journal, locks, lexicon) in this PostgreSQL database instead of
+    #: SQLite files in the data directory: what lets tasks on different hosts share a run.
+    state_dsn: str | None = None
+    state_schema: str = "ek_state"  # the schema of the run state in `state_dsn`
 
     @property
     def layout(self) -> DataLayout:
-        return DataLayout(Path(self.data_dir))
+        return DataLayout(Path(self.data_dir), self.state_dsn, self.state_schema)
 
     @classmethod
     def load(cls, given: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -199,4 +206,6 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "run_lock_stale": ("EK_RUN_LOCK_STALE", at_least(60)),
     "agreement_sample": ("EK_AGREEMENT_SAMPLE", fraction),
     "full_check_max": ("EK_FULL_CHECK_MAX", at_least(0, int)),
+    "state_dsn": ("EK_STATE_DSN", str),
+    "state_schema": ("EK_STATE_SCHEMA", str),
 }

@@ -258,7 +258,7 @@ def discover(settings: Settings, http: PoliteClient | None = None) -> DiscoveryR
     """Query SRU completely and record every record version in the state DB (no file downloads)."""
     started = time.perf_counter()
     kinds = tuple(settings.kinds) or DEFAULT_KINDS
-    with StateStore(settings.layout.state_db) as store, _client(settings, http) as client:
+    with StateStore(settings.layout) as store, _client(settings, http) as client:
         before = store.watermark(kinds)
         query, reason = _query(settings, kinds, before)
         run = _Discovery(settings, store, query, reason)
@@ -324,7 +324,7 @@ def download_pending(settings: Settings, http: PoliteClient | None = None) -> Do
     report = DownloadReport()
     archive = RawArchive(settings.layout.raw)
     progress = Progress("download")
-    with StateStore(settings.layout.state_db) as store, _client(settings, http) as client:
+    with StateStore(settings.layout) as store, _client(settings, http) as client:
         requests_before = client.requests
         for gone in store.requeue_missing():
             log.warning("%s %s: archived file %s is %s: fetching it again", gone["identifier"],
@@ -361,7 +361,7 @@ def harvest(settings: Settings) -> HarvestReport:
     with PoliteClient(settings) as client:
         found = discover(settings, client)
         fetched = download_pending(settings, client)
-    with StateStore(settings.layout.state_db) as store:
+    with StateStore(settings.layout) as store:
         open_errors = store.open_errors()
     return HarvestReport(
         discovered=found.discovered, new=found.new, changed=found.changed, unchanged=found.unchanged,

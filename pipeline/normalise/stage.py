@@ -155,11 +155,12 @@ def fetch_state_rows(settings: Settings, published: Mapping[tuple[str, int], str
     """`fetch_errors`, `links` and `source_status` from the fetch state; empty when there is no state yet.
 
     `published` maps each version in `documents` to its text source (`source_kind`)."""
-    if not settings.layout.state_db.exists():
-        return {"fetch_errors": [], "links": [], "source_status": []}
-    from pipeline.ledger import StateStore
+    from pipeline.ledger import StateStore, has_ledger
 
-    with StateStore(settings.layout.state_db) as state:
+    if not has_ledger(settings.layout):
+        return {"fetch_errors": [], "links": [], "source_status": []}
+
+    with StateStore(settings.layout) as state:
         errors, links, versions = state.fetch_errors(), state.links(), state.version_status()
     error_rows = [
         {**e, "fetch_error_id": f"{e['identifier']}@{e['version']}/{e['manifestation']}",

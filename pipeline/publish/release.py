@@ -58,7 +58,17 @@ class PublishLocked(PipelineError):
 
 @contextmanager
 def publish_lock(settings: Settings, wait_seconds: float = 30.0) -> Iterator[None]:
-    """Hold `published/.publish.lock` (flock) around publishing: never two publishers at once."""
+    """Hold `published/.publish.lock` (flock) around publishing: never two publishers at once.
+    With a state database the lock is its advisory lock `publish` instead, held by a connection
+    of its own: it works across hosts and goes with a killed publisher's connection."""
+    if settings.state_dsn:
+        from pipeline.statedb import session_lock
+
+        refusal = PublishLocked(f"another publisher holds the publish lock of the state database "
+                                f"(schema {settings.state_schema}); try again when it has finished")
+        with session_lock(settings.state_dsn, settings.state_schema, "publish", wait_seconds, refusal):
+            yield
+        return
     path = settings.layout.published / LOCK_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a+") as fh:

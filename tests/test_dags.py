@@ -295,7 +295,7 @@ def test_backfill_runs_green_and_resumes_where_it_stopped(dagbag: Any, replay: P
         assert report["window"] == {"since": None, "until": None, "vergaderjaar": year, "reason": "narrowed"}
         assert f"w.vergaderjaar=={year}" in report["discovery"]["query"]
     assert harvests["harvest-2019-2020"]["discovery"]["new_ids"] == ["kst-27925-AA", "kst-27925-AB"]
-    with StateStore(Settings(data_dir=replay).layout.state_db) as store:
+    with StateStore(Settings(data_dir=replay).layout) as store:
         assert store.watermark(DEFAULT_KINDS) is None  # narrowed harvests leave the scheduled DAG's watermark
 
     again = dag.test(run_conf=conf)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -68,11 +69,19 @@ def _rows(cursor: Any) -> Any:
     return lambda values: Row(names, values)
 
 
+def _existing(conn: Any, schema: str, names: Sequence[str]) -> int:
+    """How many of the tables and indexes `names` exist in `schema` (creating them again would
+    take locks that wait for writers)."""
+    return conn.execute("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        "WHERE n.nspname = %s AND c.relname = ANY(%s)", (schema, list(names))).fetchone()[0]
+
+
 class StateDB:
     """One connection to a store of the run state: a SQLite file, or a schema in PostgreSQL."""
 
-    def __init__(self, connection: Any, *, postgres: bool, where: str, write_lock: int = 0) -> None:
-        self._db, self.postgres, self.where, self._write_lock = connection, postgres, where, write_lock
+    def __init__(self, connection: Any, *, postgres: bool, where: str, schema: str = "", name: str = "") -> None:
+        self._db, self.postgres, self.where = connection, postgres, where
+        self._schema, self._name = schema, name
 
     @classmethod
     def open(cls, layout: DataLayout, name: str, tables: str, sqlite_file: Path) -> StateDB:
@@ -98,14 +107,16 @@ class StateDB:
         except psycopg.OperationalError as err:
             reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise StateUnavailable(f"the state database {where} cannot be reached: {reason}") from None
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
         ddl = tables.replace(" WITHOUT ROWID", "").strip()
-        with conn.transaction():  # two processes creating the same tables at once would collide
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(schema, "ddl"),))
-            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-            conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
-            if ddl:
-                conn.execute(ddl.encode())  # bytes: several statements in one go, no placeholders
-        return cls(conn, postgres=True, where=where, write_lock=lock_key(schema, name))
+        names = re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", ddl)
+        if _existing(conn, schema, names) < len(names) or not names:
+            with conn.transaction():  # two processes creating the same tables at once would collide
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(schema, "ddl"),))
+                conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+                if ddl:
+                    conn.execute(ddl.encode())  # bytes: several statements in one go, no placeholders
+        return cls(conn, postgres=True, where=where, schema=schema, name=name)
 
     def close(self) -> None:
         self._db.close()
@@ -147,11 +158,12 @@ class StateDB:
         return f"greatest({a}, {b})" if self.postgres else f"max({a}, {b})"
 
     @contextmanager
-    def transaction(self) -> Iterator[StateDB]:
-        """A write transaction, one writer at a time: committed at the end, rolled back on an error."""
+    def transaction(self, lock: str = "") -> Iterator[StateDB]:
+        """A write transaction, one writer at a time (of this store, or of those that name the
+        same `lock`): committed at the end, rolled back on an error."""
         if self.postgres:
             with self._db.transaction():
-                self._db.execute("SELECT pg_advisory_xact_lock(%s)", (self._write_lock,))
+                self._db.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(self._schema, lock or self._name),))
                 yield self
             return
         self._db.execute("BEGIN IMMEDIATE")
@@ -256,7 +268,6 @@ class TableJsonFiles:
     def __init__(self, dsn: str, schema: str) -> None:
         self._db = StateDB.postgres_schema(dsn, schema, "json_files", _JSON_FILES)
         self.home = f"the state database {self._db.where}"
-        self._schema = schema
 
     def where(self, key: str) -> str:
         return f"row {key!r} of table json_files in {self.home}"
@@ -287,8 +298,7 @@ class TableJsonFiles:
 
     @contextmanager
     def exclusive(self, name: str) -> Iterator[None]:
-        with self._db.transaction():
-            self._db.execute("SELECT pg_advisory_xact_lock(?)", (lock_key(self._schema, name),))
+        with self._db.transaction(lock=name):
             yield
 
     def close(self) -> None:

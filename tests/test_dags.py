@@ -204,6 +204,21 @@ def test_etl_runs_green_and_publishes_then_finds_nothing_new(dagbag: Any, replay
     assert current_release(Settings(data_dir=replay)).release_id == release.release_id
 
 
+def test_etl_keeps_its_state_in_the_database_of_the_eerstekamer_state_connection(
+        dagbag: Any, replay: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import fresh_database
+
+    with fresh_database("ek_dag_state") as dsn:
+        monkeypatch.setenv("AIRFLOW_CONN_EERSTEKAMER_STATE", dsn)
+        run = dagbag.dags["eerste_kamer_etl"].test(run_conf={**PARAM_DEFAULTS, "since": "2000-01-01"})
+        assert str(run.state) == "success", _states(run)
+        assert _summary(replay, run)["outcome"] == "published"
+        with StateStore(Settings(data_dir=replay.parent / "elsewhere", state_dsn=dsn).layout) as store:
+            assert store.counts()["publications"] == EK_PAPERS
+        assert not [name for name in ("state.sqlite", "lexicon.sqlite", "run.lock") if (replay / name).exists()]
+        assert not (replay / "runs" / _summary(replay, run)["run_id"]).exists()  # the journal is in the database
+
+
 def _asset_events(run_id: str) -> dict[str, dict[str, Any]]:
     """Table -> the extra of the asset event run `run_id` emitted for it, from the metadata database."""
     from airflow.models.asset import AssetEvent

@@ -35,7 +35,7 @@ LOCK = "run.lock"
 
 
 class RunLocked(PipelineError):
-    """Another run holds the data directory."""
+    """Another run holds the data directory (or the state database)."""
 
 
 @contextmanager
@@ -95,7 +95,7 @@ def acquire(settings: Settings, owner: str, run_id: str | None = None) -> str:
                 now = datetime.now(UTC).isoformat()
                 run_id = run_id or unique_run_id(files)
                 files.put(LOCK, {"run_id": run_id, "owner": owner, "host": socket.gethostname(),
-                                           "pid": os.getpid(), "since": now, "heartbeat": now})
+                                 "pid": os.getpid(), "since": now, "heartbeat": now})
                 return run_id
             home, where = files.home, files.where(LOCK)
         if time.monotonic() >= deadline:

@@ -174,8 +174,8 @@ def test_retention_keeps_the_last_releases_and_readers_keep_their_catalog(tmp_pa
     assert _catalog(settings, "SELECT release_id FROM release_info") == [("20261128T030000000Z",)]
 
 
-def test_a_second_publisher_is_refused_while_the_lock_is_held(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path)
+def test_a_second_publisher_is_refused_while_the_lock_is_held(tmp_path: Path, state_dsn: str | None) -> None:
+    settings = Settings(data_dir=tmp_path, state_dsn=state_dsn)  # flock, or the state database's advisory lock
     with (publish_lock(settings), pytest.raises(PublishLocked, match="another publisher holds"),
           publish_lock(settings, wait_seconds=0.3)):
         pass

@@ -285,16 +285,17 @@ class TableJsonFiles:
     def delete(self, key: str) -> None:
         self._db.execute("DELETE FROM json_files WHERE path = ?", (key,))
 
-    def _below(self, folder: str) -> list[Any]:
-        prefix = f"{folder.rstrip('/')}/"
-        return self._db.rows("SELECT substr(path, ?) AS name, body FROM json_files WHERE starts_with(path, ?) "
-                             "ORDER BY written_at, path", (len(prefix) + 1, prefix))
-
     def items(self, folder: str) -> list[tuple[str, Any]]:
-        return [(row["name"], row["body"]) for row in self._below(folder) if "/" not in row["name"]]
+        start, prefix = _folder(folder)
+        return [(row[0], row[1]) for row in self._db.rows(
+            "SELECT substr(path, ?), body FROM json_files WHERE starts_with(path, ?) AND strpos(substr(path, ?), '/') = 0 "
+            "ORDER BY written_at, path", (start, prefix, start))]
 
     def names(self, folder: str) -> set[str]:
-        return {row["name"].split("/")[0].removesuffix(".json") for row in self._below(folder)}
+        start, prefix = _folder(folder)
+        return {row[0].removesuffix(".json") for row in self._db.rows(
+            "SELECT DISTINCT split_part(substr(path, ?), '/', 1) FROM json_files WHERE starts_with(path, ?)",
+            (start, prefix))}
 
     @contextmanager
     def exclusive(self, name: str) -> Iterator[None]:
@@ -303,6 +304,12 @@ class TableJsonFiles:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _folder(folder: str) -> tuple[int, str]:
+    """Where the names in `folder` start in a path (1-based), and the paths' prefix."""
+    prefix = f"{folder.rstrip('/')}/"
+    return len(prefix) + 1, prefix
 
 
 @contextmanager

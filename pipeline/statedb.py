@@ -110,7 +110,7 @@ class StateDB:
         conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
         ddl = tables.replace(" WITHOUT ROWID", "").strip()
         names = re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", ddl)
-        if _existing(conn, schema, names) < len(names) or not names:
+        if not names or _existing(conn, schema, names) < len(names):
             with conn.transaction():  # two processes creating the same tables at once would collide
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(schema, "ddl"),))
                 conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
@@ -288,8 +288,8 @@ class TableJsonFiles:
     def items(self, folder: str) -> list[tuple[str, Any]]:
         start, prefix = _folder(folder)
         return [(row[0], row[1]) for row in self._db.rows(
-            "SELECT substr(path, ?), body FROM json_files WHERE starts_with(path, ?) AND strpos(substr(path, ?), '/') = 0 "
-            "ORDER BY written_at, path", (start, prefix, start))]
+            "SELECT substr(path, ?), body FROM json_files WHERE starts_with(path, ?) "
+            "AND strpos(substr(path, ?), '/') = 0 ORDER BY written_at, path", (start, prefix, start))]
 
     def names(self, folder: str) -> set[str]:
         start, prefix = _folder(folder)

@@ -53,7 +53,8 @@ def test_versions_by_change_stamp(tmp_path: Path, state_dsn: str | None, records
     assert store.archived_versions() == []  # nothing downloaded yet
 
 
-def test_archived_versions_need_every_file_and_survive_reopening(tmp_path: Path, state_dsn: str | None, records) -> None:
+def test_archived_versions_need_every_file_and_survive_reopening(tmp_path: Path, state_dsn: str | None,
+                                                                 records) -> None:
     store = StateStore(DataLayout(tmp_path, state_dsn))
     store.record_versions(records)
     archive = RawArchive(tmp_path / "raw")

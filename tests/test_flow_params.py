@@ -109,8 +109,10 @@ def test_settings_survive_a_round_trip_through_json(base: Settings) -> None:
     assert run_params.RunContext.from_json(json.loads(json.dumps(run.to_json()))) == run
 
 
-def test_the_database_password_never_travels_between_tasks(base: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    secret = dataclasses.replace(base, postgres_dsn="postgresql://u:s3cret@db/ek", state_dsn="postgresql://u:s3cret@db/st")
+def test_the_database_password_never_travels_between_tasks(base: Settings,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = dataclasses.replace(base, postgres_dsn="postgresql://u:s3cret@db/ek",
+                                 state_dsn="postgresql://u:s3cret@db/st")
     assert "s3cret" not in json.dumps(run_params.settings_to_json(secret))
     monkeypatch.setenv("EK_POSTGRES_DSN", "postgresql://worker@db/ek")
     monkeypatch.setenv("EK_STATE_DSN", "postgresql://worker@db/st")
@@ -130,18 +132,17 @@ def test_every_task_of_a_run_gets_the_same_run_id() -> None:
 
 
 def test_a_failed_stage_leaves_a_readable_note_and_the_summary_says_what_failed(state: Settings) -> None:
-    base = state
-    journal = run_journal.RunJournal(base.layout, "20261128T131500000Z")
+    journal = run_journal.RunJournal(state.layout, "20261128T131500000Z")
     journal.run("discover", lambda: {"new": 3, "changed": 1})
     with pytest.raises(PipelineError):
         journal.run("parse", _fail, task="parse-1", papers=["kst-36867-A@1", "kst-36867-B@1"])
-    with json_files(base.layout) as files:
+    with json_files(state.layout) as files:
         note = files.get(f"{journal.folder}/parse-1.failed.json")
     assert note["stage"] == "parse" and note["papers"] == ["kst-36867-A@1", "kst-36867-B@1"]
     assert note["error"] == "state.sqlite is locked"
 
     summary = run_journal.summarise(journal, started_at="2026-11-28T13:15:00+00:00", airflow_run_id="manual__x")
-    written = json.loads((base.layout.runs / "20261128T131500000Z.json").read_text())
+    written = json.loads((state.layout.runs / "20261128T131500000Z.json").read_text())
     assert written["outcome"] == summary.outcome == "failed"
     assert written["failed_stage"] == "parse"
     assert written["error"] == "stage parse failed on 2 paper(s) (kst-36867-A@1, kst-36867-B@1): state.sqlite is locked"
@@ -240,17 +241,16 @@ def test_a_vergaderjaar_backfilled_by_a_modified_window_is_harvested_again(base:
 
 
 def test_a_backfill_resumes_with_the_vergaderjaren_not_done(state: Settings) -> None:
-    base = state
     today = date(2026, 11, 28)
-    settings, windows = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024"}, base, today=today)
+    settings, windows = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024"}, state, today=today)
     assert [w["vergaderjaar"] for w in windows] == ["2023-2024", "2024-2025", "2025-2026", "2026-2027"]
     backfill.mark_backfilled(settings.layout, windows[0])
     backfill.mark_backfilled(settings.layout, windows[3])
-    _, todo = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024"}, base, today=today)
+    _, todo = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024"}, state, today=today)
     assert [w["vergaderjaar"] for w in todo] == ["2024-2025", "2025-2026"]
-    _, later = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024"}, base, today=date(2026, 12, 5))
+    _, later = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024"}, state, today=date(2026, 12, 5))
     assert [w["vergaderjaar"] for w in later] == ["2024-2025", "2025-2026", "2026-2027"]  # the current one grew
-    _, redo = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024", "redo": True}, base, today=today)
+    _, redo = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024", "redo": True}, state, today=today)
     assert len(redo) == 4
 
 

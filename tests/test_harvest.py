@@ -48,7 +48,8 @@ def state(settings: Settings) -> StateStore:
     return StateStore(settings.layout)
 
 
-def test_archives_every_ek_publication_once_and_no_tk(server: ReplayServer, tmp_path: Path, state_dsn: str | None) -> None:
+def test_archives_every_ek_publication_once_and_no_tk(server: ReplayServer, tmp_path: Path,
+                                                      state_dsn: str | None) -> None:
     settings = fast_settings(server, tmp_path, state_dsn=state_dsn)
     report = harvest(settings)
     assert (report.discovered, report.new, report.changed, report.errors) == (10, 10, 0, 0)
@@ -71,7 +72,8 @@ def test_archives_every_ek_publication_once_and_no_tk(server: ReplayServer, tmp_
     assert not list(settings.layout.raw.rglob(".tmp-*"))
 
 
-def test_rerun_downloads_nothing_and_polls_from_the_watermark(server: ReplayServer, tmp_path: Path, state_dsn: str | None) -> None:
+def test_rerun_downloads_nothing_and_polls_from_the_watermark(server: ReplayServer, tmp_path: Path,
+                                                              state_dsn: str | None) -> None:
     first = harvest(fast_settings(server, tmp_path, state_dsn=state_dsn))
     assert first.watermark_after == "2026-09-16"  # the latest dt.modified seen
     server.requests.clear()
@@ -140,7 +142,8 @@ def test_bijlagen_listed_by_a_paper_are_fetched_whoever_is_their_creator(catalog
 
 @pytest.mark.parametrize("fault, kind", [("404", "http_404"), ("html", "malformed"), ("garbage", "malformed"),
                                          ("cut", "malformed")])
-def test_a_bad_file_is_recorded_and_retried_next_run(server: ReplayServer, tmp_path: Path, state_dsn: str | None, fault: str,
+def test_a_bad_file_is_recorded_and_retried_next_run(server: ReplayServer, tmp_path: Path,
+                                                     state_dsn: str | None, fault: str,
                                                     kind: str) -> None:
     manifestation = "xml" if fault == "cut" else "pdf"
     server.faults.break_file("kst-36867-A", manifestation, fault)
@@ -159,7 +162,8 @@ def test_a_bad_file_is_recorded_and_retried_next_run(server: ReplayServer, tmp_p
     assert state(settings).fetch_errors()[0]["resolved"] is True
 
 
-def test_a_record_of_unexpected_shape_is_recorded_and_the_run_goes_on(server: ReplayServer, tmp_path: Path, state_dsn: str | None) -> None:
+def test_a_record_of_unexpected_shape_is_recorded_and_the_run_goes_on(server: ReplayServer, tmp_path: Path,
+                                                                      state_dsn: str | None) -> None:
     server.faults.bad_records.add("kst-36867-B")
     settings = fast_settings(server, tmp_path, state_dsn=state_dsn)
     report = harvest(settings)
@@ -184,7 +188,8 @@ def test_a_silently_ignored_clause_fails_the_run_and_keeps_the_watermark(server:
     assert server.requests.count("sru", 200) == 3  # answered with results, refused by the client
 
 
-def test_transient_faults_are_retried_and_nothing_is_fetched_twice(catalogue: Catalogue, tmp_path: Path, state_dsn: str | None) -> None:
+def test_transient_faults_are_retried_and_nothing_is_fetched_twice(catalogue: Catalogue, tmp_path: Path,
+                                                                   state_dsn: str | None) -> None:
     faults = Faults(rate=0.4, kinds=("503", "429", "reset", "truncate", "slow"), slow_seconds=0.5, seed=7)
     with ReplayServer(catalogue, faults) as server:
         settings = fast_settings(server, tmp_path, state_dsn=state_dsn, timeout=0.3, retries=10)
@@ -196,7 +201,8 @@ def test_transient_faults_are_retried_and_nothing_is_fetched_twice(catalogue: Ca
         assert failed > 0 and report.requests > report.files_downloaded + 1 and report.retries > 0
 
 
-def test_narrowed_runs_do_not_move_the_watermark(server: ReplayServer, tmp_path: Path, state_dsn: str | None) -> None:
+def test_narrowed_runs_do_not_move_the_watermark(server: ReplayServer, tmp_path: Path,
+                                                 state_dsn: str | None) -> None:
     settings = fast_settings(server, tmp_path, state_dsn=state_dsn, dossier="36867", since=None)
     report = discover(settings)
     assert "w.dossiernummer==36867" in report.query and "dt.modified" not in report.query

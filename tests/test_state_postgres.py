@@ -79,8 +79,9 @@ def test_a_run_holding_the_state_refuses_a_run_from_another_data_directory(serve
     refused = _cli(server, "fetch", tmp_path / "two", dsn, EK_RUN_LOCK_WAIT="0")
     assert refused.returncode == 1
     [line] = _errors(refused)
-    assert line.startswith("error: the state database PostgreSQL 127.0.0.1:5432/") and ", schema ek_state is in use by " \
-        f"run {run_id} (airflow eerste_kamer_etl manual__1, pid {os.getpid()} on " in line
+    assert line.startswith("error: the state database PostgreSQL 127.0.0.1:5432/")
+    assert f", schema ek_state is in use by run {run_id} (airflow eerste_kamer_etl manual__1, pid {os.getpid()} on " \
+        in line
     assert "delete row 'run.lock' of table json_files in the state database" in line
     lock.release(holder.layout, run_id)
     assert lock.holder(holder.layout) is None
@@ -139,7 +140,8 @@ def test_the_publish_lock_works_across_data_directories_and_goes_with_a_killed_p
                                                                                         dsn: str) -> None:
     context = multiprocessing.get_context("spawn")
     ready = context.Event()
-    publisher = context.Process(target=_publish_and_hang, args=(Settings(data_dir=tmp_path / "a", state_dsn=dsn), ready))
+    holder = Settings(data_dir=tmp_path / "a", state_dsn=dsn)
+    publisher = context.Process(target=_publish_and_hang, args=(holder, ready))
     publisher.start()
     try:
         assert ready.wait(60)

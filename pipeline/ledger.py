@@ -369,8 +369,8 @@ def _upsert(table: str, columns: Sequence[str]) -> str:
     """INSERT of a whole row of a journaled table that replaces the row with its key."""
     key = JOURNALED[table]
     return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
-            f"ON CONFLICT ({', '.join(key)}) DO " + ("UPDATE SET " + ", ".join(
-                f"{c} = excluded.{c}" for c in columns if c not in key) if set(columns) - set(key) else "NOTHING"))
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key))
 
 
 def _derive_links(rows: Sequence[Any]) -> list[tuple[str, str, str]]:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from pipeline.config import DEFAULT_KINDS, DEFAULT_MAX_RPS, LIVE_SRU_URL, Settings
+from pipeline.config import DEFAULT_KINDS, DEFAULT_MAX_RPS, LIVE_SRU_URL, Settings, data_location
 from pipeline.errors import InvalidParameter, PipelineError
 from pipeline.sources import vergaderjaar
 
@@ -42,8 +42,9 @@ def _vergaderjaar(value: str) -> str:
 
 
 def _add_data_dir(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", type=Path,
-                   help="data directory (state, raw archive, releases); default $EK_DATA_DIR or ./data")
+    p.add_argument("--data-dir", type=data_location,
+                   help="data directory (state, raw archive, releases): a path or an object store URL "
+                        "(s3://bucket/prefix); default $EK_DATA_DIR or ./data")
 
 
 def _add_source_options(p: argparse.ArgumentParser) -> None:
@@ -83,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse = sub.add_parser("parse", help="parse one file (PDF or official XML), or the pending papers of a data dir")
     parse.add_argument("file", nargs="?", type=Path, help="a PDF or official XML file")
     parse.add_argument("--json", action="store_true", help="print the parsed document as one JSON object")
-    parse.add_argument("--data-dir", type=Path, help="parse the archived papers not yet parsed here")
+    parse.add_argument("--data-dir", type=data_location, help="parse the archived papers not yet parsed here")
     parse.add_argument("--reparse", action="store_true", help="with --data-dir: parse everything again")
 
     validate = sub.add_parser("validate", help="build the tables from parsed papers and run the expectations")
@@ -191,6 +192,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     settings = Settings.load({"data_dir": args.data_dir})
     with lock.holding(settings):
         check_ledger(settings.layout)
+        settings.layout.store.mirror(settings.layout.raw, prune=False)  # object storage: check the stored files
         with StateStore(settings.layout.state_db) as store:
             requeued = store.requeue_missing(checksums=args.checksums)
             counts = store.counts()

@@ -158,7 +158,7 @@ def unpublished(settings: Settings, release: Release) -> list[str]:
 
     published = {(row["identifier"], row["version"]) for path in release.files("documents")
                  for row in pq.read_table(path, columns=["identifier", "version"]).to_pylist()}
-    return sorted(version_key(*key) for key in ParsedStore(settings.layout.parsed).keys() - published)
+    return sorted(version_key(*key) for key in ParsedStore(settings.layout.parsed, settings.layout.store).keys() - published)
 
 
 def reconcile_targets(settings: Settings) -> dict[str, object]:

@@ -79,17 +79,16 @@ def catalog_release(catalog: Path, store: Storage | None = None) -> str | None:
         return None
 
 
-def install_catalog(tmp: Path, target: Path, store: Storage | None = None) -> None:
-    """Atomically replace the catalog with a built one (and upload it to an object `store`)."""
+def install_catalog(tmp: Path, target: Path) -> None:
+    """Atomically replace the catalog with a built one."""
     os.replace(tmp, target)
-    if store is not None:
-        store.persist(target)
 
 
 def install_catalog_for(settings: Settings, release: Release) -> None:
     """Build the catalog of `release` and put it in place (hold the publish lock)."""
     catalog = settings.layout.catalog
-    install_catalog(build_catalog(release, catalog, known_party_codes()), catalog, settings.layout.store)
+    install_catalog(build_catalog(release, catalog, known_party_codes()), catalog)
+    settings.layout.store.persist(catalog)
 
 
 def open_catalog(settings: Settings) -> duckdb.DuckDBPyConnection:

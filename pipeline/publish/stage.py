@@ -107,7 +107,8 @@ def _switch(settings: Settings, release: Release, previous: Release | None, cata
     try:
         record_switch(settings, release)
         switch_current(settings, release)
-        install_catalog(catalog_tmp, settings.layout.catalog, settings.layout.store)  # last: nothing can fail after it
+        install_catalog(catalog_tmp, settings.layout.catalog)
+        settings.layout.store.persist(settings.layout.catalog)  # last: nothing can fail after it
     except BaseException:
         record_switch(settings, release, undo=True)
         restore_current(settings, previous)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -99,7 +100,9 @@ def test_a_release_on_object_storage_holds_what_a_local_run_publishes(
     keys = on_s3["keys_after_run"]
     assert f"published/releases/{release.release_id}/manifest.json" in keys
     assert {"published/current.json", "published/catalog.duckdb", "published/switched.json"} <= set(keys)
-    assert sum(k.startswith("raw/") for k in keys) == on_s3["downloaded"] > 0  # every file archived once
+    with sqlite3.connect(on_s3["cache"] / "state.sqlite") as ledger:
+        [(files, contents)] = ledger.execute("SELECT count(*), count(DISTINCT sha256) FROM manifest").fetchall()
+    assert files == on_s3["downloaded"] and sum(k.startswith("raw/") for k in keys) == contents > 0  # stored once
     assert sum(k.startswith("parsed/") for k in keys) == release.manifest["tables"]["documents"]["rows"]
     assert not any(k.startswith("staging/") for k in keys)  # the batch went into the release
 

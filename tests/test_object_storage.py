@@ -30,6 +30,7 @@ from replay.server import ReplayServer
 from tests.conftest import fresh_database
 from tests.support.releases import differences
 from tests.support.s3 import S3Server
+from tests.test_celery import broker, metadata_db  # noqa: F401 (fixtures of the Celery test)
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {"GX_ANALYTICS_ENABLED": "false", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
@@ -240,3 +241,70 @@ def test_an_object_store_data_directory_is_a_url_with_a_cache_of_this_host(
     assert passed["data_dir"] == "s3://bucket/ek" and "cache_dir" not in passed
     monkeypatch.delenv("EK_CACHE_DIR", raising=False)
     assert settings_from_json(passed).layout == settings.layout
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="needs EK_STATE_DSN (branch state)")
+def test_two_celery_workers_that_share_no_disk_complete_the_etl(
+        s3: S3Server, tmp_path: Path, pg_dsn: str, pg_state_dsn: str, request: pytest.FixtureRequest) -> None:
+    from pipeline.flow.params import PARAM_DEFAULTS
+    from tests import support_airflow as af
+    from tests.test_celery import DAG_ID, EK_PAPERS, _query
+
+    database, redis_url = request.getfixturevalue("metadata_db"), request.getfixturevalue("broker")
+    url, api_port, replay_port = s3.bucket(), af.free_port(), af.free_port()
+    env = af.airflow_env(tmp_path / "airflow-home", sql_alchemy_conn=database.replace(
+        "postgresql://", "postgresql+psycopg2://"), extra={
+        **s3.env,
+        "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+        "AIRFLOW__CELERY__BROKER_URL": redis_url,
+        "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + database,
+        "AIRFLOW__API__HOST": "127.0.0.1",
+        "AIRFLOW__API__PORT": str(api_port),
+        "AIRFLOW__API__WORKERS": "1",
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{api_port}/execution/",
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(af.free_port()),
+        "AIRFLOW_CONN_EERSTEKAMER_POSTGRES": pg_dsn,
+        "EK_DATA_DIR": url,
+        "EK_STATE_DSN": pg_state_dsn,
+        "EK_CACHE_DIR": str(tmp_path / "scheduler-cache"),
+        "EK_SRU_URL": f"http://127.0.0.1:{replay_port}/sru",
+        "EK_MAX_RPS": "0",
+        "EK_ETL_SCHEDULE": "none",
+        "EK_TASK_RETRIES": "0",
+        "EK_PARSE_BATCH_SIZE": "2",  # mapped parse tasks for both workers
+    })
+    af.airflow(env, "db", "migrate")
+    caches = [tmp_path / f"worker-{n}" for n in (1, 2)]
+    with af.running(env, tmp_path / "logs") as services:
+        services.start("replay", [sys.executable, "-m", "replay", "serve", "--port", str(replay_port)])
+        services.start_airflow("api-server", "api-server")
+        services.start_airflow("scheduler", "scheduler")
+        services.start_airflow("dag-processor", "dag-processor")
+        for n, cache in enumerate(caches, 1):  # two "hosts": each its own cache, no shared data directory
+            services.start_airflow(f"worker-{n}", "celery", "worker", "--concurrency", "1",
+                                   "--celery-hostname", f"worker{n}@%h",
+                                   env={"EK_CACHE_DIR": str(cache),
+                                        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(af.free_port())})
+
+        def parsed() -> bool | None:
+            services.check_alive()
+            return True if _query(database, "SELECT 1 FROM serialized_dag WHERE dag_id = %s", DAG_ID) else None
+
+        af.wait_until(parsed, timeout=180, what=f"{DAG_ID} parsed", on_timeout=services.tails)
+        af.airflow(env, "dags", "trigger", DAG_ID, "--conf", json.dumps({**PARAM_DEFAULTS, "since": "2000-01-01"}))
+
+        def finished() -> str | None:
+            services.check_alive()
+            rows = _query(database, "SELECT state FROM dag_run WHERE dag_id = %s", DAG_ID)
+            return rows[0][0] if rows and rows[0][0] in ("success", "failed") else None
+
+        state = af.wait_until(finished, timeout=600, what=f"{DAG_ID} finished", interval=2, on_timeout=services.tails)
+        tasks = _query(database, "SELECT task_id, map_index, state FROM task_instance WHERE dag_id = %s", DAG_ID)
+        assert state == "success", f"{tasks}\n{services.tails()}"
+    assert all(any(p.is_file() for p in cache.rglob("*")) for cache in caches), "both workers ran tasks"
+    release = current_release(_on(url, tmp_path / "reader"))
+    assert release.manifest["tables"]["documents"]["rows"] == len(EK_PAPERS)
+    assert _query(pg_dsn, "SELECT count(*) FROM eerstekamer.documents")[0][0] == len(EK_PAPERS)

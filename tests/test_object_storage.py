@@ -33,6 +33,7 @@ from tests.support.s3 import S3Server
 from tests.test_celery import broker, metadata_db  # noqa: F401 (fixtures of the Celery test)
 
 ROOT = Path(__file__).resolve().parents[1]
+VIEWS = "SELECT view_name FROM duckdb_views() WHERE NOT internal"
 ENV = {"GX_ANALYTICS_ENABLED": "false", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
 
 
@@ -119,13 +120,13 @@ def test_the_catalog_on_object_storage_is_read_through_a_fresh_cache(on_s3: dict
     settings = _on(on_s3["url"], tmp_path / "bi")
     release = current_release(settings)
     with open_catalog(settings) as con:
-        views = [name for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal")]
+        views = [name for (name,) in con.execute(VIEWS).fetchall()]
         counts = {name: con.execute(f"SELECT count(*) FROM {duckdb_identifier(name)}").fetchone()[0]
                   for name in views}
         assert con.execute("SELECT release_id FROM release_info").fetchone() == (release.release_id,)
     assert {table: counts[table] for table in release.manifest["tables"]} == {
         table: entry["rows"] for table, entry in release.manifest["tables"].items()}
-    assert not (tmp_path / "bi" / "published" / "releases").exists()  # the Parquet files stay in the store
+    assert not list((tmp_path / "bi").rglob("*.parquet"))  # DuckDB reads the Parquet files from the store
 
 
 def test_a_vanished_cache_is_refilled_from_the_store_and_nothing_is_downloaded_again(
@@ -217,7 +218,7 @@ def test_the_catalog_works_after_the_data_directory_is_moved(tmp_path: Path) -> 
     expected = {table: entry["rows"] for table, entry in release.manifest["tables"].items()}
 
     with open_catalog(Settings(data_dir=moved)) as con:  # the documented way, from Python
-        views = [name for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal")]
+        views = [name for (name,) in con.execute(VIEWS).fetchall()]
         counts = {v: con.execute(f"SELECT count(*) FROM {duckdb_identifier(v)}").fetchone()[0] for v in views}
     assert {table: counts[table] for table in expected} == expected
     assert counts["documents"] > 0 and counts["documents_per_month"] > 0

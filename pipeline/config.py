@@ -98,8 +98,10 @@ class DataLayout:
         return self.root / "data_docs"
 
     def ensure(self) -> DataLayout:
+        """Create the local directories (and check that the object store, if any, is there)."""
         for path in (self.raw, self.parsed, self.staging, self.releases, self.quarantine, self.runs):
             path.mkdir(parents=True, exist_ok=True)
+        self.store.check()
         return self
 
 

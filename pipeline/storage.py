@@ -13,6 +13,7 @@ local operation.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import shutil
@@ -76,19 +77,29 @@ class Storage:
         """`path` as a user sees it: its URL in the store, else the local path."""
         return self.key(path) if self.remote else str(path)
 
+    def check(self) -> None:
+        """Raise StorageError unless the store's bucket (its first path part) can be reached."""
+        if self.remote:
+            bucket = str(self.url).split("://", 1)[1].split("/", 1)[0]
+            if not self._call(self.fs.exists, bucket):
+                raise StorageError(f"data directory {self.url}: the bucket {bucket!r} does not exist "
+                                   "(or these credentials cannot see it); create it first")
+
     def persist(self, path: Path) -> Path:
         """Upload the file or every finished file of the tree at `path` (local data dir: nothing)."""
         if self.remote:
-            files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-            for file in files:
-                if not file.name.startswith(UNFINISHED):
-                    self._call(self.fs.put_file, str(file), self.key(file))
+            files = [path] if path.is_file() else _finished(path)
+            if files:
+                self._call(self.fs.put, [str(f) for f in files], [self.key(f) for f in files])
         return path
 
     def fetch(self, path: Path) -> Path:
         """`path`, downloaded first when the cache lacks it (for files never changed once written)."""
         if self.remote and not path.exists():
-            self._download(self.key(path), path)
+            try:
+                self._download({path: None})
+            except FileNotFoundError:
+                raise FileNotFoundError(errno.ENOENT, "not in the object store", self.key(path)) from None
         return path
 
     def refresh(self, path: Path) -> bool:
@@ -97,7 +108,7 @@ class Storage:
         if not self.remote:
             return path.exists()
         try:
-            self._download(self.key(path), path)
+            self._download({path: None})
         except FileNotFoundError:
             path.unlink(missing_ok=True)
             return False
@@ -107,20 +118,16 @@ class Storage:
         """Make the cached tree at `path` hold what the store holds there, and (`prune`) nothing else."""
         if not self.remote:
             return path
-        try:
-            found = self._call(self.fs.find, self.key(path), detail=True)
-        except FileNotFoundError:
-            found = {}
-        prefix = self.fs._strip_protocol(self.key(path)).rstrip("/") + "/"
-        wanted = {path / name.removeprefix(prefix): info for name, info in found.items()
-                  if info.get("type") != "directory" and name.startswith(prefix)}
-        for local, info in wanted.items():
-            if _stale(local, info):
-                self._download(self.key(local), local, info)
-        for extra in path.rglob("*") if prune and path.exists() else ():
-            if extra.is_file() and extra not in wanted and not extra.name.startswith(UNFINISHED):
+        stored = self._stored(path)
+        self._download({local: info for local, info in stored.items() if _stale(local, info)})
+        for extra in _finished(path) if prune else ():
+            if extra not in stored:
                 extra.unlink()
         return path
+
+    def files(self, path: Path) -> list[Path]:
+        """Every finished file below `path`, as its path in the cache (there or not)."""
+        return sorted(self._stored(path)) if self.remote else _finished(path)
 
     def names(self, path: Path) -> list[str]:
         """The names of the entries directly below `path` (none when there is no such directory)."""
@@ -144,19 +151,34 @@ class Storage:
             with contextlib.suppress(FileNotFoundError):
                 self._call(self.fs.rm, self.key(path), recursive=True)
 
-    def _download(self, key: str, path: Path, info: dict[str, Any] | None = None) -> None:
-        """Copy `key` to `path` through a temporary file: a reader never sees half a file."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=UNFINISHED)
-        os.close(fd)
+    def _stored(self, path: Path) -> dict[Path, dict[str, Any]]:
+        """The files the store holds below `path`: their cache path -> their listing entry."""
         try:
-            self._call(self.fs.get_file, key, tmp)
-            if info is not None and (stamp := _mtime(info)) is not None:
-                os.utime(tmp, (stamp, stamp))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            found = self._call(self.fs.find, self.key(path), detail=True)
+        except FileNotFoundError:
+            return {}
+        prefix = self.fs._strip_protocol(self.key(path)).rstrip("/") + "/"
+        return {path / name.removeprefix(prefix): info for name, info in found.items()
+                if info.get("type") != "directory" and name.startswith(prefix)}
+
+    def _download(self, wanted: dict[Path, dict[str, Any] | None]) -> None:
+        """Copy these files from the store (concurrently) through temporary files, so that a
+        reader never sees half a file; each gets the stored file's time when `wanted` has it."""
+        temporaries = {}
+        try:
+            for path in wanted:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, temporaries[path] = tempfile.mkstemp(dir=path.parent, prefix=UNFINISHED)
+                os.close(fd)
+            if wanted:
+                self._call(self.fs.get, [self.key(p) for p in wanted], list(temporaries.values()))
+            for path, info in wanted.items():
+                if info is not None and (stamp := _mtime(info)) is not None:
+                    os.utime(temporaries[path], (stamp, stamp))
+                os.replace(temporaries.pop(path), path)
+        finally:
+            for tmp in temporaries.values():
+                Path(tmp).unlink(missing_ok=True)
 
     def _call(self, method: Any, *args: Any, **kwargs: Any) -> Any:
         """A filesystem call; a failure other than a missing file is one StorageError line."""
@@ -165,8 +187,12 @@ class Storage:
         except FileNotFoundError:
             raise
         except Exception as err:
-            where = next((a for a in args if isinstance(a, str) and "://" in a), self.url)
-            raise StorageError(f"object store {where}: {type(err).__name__}: {err}") from None
+            raise StorageError(f"object store {self.url}: {type(err).__name__}: {err}") from None
+
+
+def _finished(path: Path) -> list[Path]:
+    """The files below local `path` that no writer is still writing."""
+    return sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(UNFINISHED)) if path.exists() else []
 
 
 def _mtime(info: dict[str, Any]) -> float | None:

@@ -103,9 +103,9 @@ class ParsedStore:
 
     def keys(self) -> set[tuple[str, int]]:
         """(identifier, version) of every stored parse, read from the file names only."""
-        return {(identifier, int(name[1:-5])) for identifier in self.store.names(self.root)
-                for name in self.store.names(self.root / identifier)
-                if name.startswith("v") and name.endswith(".json") and name[1:-5].isdigit()}
+        return {(file.parent.name, int(file.stem[1:])) for file in self.store.files(self.root)
+                if file.parent.parent == self.root and file.suffix == ".json" and file.stem[:1] == "v"
+                and file.stem[1:].isdigit()}
 
     def iter_all(self) -> Iterator[ParsedPaper]:
         """Every stored version, ordered by identifier then version (history included)."""

@@ -24,7 +24,7 @@ from pipeline.normalise.samples import sample_corpus
 from pipeline.parse.store import ParsedStore
 from pipeline.publish.catalog import catalog_release, open_catalog
 from pipeline.publish.stage import current_release
-from pipeline.storage import default_cache
+from pipeline.storage import Storage, default_cache
 from replay.catalogue import recorded_catalogue
 from replay.server import ReplayServer
 from tests.conftest import fresh_database
@@ -309,3 +309,34 @@ def test_two_celery_workers_that_share_no_disk_complete_the_etl(
     release = current_release(_on(url, tmp_path / "reader"))
     assert release.manifest["tables"]["documents"]["rows"] == len(EK_PAPERS)
     assert _query(pg_dsn, "SELECT count(*) FROM eerstekamer.documents")[0][0] == len(EK_PAPERS)
+
+
+def test_a_missing_bucket_stops_the_run_before_it_asks_the_source_anything(
+        server: ReplayServer, s3: S3Server, tmp_path: Path) -> None:
+    requests_before = server.requests.count()
+    result = _cli(server, s3, "run", "s3://no-such-bucket/ek", tmp_path / "cache")
+    assert result.returncode == 1
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert "s3://no-such-bucket/ek" in line and "'no-such-bucket' does not exist" in line
+    assert server.requests.count() == requests_before
+
+
+def test_a_cache_mirrors_the_store_and_unfinished_files_stay_local(s3: S3Server, tmp_path: Path) -> None:
+    url = s3.bucket()
+    writer = Storage(tmp_path / "writer", url)
+    tree = tmp_path / "writer" / "parsed" / "kst-1"
+    tree.mkdir(parents=True)
+    (tree / "v1.json").write_text("{}")
+    (tree / ".tmp-v2.json").write_text("{")  # a writer still at work
+    writer.persist(tree.parent)
+    assert s3.keys(url) == ["parsed/kst-1/v1.json"]
+    reader = Storage(tmp_path / "reader", url)
+    stale = tmp_path / "reader" / "parsed" / "kst-9" / "v1.json"  # in the cache, gone from the store
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}")
+    reader.mirror(tmp_path / "reader" / "parsed")
+    assert [p.relative_to(tmp_path / "reader").as_posix() for p in reader.files(tmp_path / "reader" / "parsed")] == [
+        "parsed/kst-1/v1.json"]
+    assert not stale.exists() and (tmp_path / "reader" / "parsed" / "kst-1" / "v1.json").read_text() == "{}"
+    with pytest.raises(FileNotFoundError, match="not in the object store"):
+        reader.fetch(tmp_path / "reader" / "raw" / "ab" / "gone.pdf")

@@ -149,7 +149,7 @@ class Settings:
     def layout(self) -> DataLayout:
         if is_url(self.data_dir):
             url = str(self.data_dir).rstrip("/")
-            return DataLayout(Path(self.cache_dir or default_cache(url)), url)
+            return DataLayout(Path(self.cache_dir or default_cache(url)), url=url)
         return DataLayout(Path(self.data_dir))
 
     @classmethod

@@ -122,7 +122,7 @@ def rebuild_catalog(settings: Settings) -> Release:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.publish.catalog",
-                                     description="Rebuild the DuckDB catalog, e.g. after moving the data directory.")
+                                     description="Rebuild the DuckDB catalog of the current release, e.g. after it was damaged.")
     parser.add_argument("--data-dir", type=data_location, required=True,
                         help="the data directory (a path or an object store URL)")
     args = parser.parse_args(argv)

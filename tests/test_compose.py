@@ -64,7 +64,7 @@ def test_airflow_services_share_one_configuration(services: dict[str, Any]) -> N
     envs = {name: _env(services[name]) for name in [*AIRFLOW_SERVICES, "airflow-init"]}
     shared = ("AIRFLOW__CORE__EXECUTOR", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__CELERY__BROKER_URL",
               "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__CORE__FERNET_KEY", "AIRFLOW__CORE__EXECUTION_API_SERVER_URL",
-              "EK_DATA_DIR", "EK_CACHE_DIR", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+              "EK_DATA_DIR", "EK_CACHE_DIR", "EK_STATE_DSN", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
               "AIRFLOW_CONN_EERSTEKAMER_POSTGRES")
     for key in shared:
         values = {name: env.get(key) for name, env in envs.items()}
@@ -113,6 +113,7 @@ def test_the_object_store_and_its_bucket_come_before_airflow(services: dict[str,
     assert "mc alias set store http://minio:9000" in script and 'mc mb --ignore-existing "store/$${EK_S3_BUCKET}"' in script
     airflow = _env(services["airflow-worker"])
     assert airflow["AWS_ENDPOINT_URL"] == "http://minio:9000"
+    assert "@warehouse:5432/eerstekamer" in airflow["EK_STATE_DSN"]  # the run state every worker shares
     assert _env(init)["EK_S3_BUCKET"] in airflow["EK_DATA_DIR"]
     assert _env(store)["MINIO_ROOT_USER"] == airflow["AWS_ACCESS_KEY_ID"]
     assert _env(store)["MINIO_ROOT_PASSWORD"] == airflow["AWS_SECRET_ACCESS_KEY"]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from pipeline.config import DEFAULT_KINDS, DEFAULT_MAX_RPS, LIVE_SRU_URL, Settings
+from pipeline.config import DEFAULT_KINDS, DEFAULT_MAX_RPS, LIVE_SRU_URL, Settings, data_location
 from pipeline.errors import InvalidParameter, PipelineError
 from pipeline.sources import vergaderjaar
 
@@ -41,9 +41,9 @@ def _vergaderjaar(value: str) -> str:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def _add_data_dir(p: argparse.ArgumentParser, what: str = "data directory (state, raw archive, releases); "
-                  "default $EK_DATA_DIR or ./data") -> None:
-    p.add_argument("--data-dir", type=Path, help=what)
+def _add_data_dir(p: argparse.ArgumentParser, what: str = "data directory (state, raw archive, releases): a "
+                  "path or an object store URL (s3://bucket/prefix); default $EK_DATA_DIR or ./data") -> None:
+    p.add_argument("--data-dir", type=data_location, help=what)
     p.add_argument("--state-dsn", help="keep the run state (ledger, run journal, locks) in this PostgreSQL "
                    "database instead of the data directory; default $EK_STATE_DSN")
 
@@ -199,6 +199,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     settings = _where(args)
     with lock.holding(settings):
         check_ledger(settings.layout)
+        settings.layout.store.mirror(settings.layout.raw, prune=False)  # object storage: check the stored files
         with StateStore(settings.layout) as store:
             requeued = store.requeue_missing(checksums=args.checksums)
             counts = store.counts()
@@ -224,6 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("botocore", "aiobotocore"):  # an object-store data directory: where credentials came from
+        logging.getLogger(chatty).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         return COMMANDS[args.command](args)
     except PipelineError as err:

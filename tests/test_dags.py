@@ -232,8 +232,7 @@ def _asset_events(run_id: str) -> dict[str, dict[str, Any]]:
 def test_a_run_with_a_failed_download_publishes_the_gap_and_asset_events_with_the_release(
     dagbag: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import duckdb
-
+    from pipeline.publish.catalog import open_catalog
     from pipeline.publish.stage import current_release
     from replay.catalogue import TYPESET_EK_PAPERS, recorded_catalogue
     from replay.faults import Faults
@@ -248,7 +247,7 @@ def test_a_run_with_a_failed_download_publishes_the_gap_and_asset_events_with_th
         run = dagbag.dags["eerste_kamer_etl"].test(run_conf={**PARAM_DEFAULTS, "since": "2000-01-01"})
     assert _states(run)["publish"] == ["success"], _states(run)
     release = current_release(Settings(data_dir=data_dir))
-    with duckdb.connect(str(Settings(data_dir=data_dir).layout.catalog), read_only=True) as con:
+    with open_catalog(Settings(data_dir=data_dir)) as con:
         gap = con.execute("SELECT listed, published, open_errors, is_complete FROM data_completeness WHERE "
                           "publicatienaam = 'Kamerstuk' AND modified = ?", [broken["modified"]]).fetchall()
         documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]

@@ -322,11 +322,12 @@ def download_pending(settings: Settings, http: PoliteClient | None = None) -> Do
     """Fetch every file not archived yet; a failure is recorded and retried by the next run."""
     started = time.perf_counter()
     report = DownloadReport()
-    archive = RawArchive(settings.layout.raw)
+    archive = RawArchive(settings.layout.raw, settings.layout.store)
     progress = Progress("download")
     with StateStore(settings.layout) as store, _client(settings, http) as client:
         requests_before = client.requests
-        for gone in store.requeue_missing():
+        # On object storage the local cache may lack any file: the store keeps them (`verify` checks it).
+        for gone in store.requeue_missing() if not archive.store.remote else ():
             log.warning("%s %s: archived file %s is %s: fetching it again", gone["identifier"],
                         gone["manifestation"], gone["path"], gone["problem"])
         pending = store.pending_files()

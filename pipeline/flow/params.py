@@ -10,10 +10,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
-from pipeline.config import DEFAULT_KINDS, ENVIRONMENT, Settings
+from pipeline.config import DEFAULT_KINDS, ENVIRONMENT, Settings, data_location
 from pipeline.errors import InvalidParameter
 from pipeline.flow.journal import new_run_id
 from pipeline.identifiers import is_publication_identifier
@@ -166,8 +165,9 @@ def stored_watermark(settings: Settings) -> date | None:
 # --- Settings between tasks -------------------------------------------------------------------------
 
 
-#: Settings that never leave the process: XComs, the journal and logs are readable by many.
-SECRET_SETTINGS = ("postgres_dsn", "dashboard_password", "state_dsn")
+#: Settings that never leave the process: secrets (XComs, the journal and logs are readable by
+#: many) and the host's own cache directory (a task on another host has its own).
+SECRET_SETTINGS = ("postgres_dsn", "dashboard_password", "state_dsn", "cache_dir")
 
 
 def settings_to_json(settings: Settings) -> dict[str, Any]:
@@ -185,7 +185,7 @@ def settings_from_json(data: Mapping[str, Any], state_dsn: str | None = None) ->
     (the state database from `state_dsn`, an Airflow Connection, when given)."""
     known = {f.name for f in fields(Settings)} - set(SECRET_SETTINGS)
     values = {k: v for k, v in data.items() if k in known}
-    values["data_dir"] = Path(values["data_dir"])
+    values["data_dir"] = data_location(values["data_dir"])
     for name in ("since", "until"):
         values[name] = date.fromisoformat(values[name]) if values.get(name) else None
     values["kinds"], values["identifiers"] = tuple(values["kinds"]), tuple(values["identifiers"])

@@ -98,10 +98,10 @@ def pending_keys(settings: Settings) -> list[str]:
 def _pending_versions(settings: Settings) -> list[ArchivedVersion]:
     from pipeline.ledger import StateStore
 
-    store = ParsedStore(settings.layout.parsed)
+    parsed = ParsedStore(settings.layout.parsed, settings.layout.store).keys()
     with StateStore(settings.layout) as state:
         archived = state.archived_versions(identifiers=settings.identifiers, dossier=settings.dossier)
-    return [version for version in archived if settings.reparse or not store.has(version.identifier, version.version)]
+    return [version for version in archived if settings.reparse or (version.identifier, version.version) not in parsed]
 
 
 def batches(keys: Sequence[str], size: int) -> list[list[str]]:
@@ -155,6 +155,8 @@ def parse_version(settings: Settings, key: str, *, backfill: bool = False) -> Pa
     identifier, number = split_key(key)
     with StateStore(settings.layout) as state:
         version = state.get_version(identifier, number)
+    for path in version.files.values():  # archived by another task, maybe on another host
+        settings.layout.store.fetch(path)
     errors: dict[str, str] = {}
     pdf = xml = None
     if "xml" in version.files:
@@ -178,7 +180,7 @@ def parse_version(settings: Settings, key: str, *, backfill: bool = False) -> Pa
         parsed_at=datetime.now(UTC).isoformat(), chosen=chosen, choice_reason=reason, pdf=pdf, xml=xml,
         agreement=agreement_for(pdf, xml), errors=errors, pdf_pass=pdf_pass,
     )
-    ParsedStore(settings.layout.parsed).save(paper)
+    ParsedStore(settings.layout.parsed, settings.layout.store).save(paper)
     return paper
 
 

@@ -395,11 +395,18 @@ def _derive_links(rows: Sequence[Any]) -> list[tuple[str, str, str]]:
 
 
 def _history(layout: DataLayout) -> str:
-    """What the data directory holds besides the ledger ("" when nothing)."""
+    """What the data directory holds besides the ledger ("" when nothing); on object storage
+    what the store holds (one listing each), since a host's cache may be new."""
     held = []
-    if layout.raw.exists() and any(p.is_file() and p.name != "ledger.jsonl" for p in layout.raw.rglob("*")):
+    if layout.store.remote:
+        archived = any(name != "ledger.jsonl" for name in layout.store.names(layout.raw))
+        released = bool(layout.store.names(layout.releases))
+    else:
+        archived = layout.raw.exists() and any(p.is_file() and p.name != "ledger.jsonl" for p in layout.raw.rglob("*"))
+        released = layout.releases.exists() and any(layout.releases.iterdir())
+    if archived:
         held.append("archived files in raw/")
-    if layout.releases.exists() and any(layout.releases.iterdir()):
+    if released:
         held.append("releases in published/")
     return " and ".join(held)
 
@@ -422,10 +429,12 @@ def check_ledger(layout: DataLayout) -> None:
             state, where = "" if store.counts()["versions"] else "empty", store.where
     if state:
         restore = ("restore the state database from a backup, or fill it from the data directory's journal with "
-                   if layout.state_dsn else "restore state.sqlite from a backup, or rebuild it with ")
+                   if layout.state_dsn else "hosts that share an object store share their state through "
+                   "EK_STATE_DSN (PostgreSQL); or restore state.sqlite from a backup, or rebuild it with "
+                   if layout.store.remote else "restore state.sqlite from a backup, or rebuild it with ")
         raise LedgerUnusable(
-            f"the ledger {where} is {state} but {layout.root} holds {history}: starting over would "
-            f"skip that history; {restore}`python -m pipeline rebuild-ledger --data-dir {layout.root}`")
+            f"the ledger {where} is {state} but {layout.location} holds {history}: starting over would "
+            f"skip that history; {restore}`python -m pipeline rebuild-ledger --data-dir {layout.location}`")
 
 
 def rebuild_ledger(layout: DataLayout) -> dict[str, Any]:

@@ -116,6 +116,17 @@ def test_a_rerun_on_object_storage_downloads_and_publishes_nothing(on_s3: dict, 
     assert len(_releases(s3, on_s3["url"])) == 1
 
 
+def test_a_new_cache_without_shared_state_refuses_to_start_over(
+        on_s3: dict, server: ReplayServer, s3: S3Server, tmp_path: Path) -> None:
+    requests_before = server.requests.count()
+    result = _cli(server, s3, "run", on_s3["url"], tmp_path / "another-host")  # no EK_STATE_DSN, no ledger here
+    assert result.returncode == 1
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert f"{on_s3['url']} holds archived files in raw/ and releases in published/" in line
+    assert "is missing" in line and "EK_STATE_DSN" in line
+    assert server.requests.count() == requests_before
+
+
 def test_the_catalog_on_object_storage_is_read_through_a_fresh_cache(on_s3: dict, tmp_path: Path) -> None:
     settings = _on(on_s3["url"], tmp_path / "bi")
     release = current_release(settings)

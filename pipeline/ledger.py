@@ -116,7 +116,7 @@ class StateStore:
         self.path = Path(path)
         self.journal = self.path.parent / "raw" / "ledger.jsonl"
         try:
-            self._db = open_wal(self.path, _SCHEMA)
+            self._db = open_wal(self.path, _SCHEMA + PARSED_INDEX_SCHEMA)
         except sqlite3.DatabaseError as err:
             raise LedgerUnusable(f"{self.path} is not a readable ledger ({err}): restore it from a backup, or "
                                  f"move it aside and run `python -m pipeline rebuild-ledger --data-dir "
@@ -363,6 +363,22 @@ class StateStore:
     def links(self) -> list[dict[str, str]]:
         return [dict(r) for r in self._db.execute("SELECT * FROM links ORDER BY from_id, to_id, kind")]
 
+    # --- the parsed-store index (see PARSED_INDEX_SCHEMA) --------------------------------------
+
+    def index_parsed(self, entries: Iterable[ParsedEntry]) -> None:
+        """Add or replace these entries of the parsed-store index, in one transaction."""
+        with self._db:
+            self._db.executemany(
+                "INSERT INTO parsed VALUES (?, ?, ?, ?, ?) ON CONFLICT (identifier, version) DO UPDATE SET "
+                "vergaderjaar = excluded.vergaderjaar, path = excluded.path, parsed_at = excluded.parsed_at",
+                [(e.identifier, e.version, e.vergaderjaar, e.path, e.parsed_at) for e in entries])
+
+    def parsed_entries(self) -> list[ParsedEntry]:
+        """Every indexed parse, by identifier then version."""
+        rows = self._db.execute("SELECT identifier, version, vergaderjaar, path, parsed_at FROM parsed "
+                                "ORDER BY identifier, version")
+        return [ParsedEntry(*row) for row in rows]
+
 
 def _derive_links(rows: Sequence[sqlite3.Row]) -> list[tuple[str, str, str]]:
     """Unformatted paper -> formatted one (same dossier and ondernummer), reprints, isReplacedBy."""
@@ -439,3 +455,28 @@ def rebuild_ledger(layout: DataLayout) -> dict[str, Any]:
         links = store.refresh_links()
         counts = store.counts()
     return {"rows_read": read, "moved_aside": moved, "requeued_files": len(requeued), "links": links, **counts}
+
+
+# --- the parsed-store index ---------------------------------------------------------------------
+# Which parsed paper versions the store holds and the partition (vergaderjaar) each belongs to, so
+# that a run reads the papers of the partitions it rebuilds instead of listing the whole store.
+# Written by `ParsedStore.save`; rebuilt from the store once for a store older than the index.
+
+PARSED_INDEX_SCHEMA = """
+CREATE TABLE IF NOT EXISTS parsed (
+    identifier TEXT NOT NULL, version INTEGER NOT NULL, vergaderjaar TEXT NOT NULL,
+    path TEXT NOT NULL, parsed_at TEXT NOT NULL,
+    PRIMARY KEY (identifier, version));
+"""
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    """One stored parse: its version, partition (`""` when the year is unknown), store path and time."""
+
+    identifier: str
+    version: int
+    vergaderjaar: str
+    path: str  # relative to the parsed store
+    parsed_at: str
+

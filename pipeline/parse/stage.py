@@ -98,10 +98,10 @@ def pending_keys(settings: Settings) -> list[str]:
 def _pending_versions(settings: Settings) -> list[ArchivedVersion]:
     from pipeline.ledger import StateStore
 
-    store = ParsedStore(settings.layout.parsed)
+    parsed = ParsedStore(settings.layout.parsed).keys()  # from the index, not a listing of the store
     state = StateStore(settings.layout.state_db)
     return [version for version in state.archived_versions(identifiers=settings.identifiers, dossier=settings.dossier)
-            if settings.reparse or not store.has(version.identifier, version.version)]
+            if settings.reparse or (version.identifier, version.version) not in parsed]
 
 
 def batches(keys: Sequence[str], size: int) -> list[list[str]]:

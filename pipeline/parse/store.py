@@ -3,21 +3,31 @@
 Layout: `DIR/parsed/<identifier>/v<version>.json` holding the record, both parses (PDF and XML,
 where they exist), the chosen text source, the agreement between the two, and any parse errors.
 Re-parsing a version replaces its file; a new version is a new file, so history stays.
+
+Every stored parse is also entered in the ledger's index (`StateStore.parsed_entries`) with its
+partition (vergaderjaar), so that a run finds the papers of a partition, and what changed, without
+listing the store. A store written before the index existed is indexed once, on first use.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.config import DataLayout
 from pipeline.files import write_json
+from pipeline.ledger import ParsedEntry, StateStore
 from pipeline.model import Document
 from pipeline.sources.records import SruRecord
 
 PDF_FULL, PDF_SAMPLED_OUT, PDF_NONE = "full", "sampled-out", "none"
+#: Written into the store once every stored parse is in the index.
+INDEXED = ".indexed"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,6 +56,12 @@ class ParsedPaper:
     def document(self) -> Document | None:
         """The document whose text is published (the chosen source)."""
         return {"xml": self.xml, "pdf": self.pdf}.get(self.chosen)
+
+    @property
+    def vergaderjaar(self) -> str:
+        """The parliamentary year of the paper: the parsed one, else the record's ("" when unknown)."""
+        doc = self.document
+        return (doc.metadata.vergaderjaar if doc else "") or self.record.vergaderjaar
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -80,8 +96,11 @@ def split_key(key: str) -> tuple[str, int]:
 
 
 class ParsedStore:
+    """The store under `root`, indexed in the ledger of the data directory it lies in."""
+
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self.ledger = DataLayout(self.root.parent).state_db
 
     def path(self, identifier: str, version: int) -> Path:
         return self.root / identifier / f"v{version}.json"
@@ -90,22 +109,41 @@ class ParsedStore:
         return self.path(identifier, version).exists()
 
     def save(self, paper: ParsedPaper) -> Path:
-        return write_json(self.path(paper.record.identifier, paper.version), paper.to_json(), indent=None)
+        """Write the paper's file, then its index entry (a parse whose entry is missing is parsed again)."""
+        self.ensure_index()
+        path = write_json(self.path(paper.record.identifier, paper.version), paper.to_json(), indent=None)
+        with StateStore(self.ledger) as ledger:
+            ledger.index_parsed([self._entry(paper)])
+        return path
 
     def load(self, identifier: str, version: int) -> ParsedPaper:
         return ParsedPaper.from_json(json.loads(self.path(identifier, version).read_text("utf-8")))
 
-    def keys(self) -> set[tuple[str, int]]:
-        """(identifier, version) of every stored parse, read from the file names only."""
-        if not self.root.exists():
-            return set()
-        return {(file.parent.name, int(file.stem[1:])) for file in self.root.glob("*/v*.json")
-                if file.stem[1:].isdigit()}
+    def entries(self) -> list[ParsedEntry]:
+        """Every stored parse from the index, by identifier then version."""
+        self.ensure_index()
+        with StateStore(self.ledger) as ledger:
+            return ledger.parsed_entries()
 
-    def iter_all(self) -> Iterator[ParsedPaper]:
-        """Every stored version, ordered by identifier then version (history included)."""
-        if not self.root.exists():
+    def keys(self) -> set[tuple[str, int]]:
+        """(identifier, version) of every stored parse."""
+        return {(e.identifier, e.version) for e in self.entries()}
+
+    def ensure_index(self) -> None:
+        """Index a store written before the index existed (once: it is marked done)."""
+        marker = self.root / INDEXED
+        if marker.exists():
             return
-        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
-            for file in sorted(folder.glob("v*.json"), key=lambda p: int(p.stem[1:])):
-                yield ParsedPaper.from_json(json.loads(file.read_text("utf-8")))
+        files = sorted(self.root.glob("*/v*.json")) if self.root.exists() else []
+        if files:
+            log.info("indexing %d stored parse(s) of %s written before the index existed", len(files), self.root)
+            with StateStore(self.ledger) as ledger:
+                ledger.index_parsed(self._entry(ParsedPaper.from_json(json.loads(f.read_text("utf-8"))))
+                                    for f in files)
+        self.root.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+
+    def _entry(self, paper: ParsedPaper) -> ParsedEntry:
+        path = self.path(paper.record.identifier, paper.version).relative_to(self.root)
+        return ParsedEntry(paper.record.identifier, paper.version, paper.vergaderjaar, path.as_posix(),
+                           paper.parsed_at)

@@ -3,6 +3,12 @@
 A release is `published/releases/<release_id>/` with one directory per table and a
 `manifest.json`; it is assembled under a temporary name and renamed into place, never changed
 afterwards. `published/current` is a symlink to the current release, replaced atomically.
+
+A manifest entry names its file by the release that wrote it (`release`) and the path inside that
+release (`path`): an incremental build carries unchanged partitions over by reference, so a release
+can list files of older releases. Retention therefore retires a release in two steps: its manifest
+goes (it is no release any more), then each of its files no kept release references; the rest of
+its directory stays until no release refers to it.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from pipeline.config import Settings
 from pipeline.errors import PipelineError
 from pipeline.files import sha256_of, write_json
 from pipeline.normalise.schemas import SCHEMA_VERSION, TABLES
-from pipeline.normalise.stage import PART_FILE, write_table
+from pipeline.normalise.stage import PART_FILE, Batch, entry_file, write_table
 
 MANIFEST = "manifest.json"
 CURRENT = "current"
@@ -47,9 +53,13 @@ class Release:
     def to_dict(self) -> dict[str, Any]:
         return {"release_id": self.release_id, "path": str(self.path), "manifest": self.manifest}
 
+    def entries(self, table: str) -> list[dict[str, Any]]:
+        """The manifest entries of `table`'s files, each naming the release that wrote it (`release`)."""
+        return [{"release": self.release_id, **f} for f in self.manifest["tables"][table]["files"]]
+
     def files(self, table: str) -> list[Path]:
-        """Absolute paths of the Parquet files of `table`."""
-        return [self.path / f["path"] for f in self.manifest["tables"][table]["files"]]
+        """Absolute paths of the Parquet files of `table` (some may lie in older releases)."""
+        return [entry_file(self.path.parent, e) for e in self.entries(table)]
 
 
 class PublishLocked(PipelineError):
@@ -81,44 +91,55 @@ def publish_lock(settings: Settings, wait_seconds: float = 30.0) -> Iterator[Non
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def source_watermark(document_files: list[Path]) -> str:
-    """The newest SRU change stamp among the published papers ("" when there are none)."""
-    stamps = [pc.max(pq.read_table(p, columns=["changed_at"]).column("changed_at")).as_py() for p in document_files]
-    return max((s for s in stamps if s), default="")
+def _entry(release_id: str, root: Path, path: Path, table: str) -> dict[str, Any]:
+    """The manifest entry of a file this release writes; `documents` files carry their newest SRU change stamp."""
+    entry: dict[str, Any] = {"release": release_id, "path": path.relative_to(root).as_posix(),
+                             "rows": pq.ParquetFile(path).metadata.num_rows, "bytes": path.stat().st_size,
+                             "sha256": sha256_of(path)}
+    if table == "documents":
+        stamp = pc.max(pq.read_table(path, columns=["changed_at"]).column("changed_at")).as_py()
+        entry["source_watermark"] = stamp or ""
+    return entry
 
 
-def build_manifest(release_id: str, root: Path, quality: dict[str, Any]) -> dict[str, Any]:
+def build_manifest(release_id: str, root: Path, quality: dict[str, Any], batch: Batch) -> dict[str, Any]:
+    """The manifest of the release in `root`: its own files, and those `batch` carries over, by path."""
     tables = {}
     for table in TABLES:
-        files = sorted((root / table).rglob("*.parquet"))
-        entries = [{"path": str(p.relative_to(root)), "rows": pq.ParquetFile(p).metadata.num_rows,
-                    "bytes": p.stat().st_size, "sha256": sha256_of(p)} for p in files]
+        entries = [_entry(release_id, root, p, table) for p in (root / table).rglob("*.parquet")]
+        entries = sorted([*entries, *batch.carried.get(table, [])], key=lambda e: e["path"])
         tables[table] = {"rows": sum(e["rows"] for e in entries), "files": entries}
     return {
         "release_id": release_id, "created_at": datetime.now(UTC).isoformat(),
         "schema_version": SCHEMA_VERSION, "pipeline_version": pipeline.__version__,
-        "source_watermark": source_watermark(sorted((root / "documents").rglob("*.parquet"))),
-        "quality": quality, "tables": tables,
+        "source_watermark": max((e.get("source_watermark", "") for e in tables["documents"]["files"]), default=""),
+        "quality": quality, "base": batch.base, "rebuilt": batch.rebuilt, "inputs": batch.inputs,
+        "tables": tables,
     }
 
 
-def create_release(settings: Settings, release_id: str, tables: dict[str, list[Path]], batch_root: Path,
-                   quality: dict[str, Any]) -> Release:
-    """Move the batch's table files into a new release directory (temp name, then rename)."""
+def create_release(settings: Settings, batch: Batch, quality: dict[str, Any]) -> Release:
+    """Move the batch's own table files into a new release directory (temp name, then rename); the
+    files it carries over stay where they are, named in the manifest."""
+    release_id = batch.run_id
     final = settings.layout.releases / release_id
     if final.exists():
         raise PipelineError(f"release {release_id} already exists in {settings.layout.releases}")
+    missing = [str(p) for paths in batch.tables.values() for p in paths if not p.exists()]
+    if missing:
+        raise PipelineError(f"batch {release_id} names {len(missing)} file(s) that are gone (e.g. {missing[0]}); "
+                            f"run again to build it anew")
     tmp = settings.layout.releases / f".tmp-{release_id}"
     shutil.rmtree(tmp, ignore_errors=True)
-    for paths in tables.values():
-        for path in paths:
-            target = tmp / path.relative_to(batch_root)
+    for table in batch.tables:
+        for path in batch.own(table):
+            target = tmp / path.relative_to(batch.path)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
     for table, spec in TABLES.items():  # every release has every table, if only empty
-        if not any((tmp / table).rglob("*.parquet")):
+        if not batch.carried.get(table) and not any((tmp / table).rglob("*.parquet")):
             write_table(tmp / table / PART_FILE, spec.schema.empty_table())
-    write_json(tmp / MANIFEST, build_manifest(release_id, tmp, quality))
+    write_json(tmp / MANIFEST, build_manifest(release_id, tmp, quality, batch))
     os.replace(tmp, final)
     return load_release(final)
 
@@ -170,13 +191,40 @@ def read_current(settings: Settings) -> Release | None:
 
 
 def prune_releases(settings: Settings, keep: int) -> list[str]:
-    """Delete all but the newest `keep` releases (never the current one); returns the deleted ids."""
+    """Retire all but the newest `keep` releases (never the current one), keeping every file a kept
+    release references; returns the retired ids."""
     current = read_current(settings)
     releases = release_ids(settings)
     doomed = [r for r in releases[: max(0, len(releases) - max(keep, 1))] if current is None or r != current.release_id]
-    for release_id in doomed:
-        shutil.rmtree(settings.layout.releases / release_id)
+    kept = [load_release(settings.layout.releases / r) for r in releases if r not in doomed]
+    referenced = {p for release in kept for table in release.manifest["tables"] for p in release.files(table)}
+    for path in [*(settings.layout.releases / r for r in doomed), *_retired(settings)]:
+        _retire(path, referenced)
     return doomed
+
+
+def _retired(settings: Settings) -> list[Path]:
+    """Directories of retired releases that still hold files a release referenced."""
+    root = settings.layout.releases
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+                  and not (p / MANIFEST).exists()) if root.exists() else []
+
+
+def _retire(path: Path, referenced: set[Path]) -> None:
+    """Take `path` out of the releases (its manifest first), then delete its files not in
+    `referenced`; the directory goes when none is left."""
+    (path / MANIFEST).unlink(missing_ok=True)
+    kept = False
+    for file in sorted(path.rglob("*"), reverse=True):  # files before their directories
+        if file in referenced:
+            kept = True
+        elif file.is_dir():
+            if not any(file.iterdir()):
+                file.rmdir()
+        else:
+            file.unlink()
+    if not kept:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def orphan_ids(settings: Settings) -> list[str]:
@@ -191,7 +239,8 @@ def orphan_ids(settings: Settings) -> list[str]:
 def release_ids(settings: Settings) -> list[str]:
     """Ids of the releases in the data directory, oldest first."""
     root = settings.layout.releases
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")) if root.exists() else []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+                  and (p / MANIFEST).exists()) if root.exists() else []
 
 
 def prune_temporaries(settings: Settings) -> list[str]:

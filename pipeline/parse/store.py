@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,17 @@ class ParsedStore:
         with StateStore(self.ledger) as ledger:
             ledger.index_parsed([self._entry(paper)])
         return path
+
+    def save_all(self, papers: Iterable[ParsedPaper]) -> int:
+        """`save` many papers, their index entries in one transaction at the end; returns how many."""
+        self.ensure_index()
+        entries = []
+        for paper in papers:
+            write_json(self.path(paper.record.identifier, paper.version), paper.to_json(), indent=None)
+            entries.append(self._entry(paper))
+        with StateStore(self.ledger) as ledger:
+            ledger.index_parsed(entries)
+        return len(entries)
 
     def load(self, identifier: str, version: int) -> ParsedPaper:
         return ParsedPaper.from_json(json.loads(self.path(identifier, version).read_text("utf-8")))

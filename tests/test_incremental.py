@@ -4,6 +4,8 @@ reference, and publishes what a full rebuild of the same data publishes (tables,
 
 from __future__ import annotations
 
+import logging
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,8 +16,13 @@ import psycopg
 import pytest
 from psycopg import sql
 
+import pipeline
 from pipeline.config import Settings
-from pipeline.normalise.schemas import TABLES
+from pipeline.files import write_json
+from pipeline.normalise.samples import sample_paper
+from pipeline.normalise.schemas import SCHEMA_VERSION, TABLES
+from pipeline.normalise.stage import build_batch, full_build_reason, plan_build
+from pipeline.parse.store import ParsedStore
 from pipeline.parse.structure.parties import known_party_codes
 from pipeline.publish.datasets import POSTGRES_SCHEMA, PUBLISHED_TABLES
 from pipeline.publish.postgres import current_postgres_release, publish_postgres
@@ -150,3 +157,35 @@ def test_retention_keeps_every_file_a_kept_release_references(runs: dict) -> Non
             incremental.manifest["tables"]["paragraphs"]["rows"]
     assert prune_releases(settings, 1) == [incremental.release_id]
     assert not first.path.exists() and not incremental.path.exists()  # the full rebuild references neither
+
+
+def test_a_store_written_before_the_index_is_indexed_once_and_then_read_by_the_index(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    settings = Settings(data_dir=tmp_path)
+    papers = [sample_paper("kst-36867-C"), sample_paper("kst-36600-VII-5", vergaderjaar="2024-2025")]
+    for paper in papers:  # as the parse stage wrote them before the index existed
+        write_json(ParsedStore(settings.layout.parsed).path(paper.record.identifier, 1), paper.to_json())
+    with caplog.at_level(logging.INFO, logger="pipeline.parse.store"):
+        batch = build_batch(settings, "r1")
+    assert "indexing 2 stored parse(s)" in caplog.text
+    assert batch.rebuilt == ["2024-2025", "2025-2026"] and batch.row_counts["documents"] == 2
+    shutil.rmtree(settings.layout.parsed / "kst-36867-C")  # the index, not a listing, says what is stored
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="pipeline.parse.store"):
+        assert ParsedStore(settings.layout.parsed).keys() == {("kst-36867-C", 1), ("kst-36600-VII-5", 1)}
+    assert "indexing" not in caplog.text
+
+
+def test_a_release_of_another_schema_or_pipeline_version_or_none_means_a_full_build(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    ParsedStore(settings.layout.parsed).save_all([sample_paper("kst-36867-C")])
+    full = build_batch(settings, "r1")
+    base = {"release_id": "r1", "schema_version": SCHEMA_VERSION, "pipeline_version": pipeline.__version__,
+            "inputs": full.inputs, "tables": {}}
+    assert full_build_reason(None) == "no current release"
+    assert full_build_reason(base) == ""
+    assert full_build_reason({**base, "schema_version": "1.2.0"}) == f"schema version 1.2.0 -> {SCHEMA_VERSION}"
+    assert "predates incremental builds" in full_build_reason({k: v for k, v in base.items() if k != "inputs"})
+    assert not plan_build(settings, base).changes
+    ParsedStore(settings.layout.parsed).save(sample_paper("kst-36867-C", version=2))
+    assert plan_build(settings, base).build == ["2025-2026"]

@@ -203,20 +203,36 @@ def bench_backfill(papers: int, workers: int, keep: bool) -> None:
         shutil.rmtree(data_dir)
 
 
-def bench_daily(history: int, per_year: int, dsn: str | None, workers: int, keep: bool) -> dict[str, dict]:
+def _save_and_record(settings: Settings, papers: Iterator[ParsedPaper]) -> int:
+    """Store the papers (parsed) and record their SRU records in the ledger, as the fetch stage
+    would have (the ledger feeds `source_status`, a table of every listed version)."""
+    from pipeline.ledger import StateStore
     from pipeline.parse.store import ParsedStore
 
+    records = []
+
+    def tee() -> Iterator[ParsedPaper]:
+        for paper in papers:
+            records.append(paper.record)
+            yield paper
+
+    saved = ParsedStore(settings.layout.parsed).save_all(tee())
+    with StateStore(settings.layout.state_db) as state:
+        state.record_versions(records)
+    return saved
+
+
+def bench_daily(history: int, per_year: int, dsn: str | None, workers: int, keep: bool) -> dict[str, dict]:
     data_dir = Path(tempfile.mkdtemp(prefix=f"bench-daily-{history}-"))
     settings = Settings(data_dir=data_dir, postgres_dsn=dsn)
     settings.layout.ensure()
-    store = ParsedStore(settings.layout.parsed)
     start = time.perf_counter()
-    versions = store.save_all(history_papers(history, per_year))
+    versions = _save_and_record(settings, history_papers(history, per_year))
     years = -(-history // per_year)
     print(f"\n{history:,} papers of history ({versions:,} versions, {years} vergaderjaren) generated as parsed papers "
-          f"in {time.perf_counter() - start:.0f} s")
+          f"and recorded in the ledger in {time.perf_counter() - start:.0f} s")
     first = {stage: measure(data_dir, stage, dsn, workers) for stage in STAGES}
-    store.save_all(new_papers(history))
+    _save_and_record(settings, new_papers(history))
     daily = {stage: measure(data_dir, stage, dsn, workers) for stage in STAGES}
     print(f"{'stage':<10} {'first (full) s':>15} {'MiB':>6} {'daily (+20) s':>14} {'MiB':>6}")
     for stage in STAGES:

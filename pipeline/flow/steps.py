@@ -94,7 +94,7 @@ def publication_needed(run: RunContext, planned: int) -> str:
     if current is None:
         return "no release yet"
     if missing := unpublished(run.settings, current):
-        return f"release {current.release_id} lacks parsed papers: {missing}"
+        return f"the parsed store differs from release {current.release_id}: {missing}"
     return ""
 
 

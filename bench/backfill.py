@@ -46,6 +46,8 @@ from tests.support.paths import AH_PDF, AH_XML, GENERATED, KST_PDF, KST_XML, OFF
 
 STAGES = ("normalise", "validate", "publish")
 DAILY_NEW = 20
+#: Pages per paper of the Eerste Kamer history since 1995 (about 300,000 over 40,000 publications).
+REAL_PAGES_PER_PAPER = 7.5
 NEWEST_YEAR = 2025
 
 
@@ -60,8 +62,12 @@ class Kind:
 
 
 #: The mix of the Eerste Kamer history since 1995 (shares estimated): most papers have official XML.
+#: The files are the repository's real and typeset papers: about 5 pages a paper, shorter than the
+#: real history's 7.5 (300,000 pages over 40,000 papers), which the backfill estimate scales to.
 MIX = (
-    Kind("kamerstuk with XML", 0.55, "kst-{d}-{n}", {"pdf": KST_PDF, "xml": KST_XML}),
+    Kind("kamerstuk with XML, 9 pages", 0.35, "kst-{d}-{n}", {"pdf": GENERATED / "kst-27925-AA.pdf",
+                                                              "xml": OFFICIAL_XML / "kst-27925-AA-ek.xml"}),
+    Kind("kamerstuk with XML, 1 page", 0.20, "kst-{d}-{n}", {"pdf": KST_PDF, "xml": KST_XML}),
     Kind("handelingen with XML", 0.22, "h-ek-{y}-{n}-1", {"pdf": GENERATED / "h-ek-20202021-1-1.pdf",
                                                           "xml": OFFICIAL_XML / "h-ek-20202021-1-1.xml"}),
     Kind("aanhangsel with XML", 0.10, "ah-ek-{y}-{n}", {"pdf": AH_PDF, "xml": AH_XML}),
@@ -191,17 +197,22 @@ def bench_backfill(papers: int, workers: int, keep: bool) -> None:
           f"({', '.join(f'{k.name} {k.share:.0%}' for k in MIX)})")
     m = measure(data_dir, "parse", None, workers)
     store = ParsedStore(settings.layout.parsed)
-    full = [p for p in (store.load(e.identifier, e.version) for e in store.entries()) if p.pdf_pass == PDF_FULL]
+    parsed = [store.load(e.identifier, e.version) for e in store.entries()]
+    full = [p for p in parsed if p.pdf_pass == PDF_FULL]
     laid_out = sum(p.pdf.pages for p in full if p.pdf is not None)
+    pages = sum(p.pdf.pages for p in parsed if p.pdf is not None) / len(parsed)
     rate = m["papers"] / m["seconds"]
     print(f"parse stage, {workers} worker(s): {m['papers']:,} papers in {m['seconds']:.0f} s = {rate:.1f} papers/s; "
           f"PDF passes {m['by_pdf_pass']}, {m['failed']} source(s) failed; peak RSS {m['peak_mib']:.0f} MiB")
     print(f"pages laid out: {laid_out:,} ({laid_out / m['papers']:.2f} per paper, {laid_out / m['seconds']:.1f} pages/s "
           f"laid out) in {len(full):,} papers with the full PDF pass")
     cpu = m["cpu_seconds"] / m["papers"]
+    hours = 40_000 * cpu / workers / 3600
     print(f"estimate for a 40,000-paper backfill at this rate: {40_000 / rate / 3600:.2f} h wall on this (shared) "
           f"machine; by CPU time ({cpu:.3f} CPU s/paper, the workers' included) on {workers} free core(s): "
-          f"{40_000 * cpu / workers / 3600:.2f} h (target <= 2 h)")
+          f"{hours:.2f} h; scaled from {pages:.1f} to the history's {REAL_PAGES_PER_PAPER} pages per paper "
+          f"(cost taken as proportional to pages: an upper bound): {hours * REAL_PAGES_PER_PAPER / pages:.2f} h "
+          f"(target <= 2 h)")
     if not keep:
         shutil.rmtree(data_dir)
 

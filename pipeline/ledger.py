@@ -373,6 +373,10 @@ class StateStore:
                 "vergaderjaar = excluded.vergaderjaar, path = excluded.path, parsed_at = excluded.parsed_at",
                 [(e.identifier, e.version, e.vergaderjaar, e.path, e.parsed_at) for e in entries])
 
+    def parsed_count(self) -> int:
+        """How many parses the index holds (0 for a store older than the index, or a rebuilt ledger)."""
+        return self._db.execute("SELECT count(*) FROM parsed").fetchone()[0]
+
     def parsed_entries(self) -> list[ParsedEntry]:
         """Every indexed parse, by identifier then version."""
         rows = self._db.execute("SELECT identifier, version, vergaderjaar, path, parsed_at FROM parsed "
@@ -460,7 +464,8 @@ def rebuild_ledger(layout: DataLayout) -> dict[str, Any]:
 # --- the parsed-store index ---------------------------------------------------------------------
 # Which parsed paper versions the store holds and the partition (vergaderjaar) each belongs to, so
 # that a run reads the papers of the partitions it rebuilds instead of listing the whole store.
-# Written by `ParsedStore.save`; rebuilt from the store once for a store older than the index.
+# Written by `ParsedStore.save`; rebuilt from the store when empty beside a store that holds parses
+# (a store older than the index, or a ledger rebuilt from its journal, which does not hold it).
 
 PARSED_INDEX_SCHEMA = """
 CREATE TABLE IF NOT EXISTS parsed (

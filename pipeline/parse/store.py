@@ -6,7 +6,8 @@ Re-parsing a version replaces its file; a new version is a new file, so history 
 
 Every stored parse is also entered in the ledger's index (`StateStore.parsed_entries`) with its
 partition (vergaderjaar), so that a run finds the papers of a partition, and what changed, without
-listing the store. A store written before the index existed is indexed once, on first use.
+listing the store. A store written before the index existed (or beside a ledger rebuilt from its
+journal) is indexed once, on first use.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ from pipeline.model import Document
 from pipeline.sources.records import SruRecord
 
 PDF_FULL, PDF_SAMPLED_OUT, PDF_NONE = "full", "sampled-out", "none"
-#: Written into the store once every stored parse is in the index.
-INDEXED = ".indexed"
 
 log = logging.getLogger(__name__)
 
@@ -111,20 +110,20 @@ class ParsedStore:
 
     def save(self, paper: ParsedPaper) -> Path:
         """Write the paper's file, then its index entry (a parse whose entry is missing is parsed again)."""
-        self.ensure_index()
-        path = write_json(self.path(paper.record.identifier, paper.version), paper.to_json(), indent=None)
         with StateStore(self.ledger) as ledger:
+            self._ensure_index(ledger)
+            path = write_json(self.path(paper.record.identifier, paper.version), paper.to_json(), indent=None)
             ledger.index_parsed([self._entry(paper)])
         return path
 
     def save_all(self, papers: Iterable[ParsedPaper]) -> int:
         """`save` many papers, their index entries in one transaction at the end; returns how many."""
-        self.ensure_index()
-        entries = []
-        for paper in papers:
-            write_json(self.path(paper.record.identifier, paper.version), paper.to_json(), indent=None)
-            entries.append(self._entry(paper))
         with StateStore(self.ledger) as ledger:
+            self._ensure_index(ledger)
+            entries = []
+            for paper in papers:
+                write_json(self.path(paper.record.identifier, paper.version), paper.to_json(), indent=None)
+                entries.append(self._entry(paper))
             ledger.index_parsed(entries)
         return len(entries)
 
@@ -133,27 +132,22 @@ class ParsedStore:
 
     def entries(self) -> list[ParsedEntry]:
         """Every stored parse from the index, by identifier then version."""
-        self.ensure_index()
         with StateStore(self.ledger) as ledger:
+            self._ensure_index(ledger)
             return ledger.parsed_entries()
 
     def keys(self) -> set[tuple[str, int]]:
         """(identifier, version) of every stored parse."""
         return {(e.identifier, e.version) for e in self.entries()}
 
-    def ensure_index(self) -> None:
-        """Index a store written before the index existed (once: it is marked done)."""
-        marker = self.root / INDEXED
-        if marker.exists():
+    def _ensure_index(self, ledger: StateStore) -> None:
+        """Index the store when the index is empty but the store is not: a store older than the
+        index, or a ledger rebuilt from its journal (which does not hold the index)."""
+        if ledger.parsed_count() or not self.root.exists() or next(self.root.glob("*/v*.json"), None) is None:
             return
-        files = sorted(self.root.glob("*/v*.json")) if self.root.exists() else []
-        if files:
-            log.info("indexing %d stored parse(s) of %s written before the index existed", len(files), self.root)
-            with StateStore(self.ledger) as ledger:
-                ledger.index_parsed(self._entry(ParsedPaper.from_json(json.loads(f.read_text("utf-8"))))
-                                    for f in files)
-        self.root.mkdir(parents=True, exist_ok=True)
-        marker.touch()
+        files = sorted(self.root.glob("*/v*.json"))
+        log.info("indexing %d stored parse(s) of %s: the ledger's index of the store was empty", len(files), self.root)
+        ledger.index_parsed(self._entry(ParsedPaper.from_json(json.loads(f.read_text("utf-8")))) for f in files)
 
     def _entry(self, paper: ParsedPaper) -> ParsedEntry:
         path = self.path(paper.record.identifier, paper.version).relative_to(self.root)

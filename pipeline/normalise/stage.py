@@ -95,9 +95,9 @@ class Batch:
                    rebuilt=list(data.get("rebuilt", [])), reason=data.get("reason", ""))
 
 
-def partition_dir(table: str, value: str | None) -> str:
-    """`documents/vergaderjaar=2025-2026`, or just `dossiers` for an unpartitioned table."""
-    return table if value is None else f"{table}/{PARTITION_COLUMN}={value}"
+def partition_dir(table: str, year: str) -> str:
+    """`documents/vergaderjaar=2025-2026`: the directory of a partition's file."""
+    return f"{table}/{PARTITION_COLUMN}={year}"
 
 
 def partition_of(path: Path | str) -> str:

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.duckdb_sql import duckdb_identifier
+from pipeline.normalise.stage import WHOLE
 from pipeline.quality.gx_runner import ExpectationOutcome
 from pipeline.quality.suites import WHOLE_TABLE
 
 UNIQUE = "expect_column_values_to_be_unique"
 IN_SET = "expect_column_values_to_be_in_set"
 MEDIAN = "expect_column_median_to_be_between"
-WHOLE = "*"
 #: Unexpected values shown per failed expectation.
 EXAMPLES = 3
 

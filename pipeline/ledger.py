@@ -484,4 +484,3 @@ class ParsedEntry:
     vergaderjaar: str
     path: str  # relative to the parsed store
     parsed_at: str
-

@@ -25,7 +25,7 @@ from pipeline.normalise.stage import build_batch, full_build_reason, plan_build
 from pipeline.parse.store import ParsedStore
 from pipeline.parse.structure.parties import known_party_codes
 from pipeline.publish.datasets import POSTGRES_SCHEMA, PUBLISHED_TABLES
-from pipeline.publish.postgres import current_postgres_release, publish_postgres
+from pipeline.publish.postgres import current_postgres_release, delta, publish_postgres
 from pipeline.publish.release import MANIFEST, Release, prune_releases, release_ids
 from pipeline.publish.stage import current_release
 from replay.catalogue import TYPESET_EK_PAPERS, recorded_catalogue
@@ -61,6 +61,13 @@ def _new_papers(server: ReplayServer) -> None:
     server.catalogue.change("kst-36112-C", "2026-12-01", "2026-12-01T10:00:00.0000000+01:00")
 
 
+def _row_versions(dsn: str) -> dict[str, tuple[str, str]]:
+    """document_version_id -> (vergaderjaar, the transaction that wrote the row) in PostgreSQL."""
+    with psycopg.connect(dsn) as conn:
+        rows = conn.execute("SELECT document_version_id, vergaderjaar, xmin::text FROM eerstekamer.documents")
+        return {key: (year, xmin) for key, year, xmin in rows}
+
+
 def _pg_content(dsn: str) -> dict[str, tuple[int, str]]:
     """Per table: rows and an md5 of every row in key order."""
     out = {}
@@ -84,10 +91,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         _new_papers(server)
         _cli(server, data_dir, dsn, "run", kill_at=BETWEEN_WRITING_AND_SWITCHING)
         orphans = [r for r in release_ids(settings) if r != first.release_id]
+        written_before = _row_versions(dsn)
         _cli(server, data_dir, dsn, "run")
         incremental = current_release(settings)
         state = {"settings": settings, "dsn": dsn, "first": first, "orphans": orphans, "incremental": incremental,
-                 "served": current_postgres_release(dsn), "pg_incremental": _pg_content(dsn)}
+                 "served": current_postgres_release(dsn), "pg_incremental": _pg_content(dsn),
+                 "written": (written_before, _row_versions(dsn))}
         with fresh_database("ek_incr_full") as full_dsn:
             publish_postgres(full_dsn, incremental, known_party_codes())
             state["pg_full_load"] = _pg_content(full_dsn)
@@ -131,6 +140,12 @@ def test_the_quality_report_names_the_partitions_it_validated(runs: dict) -> Non
 
 def test_postgres_gets_the_changed_partitions_and_then_holds_what_a_full_load_holds(runs: dict) -> None:
     assert runs["served"] == runs["incremental"].release_id
+    before, after = runs["written"]
+    rewritten = {year for key, (year, xmin) in after.items() if before.get(key) != (year, xmin)}
+    assert rewritten == {NEW_YEAR, CHANGED_YEAR}  # the rows of the other years stayed as they were
+    assert delta(runs["first"].manifest, runs["incremental"])["documents"] == [NEW_YEAR, CHANGED_YEAR]
+    assert delta(runs["first"].manifest, runs["incremental"])["dossiers"] is None
+    assert all(years == [] for years in delta(runs["incremental"].manifest, runs["incremental"]).values())
     assert runs["pg_incremental"] == runs["pg_full_load"]
     assert runs["pg_incremental"]["documents"][0] == runs["incremental"].manifest["tables"]["documents"]["rows"]
 

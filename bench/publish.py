@@ -42,7 +42,7 @@ def generate(settings: Settings, papers: int, years: int) -> float:
     from pipeline.parse.store import ParsedStore
 
     start = time.perf_counter()
-    store = ParsedStore(settings.layout.parsed)
+    store = ParsedStore(settings.layout)
     for paper in sample_corpus(papers, years=years):
         store.save(paper)
     return time.perf_counter() - start

@@ -121,7 +121,7 @@ class StateStore:
         self.root = layout.root
         self.journal = None if layout.state_dsn else layout.raw / "ledger.jsonl"
         try:
-            self._db = StateDB.open(layout, "ledger", _SCHEMA, layout.state_db)
+            self._db = StateDB.open(layout, "ledger", _SCHEMA + PARSED_INDEX_SCHEMA, layout.state_db)
         except sqlite3.DatabaseError as err:
             raise LedgerUnusable(f"{layout.state_db} is not a readable ledger ({err}): restore it from a backup, "
                                  f"or move it aside and run `python -m pipeline rebuild-ledger --data-dir "
@@ -364,6 +364,26 @@ class StateStore:
     def links(self) -> list[dict[str, str]]:
         return [dict(r) for r in self._db.rows("SELECT * FROM links ORDER BY from_id, to_id, kind")]
 
+    # --- the parsed-store index (see PARSED_INDEX_SCHEMA) --------------------------------------
+
+    def index_parsed(self, entries: Iterable[ParsedEntry]) -> None:
+        """Add or replace these entries of the parsed-store index, in one transaction."""
+        with self._db.transaction():
+            self._db.executemany(
+                "INSERT INTO parsed VALUES (?, ?, ?, ?, ?) ON CONFLICT (identifier, version) DO UPDATE SET "
+                "vergaderjaar = excluded.vergaderjaar, path = excluded.path, parsed_at = excluded.parsed_at",
+                [(e.identifier, e.version, e.vergaderjaar, e.path, e.parsed_at) for e in entries])
+
+    def parsed_count(self) -> int:
+        """How many parses the index holds (0 for a store older than the index, or a rebuilt ledger)."""
+        return self._db.value("SELECT count(*) FROM parsed")
+
+    def parsed_entries(self) -> list[ParsedEntry]:
+        """Every indexed parse, by identifier then version."""
+        rows = self._db.rows("SELECT identifier, version, vergaderjaar, path, parsed_at FROM parsed "
+                             "ORDER BY identifier, version")
+        return [ParsedEntry(*row) for row in rows]
+
 
 def _upsert(table: str, columns: Sequence[str]) -> str:
     """INSERT of a whole row of a journaled table that replaces the row with its key."""
@@ -466,3 +486,28 @@ def rebuild_ledger(layout: DataLayout) -> dict[str, Any]:
         links = store.refresh_links()
         counts = store.counts()
     return {"rows_read": read, "moved_aside": moved, "requeued_files": len(requeued), "links": links, **counts}
+
+
+# --- the parsed-store index ---------------------------------------------------------------------
+# Which parsed paper versions the store holds and the partition (vergaderjaar) each belongs to, so
+# that a run reads the papers of the partitions it rebuilds instead of listing the whole store.
+# Written by `ParsedStore.save`; rebuilt from the store when empty beside a store that holds parses
+# (a store older than the index, or a ledger rebuilt from its journal, which does not hold it).
+
+PARSED_INDEX_SCHEMA = """
+CREATE TABLE IF NOT EXISTS parsed (
+    identifier TEXT NOT NULL, version INTEGER NOT NULL, vergaderjaar TEXT NOT NULL,
+    path TEXT NOT NULL, parsed_at TEXT NOT NULL,
+    PRIMARY KEY (identifier, version));
+"""
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    """One stored parse: its version, partition (`""` when the year is unknown), store path and time."""
+
+    identifier: str
+    version: int
+    vergaderjaar: str
+    path: str  # relative to the parsed store
+    parsed_at: str

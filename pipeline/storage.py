@@ -88,10 +88,13 @@ class Storage:
     def persist(self, path: Path) -> Path:
         """Upload the file or every finished file of the tree at `path` (local data dir: nothing)."""
         if self.remote:
-            files = [path] if path.is_file() else _finished(path)
-            if files:
-                self._call(self.fs.put, [str(f) for f in files], [self.key(f) for f in files])
+            self.persist_files([path] if path.is_file() else _finished(path))
         return path
+
+    def persist_files(self, files: list[Path]) -> None:
+        """Upload these files, concurrently (local data dir: nothing)."""
+        if self.remote and files:
+            self._call(self.fs.put, [str(f) for f in files], [self.key(f) for f in files])
 
     def fetch(self, path: Path) -> Path:
         """`path`, downloaded first when the cache lacks it (for files never changed once written)."""
@@ -101,6 +104,16 @@ class Storage:
             except FileNotFoundError:
                 raise FileNotFoundError(errno.ENOENT, "not in the object store", self.key(path)) from None
         return path
+
+    def fetch_all(self, paths: list[Path]) -> list[Path]:
+        """`fetch` of many files, the missing ones downloaded concurrently."""
+        if self.remote:
+            missing = [p for p in paths if not p.exists()]
+            try:
+                self._download(dict.fromkeys(missing))
+            except FileNotFoundError as err:
+                raise FileNotFoundError(errno.ENOENT, "not in the object store", str(err.filename or "")) from None
+        return paths
 
     def refresh(self, path: Path) -> bool:
         """Download afresh a small file that changes in place (a pointer, the catalog); False,

@@ -23,7 +23,7 @@ def test_xml_only_papers_record_their_source_and_no_agreement(tmp_path: Path) ->
     archive_version(settings, "ag-ek-1995-02-08", {"xml": EMPTY_XML})
     report = parse_pending(settings)
     assert report.parsed == 2 and report.failed == []
-    store = ParsedStore(settings.layout.parsed)
+    store = ParsedStore(settings.layout)
     kst = store.load("kst-32545-143", 1)
     assert (kst.chosen, kst.choice_reason, kst.agreement) == ("xml", "official XML with body text", None)
     assert kst.document is not None and kst.document.text.startswith("De Kamer,")
@@ -42,7 +42,7 @@ def test_a_paper_with_pdf_and_xml_records_both_parses_and_their_agreement(tmp_pa
     archive_version(settings, "ag-ek-1995-02-08", {"pdf": AH_PDF, "xml": EMPTY_XML})
     report = parse_pending(settings)
     assert report.failed == [] and report.by_source == {"xml": 1, "pdf": 1}
-    store = ParsedStore(settings.layout.parsed)
+    store = ParsedStore(settings.layout)
     paper = store.load("ah-tk-20202021-3235", 1)
     assert paper.chosen == "xml" and paper.pdf is not None and paper.xml is not None
     assert paper.agreement is not None and paper.agreement["ok"] is True

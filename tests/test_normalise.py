@@ -35,7 +35,7 @@ def settings(tmp_path: Path) -> Settings:
 
 
 def save(settings: Settings, *papers) -> None:
-    store = ParsedStore(settings.layout.parsed)
+    store = ParsedStore(settings.layout)
     for paper in papers:
         store.save(paper)
 

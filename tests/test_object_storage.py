@@ -217,7 +217,7 @@ def test_fetch_on_one_host_then_run_on_another_publishes_every_document_once(
 def test_the_catalog_works_after_the_data_directory_is_moved(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "here")
     settings.layout.ensure()
-    store = ParsedStore(settings.layout.parsed)
+    store = ParsedStore(settings.layout)
     for paper in sample_corpus(6, years=2):
         store.save(paper)
     run(settings, fetch=False, rebuild=True)

@@ -33,7 +33,7 @@ def test_a_backfill_reads_only_the_page_facts_of_papers_with_xml_outside_the_sam
     _archive_pairs(settings)
     report = parse_pending(settings)
     assert report.failed == [] and report.by_pdf_pass == {PDF_SAMPLED_OUT: 2} and report.cross_checked == 0
-    store = ParsedStore(settings.layout.parsed)
+    store = ParsedStore(settings.layout)
     for identifier, (_, _, pages) in PAIRS.items():
         paper = store.load(identifier, 1)
         assert (paper.pdf_pass, paper.chosen, paper.agreement) == (PDF_SAMPLED_OUT, "xml", None)
@@ -53,7 +53,7 @@ def test_a_normal_run_lays_out_every_pdf_and_cross_checks_it(tmp_path: Path) -> 
     _archive_pairs(settings)
     report = parse_pending(settings)
     assert report.by_pdf_pass == {PDF_FULL: 2} and report.cross_checked == 2 and report.disagreeing == []
-    paper = ParsedStore(settings.layout.parsed).load("ah-tk-20202021-3235", 1)
+    paper = ParsedStore(settings.layout).load("ah-tk-20202021-3235", 1)
     assert paper.pdf_pass == PDF_FULL and paper.agreement is not None and paper.agreement["ok"]
     [agreement] = paper_rows(paper, is_current=True)["parse_agreement"]
     assert agreement["pdf_pass"] == PDF_FULL and agreement["agrees"] is True
@@ -85,7 +85,7 @@ def test_a_paper_whose_xml_fails_gets_the_full_pdf_pass_in_a_backfill(tmp_path: 
     settings = Settings(data_dir=tmp_path / "data", workers=1, vergaderjaar="2020-2021", agreement_sample=0.0)
     archive_version(settings, "ah-tk-20202021-3235", {"pdf": AH_PDF, "xml": xml})
     parse_pending(settings)
-    paper = ParsedStore(settings.layout.parsed).load("ah-tk-20202021-3235", 1)
+    paper = ParsedStore(settings.layout).load("ah-tk-20202021-3235", 1)
     assert ("xml" in paper.errors) is truncated
     assert paper.pdf_pass == PDF_FULL and paper.chosen == "pdf" and paper.pdf is not None
     assert "Antwoord" in paper.pdf.text and all(p.chars for p in paper.pdf.page_info)

@@ -29,7 +29,7 @@ def test_a_batch_parsed_in_two_workers_stores_what_one_process_stores(tmp_path: 
             archive_version(settings, f"kst-32545-{100 + i}", {"xml": FILES[i % len(FILES)]})
         report = parse_pending(settings)
         assert report.parsed == MIN_PAPERS_FOR_POOL and report.failed == []
-        store = ParsedStore(settings.layout.parsed)
+        store = ParsedStore(settings.layout)
         results[workers] = {f"kst-32545-{100 + i}": store.load(f"kst-32545-{100 + i}", 1).document.text
                             for i in range(MIN_PAPERS_FOR_POOL)}
     assert results[2] == results[1]

@@ -23,7 +23,7 @@ def test_the_parse_stage_fills_the_corpus_lexicon_once_per_version(tmp_path: Pat
     with CorpusLexicon(settings.layout) as lexicon:
         counts = lexicon["bbz-krediet"], lexicon["beperktere"], lexicon["rentepercentage"]
     assert all(counts)
-    paper = ParsedStore(settings.layout.parsed).load("ah-tk-20202021-3235", 1)
+    paper = ParsedStore(settings.layout).load("ah-tk-20202021-3235", 1)
     assert paper.pdf is not None and "beperktere doelgroep" in paper.pdf.text
     assert parse_pending(replace(settings, reparse=True)).parsed == 1
     with CorpusLexicon(settings.layout) as lexicon:  # a reparse learns nothing twice

@@ -32,7 +32,7 @@ from pipeline.quality.stage import QualityReport
 
 
 def _store(settings: Settings, papers) -> None:
-    store = ParsedStore(settings.layout.parsed)
+    store = ParsedStore(settings.layout)
     for paper in papers:
         store.save(paper)
 
@@ -79,7 +79,7 @@ def test_a_run_publishes_every_table_with_a_manifest(scenario: dict) -> None:
     assert scenario["first"].outcome == "published"
     manifest = json.loads((release.path / "manifest.json").read_text())
     assert manifest["release_id"] == scenario["first"].run_id == release.release_id
-    assert manifest["schema_version"] == "1.2.0" and manifest["pipeline_version"] == "0.1.0"
+    assert manifest["schema_version"] == "1.3.0" and manifest["pipeline_version"] == "0.1.0"
     assert manifest["source_watermark"] == scenario["watermark"]
     assert manifest["quality"]["passed"] is True
     assert manifest["tables"]["documents"]["rows"] == 15  # 13 papers, 2 with a second version

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pipeline.config import DataLayout
 from pipeline.normalise.samples import sample_paper
 from pipeline.parse.store import ParsedStore
 
@@ -16,7 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 def test_publish_command_exits_non_zero_with_the_reason_when_quarantined(tmp_path: Path) -> None:
     broken = sample_paper("kst-36867-C")
     broken.xml.blocks = []
-    ParsedStore(tmp_path / "parsed").save(broken)
+    ParsedStore(DataLayout(tmp_path)).save(broken)
     env = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "EK_POSTGRES_DSN": ""}
     result = subprocess.run([sys.executable, "-m", "pipeline", "publish", "--data-dir", str(tmp_path)],
                             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)

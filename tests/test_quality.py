@@ -22,7 +22,7 @@ from pipeline.quality.suites import load_suite
 
 
 def _store(settings: Settings, papers) -> None:
-    store = ParsedStore(settings.layout.parsed)
+    store = ParsedStore(settings.layout)
     for paper in papers:
         store.save(paper)
 
@@ -62,7 +62,7 @@ def test_good_batch_passes_with_its_warnings_reported(good) -> None:
     assert report.critical_failures == []
     assert any(w.startswith("committee_members[vergaderjaar=2025-2026] expect_column_values_to_be_in_set(party): 1 of")
                for w in report.warnings), report.warnings
-    assert any(w.startswith("parse_agreement[*] expect_column_values_to_be_between(text_similarity): 1 of")
+    assert any(w.startswith("parse_agreement[vergaderjaar=2025-2026] expect_column_values_to_be_between(text_similarity): 1 of")
                for w in report.warnings), report.warnings
 
 
@@ -72,7 +72,7 @@ def test_every_table_is_validated_and_every_result_has_a_severity(good) -> None:
     assert validated == {t for t in NORMALISED_TABLES if t not in ("letters", "fetch_errors", "links", "source_status")}
     assert {r["severity"] for r in report.results} == {"critical", "warning"}
     partitions = {t: len({r["partition"] for r in report.results if r["table"] == t} - {"*"}) or 1 for t in validated}
-    assert partitions["documents"] == 2 and partitions["parse_agreement"] == 1  # per year; a whole-table suite
+    assert partitions["documents"] == 2 and partitions["parse_agreement"] == 2 and partitions["dossiers"] == 1
     local = {t: split_suite(load_suite(t)) for t in validated}
     expected = sum(len(cross) + len(suite["expectations"]) * partitions[t] for t, (suite, cross) in local.items())
     assert len(report.results) == expected

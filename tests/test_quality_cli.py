@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pipeline.config import DataLayout
 from pipeline.normalise.samples import sample_corpus
 from pipeline.parse.store import ParsedStore
 
@@ -15,7 +16,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_validate_command_reports_quietly_and_leaves_no_staging(tmp_path: Path) -> None:
-    store = ParsedStore(tmp_path / "parsed")
+    store = ParsedStore(DataLayout(tmp_path))
     for paper in sample_corpus(6, years=2):
         store.save(paper)
     env = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "EK_POSTGRES_DSN": ""}

@@ -33,7 +33,7 @@ def parsed(identifier: str, vergaderjaar: str, pdf_path: Path, xml_path: Path | 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory: pytest.TempPathFactory):
     settings = Settings(data_dir=tmp_path_factory.mktemp("real"))
-    store = ParsedStore(settings.layout.parsed)
+    store = ParsedStore(settings.layout)
     store.save(parsed("kst-32545-143", "2021-2022", KST_PDF, KST_XML))
     store.save(parsed("ah-tk-20202021-3235", "2020-2021", AH_PDF, AH_XML))
     store.save(parsed("blg-1007826", "", SCAN_PDF, None))

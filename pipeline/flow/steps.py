@@ -97,17 +97,18 @@ def publication_needed(run: RunContext, planned: int) -> str:
     if current is None:
         return "no release yet"
     if missing := unpublished(run.settings, current):
-        return f"{len(missing)} parsed paper version(s) not in release {current.release_id} ({', '.join(missing[:5])})"
+        return f"the parsed store differs from release {current.release_id}: {missing}"
     return ""
 
 
 def normalise(run: RunContext, planned: int, *, rebuild: bool = False,
               postgres_dsn: str | None = None) -> dict[str, Any] | None:
     """Build the run's tables from the parsed papers, or None when there is nothing new
-    (`rebuild`: build even then). With nothing new the publish targets are checked instead: a
+    (`rebuild`: build even then, every partition; otherwise only the partitions that changed since
+    the current release). With nothing new the publish targets are checked instead: a
     catalog or PostgreSQL left on another release is brought to the current one."""
     from pipeline.normalise.stage import build_batch
-    from pipeline.publish.stage import reconcile_targets
+    from pipeline.publish.stage import current_release, reconcile_targets
 
     journal = journal_of(run)
     reason = "a rebuild was asked for" if rebuild else publication_needed(run, planned)
@@ -117,7 +118,9 @@ def normalise(run: RunContext, planned: int, *, rebuild: bool = False,
         journal.run("normalise", lambda: {NOTHING_NEW: True})
         return None
     log.info("building a release: %s", reason)
-    return journal.run("normalise", lambda: build_batch(run.settings, run.run_id)).to_dict()
+    base = None if rebuild or run.settings.reparse else current_release(run.settings)  # None: a full build
+    manifest = base.manifest if base is not None else None
+    return journal.run("normalise", lambda: build_batch(run.settings, run.run_id, manifest)).to_dict()
 
 
 def _with_dsn(run: RunContext, postgres_dsn: str | None) -> Settings:
@@ -146,7 +149,9 @@ def _staged(run: RunContext, batch: Mapping[str, Any]) -> Batch:
     from pipeline.normalise.stage import Batch
 
     layout = run.settings.layout
-    return Batch.from_dict(batch, layout.store.mirror(layout.staging / batch["run_id"]))
+    staged = Batch.from_dict(batch, layout.store.mirror(layout.staging / batch["run_id"]))
+    layout.store.fetch_all([p for paths in staged.tables.values() for p in paths if not p.is_relative_to(staged.path)])
+    return staged
 
 
 def _quarantine(run: RunContext, batch: Any, report: Any) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 #: Bumped whenever a column is added, removed or changes type or meaning.
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 #: Partition column of the per-paper tables; papers without a known year go to `UNKNOWN_YEAR`.
 PARTITION_COLUMN = "vergaderjaar"
@@ -73,6 +73,8 @@ DOCUMENTS = TableSpec(
         col("document_type", pa.string(), "Normalised document type (e.g. `memorie van antwoord`), `onbekend` when not recognised."),
         col("dossier", pa.string(), "Primary dossier number (`36867`, `36600-VII`); null when the paper has none.", True),
         col("dossiers", STRING_LIST, "Every dossier the paper belongs to."),
+        col("dossier_title", pa.string(), "Title of the paper's dossier from its SRU record (`dossiertitel`), "
+            "empty when not given; `dossiers.title` is taken from here."),
         col("ondernummer", pa.string(), "Sub-number within the dossier: a letter for Senate papers (`C`), a number otherwise."),
         col("title", pa.string(), "Title of the paper."),
         col("document_date", pa.date32(), "Date of the paper (parsed, else the SRU `dcterms:date`); null when unknown.", True),

@@ -33,9 +33,7 @@ def parse_timestamp(value: str) -> datetime | None:
 
 def vergaderjaar_of(paper: ParsedPaper) -> str:
     """The partition of a paper: the parsed year, else the record's, else `onbekend`."""
-    doc = paper.document
-    year = (doc.metadata.vergaderjaar if doc else "") or paper.record.vergaderjaar
-    return year or UNKNOWN_YEAR
+    return paper.vergaderjaar or UNKNOWN_YEAR
 
 
 def _base(paper: ParsedPaper, year: str) -> dict[str, Any]:
@@ -74,6 +72,7 @@ def document_row(paper: ParsedPaper, is_current: bool) -> dict[str, Any]:
         "document_type": (meta.document_type if meta else "") or "onbekend",
         "dossier": primary or None,
         "dossiers": dossiers,
+        "dossier_title": rec.dossiertitel,
         "ondernummer": (meta.ondernummer if meta else "") or rec.ondernummer,
         "title": (meta.title if meta else "") or rec.title,
         "document_date": parse_date(meta.date if meta else "") or parse_date(rec.date),

@@ -98,7 +98,7 @@ def pending_keys(settings: Settings) -> list[str]:
 def _pending_versions(settings: Settings) -> list[ArchivedVersion]:
     from pipeline.ledger import StateStore
 
-    parsed = ParsedStore(settings.layout.parsed, settings.layout.store).keys()
+    parsed = ParsedStore(settings.layout).keys()  # from the index, not a listing of the store
     with StateStore(settings.layout) as state:
         archived = state.archived_versions(identifiers=settings.identifiers, dossier=settings.dossier)
     return [version for version in archived if settings.reparse or (version.identifier, version.version) not in parsed]
@@ -180,7 +180,7 @@ def parse_version(settings: Settings, key: str, *, backfill: bool = False) -> Pa
         parsed_at=datetime.now(UTC).isoformat(), chosen=chosen, choice_reason=reason, pdf=pdf, xml=xml,
         agreement=agreement_for(pdf, xml), errors=errors, pdf_pass=pdf_pass,
     )
-    ParsedStore(settings.layout.parsed, settings.layout.store).save(paper)
+    ParsedStore(settings.layout).save(paper)
     return paper
 
 

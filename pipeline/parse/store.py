@@ -4,23 +4,32 @@ Layout: `DIR/parsed/<identifier>/v<version>.json` holding the record, both parse
 where they exist), the chosen text source, the agreement between the two, and any parse errors.
 Re-parsing a version replaces its file; a new version is a new file, so history stays. On an
 object-store data directory the store holds the files (`persist` on save) and the local folder
-is a cache (`fetch` before a load, `mirror` before reading them all).
+is a cache (`fetch` before a load).
+
+Every stored parse is also entered in the ledger's index (`StateStore.parsed_entries`) with its
+partition (vergaderjaar), so that a run finds the papers of a partition, and what changed, without
+listing the store. A store written before the index existed (or beside a ledger rebuilt from its
+journal) is indexed once, on first use.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.config import DataLayout
 from pipeline.files import write_json
+from pipeline.ledger import ParsedEntry, StateStore
 from pipeline.model import Document
 from pipeline.sources.records import SruRecord
-from pipeline.storage import Storage
 
 PDF_FULL, PDF_SAMPLED_OUT, PDF_NONE = "full", "sampled-out", "none"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -49,6 +58,12 @@ class ParsedPaper:
     def document(self) -> Document | None:
         """The document whose text is published (the chosen source)."""
         return {"xml": self.xml, "pdf": self.pdf}.get(self.chosen)
+
+    @property
+    def vergaderjaar(self) -> str:
+        """The parliamentary year of the paper: the parsed one, else the record's ("" when unknown)."""
+        doc = self.document
+        return (doc.metadata.vergaderjaar if doc else "") or self.record.vergaderjaar
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,9 +98,12 @@ def split_key(key: str) -> tuple[str, int]:
 
 
 class ParsedStore:
-    def __init__(self, root: Path, store: Storage | None = None) -> None:
-        self.root = Path(root)
-        self.store = store or Storage(self.root)
+    """The parsed papers of a data directory (`layout.parsed`), indexed in its ledger."""
+
+    def __init__(self, layout: DataLayout) -> None:
+        self.layout = layout
+        self.root = layout.parsed
+        self.store = layout.store
 
     def path(self, identifier: str, version: int) -> Path:
         return self.root / identifier / f"v{version}.json"
@@ -94,24 +112,58 @@ class ParsedStore:
         return self.store.exists(self.path(identifier, version))
 
     def save(self, paper: ParsedPaper) -> Path:
-        path = write_json(self.path(paper.record.identifier, paper.version), paper.to_json(), indent=None)
-        return self.store.persist(path)
+        """Write (and store) the paper's file, then its index entry (a parse whose entry is
+        missing is parsed again)."""
+        with StateStore(self.layout) as ledger:
+            self._ensure_index(ledger)
+            path = self.store.persist(self._write(paper))
+            ledger.index_parsed([self._entry(paper)])
+        return path
+
+    def save_all(self, papers: Iterable[ParsedPaper]) -> int:
+        """`save` many papers, their index entries in one transaction at the end; returns how many."""
+        with StateStore(self.layout) as ledger:
+            self._ensure_index(ledger)
+            written, entries = [], []
+            for paper in papers:
+                written.append(self._write(paper))
+                entries.append(self._entry(paper))
+            self.store.persist_files(written)
+            ledger.index_parsed(entries)
+        return len(entries)
 
     def load(self, identifier: str, version: int) -> ParsedPaper:
         path = self.store.fetch(self.path(identifier, version))
         return ParsedPaper.from_json(json.loads(path.read_text("utf-8")))
 
-    def keys(self) -> set[tuple[str, int]]:
-        """(identifier, version) of every stored parse, read from the file names only."""
-        return {(file.parent.name, int(file.stem[1:])) for file in self.store.files(self.root)
-                if file.parent.parent == self.root and file.suffix == ".json" and file.stem[:1] == "v"
-                and file.stem[1:].isdigit()}
+    def entries(self) -> list[ParsedEntry]:
+        """Every stored parse from the index, by identifier then version."""
+        with StateStore(self.layout) as ledger:
+            self._ensure_index(ledger)
+            return ledger.parsed_entries()
 
-    def iter_all(self) -> Iterator[ParsedPaper]:
-        """Every stored version, ordered by identifier then version (history included)."""
-        self.store.mirror(self.root)
-        if not self.root.exists():
+    def keys(self) -> set[tuple[str, int]]:
+        """(identifier, version) of every stored parse."""
+        return {(e.identifier, e.version) for e in self.entries()}
+
+    def _write(self, paper: ParsedPaper) -> Path:
+        return write_json(self.path(paper.record.identifier, paper.version), paper.to_json(), indent=None)
+
+    def _ensure_index(self, ledger: StateStore) -> None:
+        """Index the store when the index is empty but the store is not: a store older than the
+        index, or a ledger rebuilt from its journal (which does not hold the index)."""
+        if ledger.parsed_count():
             return
-        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
-            for file in sorted(folder.glob("v*.json"), key=lambda p: int(p.stem[1:])):
-                yield ParsedPaper.from_json(json.loads(file.read_text("utf-8")))
+        files = [f for f in self.store.files(self.root)
+                 if f.parent.parent == self.root and f.suffix == ".json" and f.stem[:1] == "v"]
+        if not files:
+            return
+        log.info("indexing %d stored parse(s) of %s: the ledger's index of the store was empty", len(files),
+                 self.store.location(self.root))
+        ledger.index_parsed(self._entry(ParsedPaper.from_json(json.loads(self.store.fetch(f).read_text("utf-8"))))
+                            for f in files)
+
+    def _entry(self, paper: ParsedPaper) -> ParsedEntry:
+        path = self.path(paper.record.identifier, paper.version).relative_to(self.root)
+        return ParsedEntry(paper.record.identifier, paper.version, paper.vergaderjaar, path.as_posix(),
+                           paper.parsed_at)

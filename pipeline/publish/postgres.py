@@ -3,9 +3,12 @@
 A dashboard must see either the whole previous release or the whole new one, in every statement.
 PostgreSQL resolves table names outside MVCC (a statement that names several tables while another
 transaction renames schemas can mix old and new tables), so the usual publish never touches the
-catalog: within one transaction it deletes the rows of every table and copies the release in.
-Each reader's snapshot then holds one release, readers are never blocked, and queries running on
-the old rows finish undisturbed.
+catalog: within one transaction it replaces rows. Only what differs from the release the schema
+holds (its manifest is in `release_info`) is replaced: per partitioned table the rows of the
+vergaderjaren whose file differs (deleted, then copied from the new file), an unpartitioned table
+whole when its file differs. Without a readable manifest there, every table is replaced. Each
+reader's snapshot then holds one release, readers are never blocked, and queries running on the
+old rows finish undisturbed.
 
 Only when the structure changes (first publish, new columns, tables or views; recorded as a
 fingerprint in the schema's comment) is the schema rebuilt: loaded into a loading schema; then,
@@ -22,6 +25,8 @@ import logging
 import random
 import re
 import time
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -30,7 +35,8 @@ import pyarrow.parquet as pq
 from psycopg import sql
 
 from pipeline.errors import PipelineError
-from pipeline.normalise.schemas import TABLES
+from pipeline.normalise.schemas import PARTITION_COLUMN, TABLES
+from pipeline.normalise.stage import WHOLE, partition_of, year_of
 from pipeline.publish.datasets import POSTGRES_SCHEMA, PUBLISHED_TABLES
 from pipeline.publish.release import Release
 from pipeline.publish.views import dashboard_views
@@ -90,13 +96,13 @@ def _foreign_keys(table: str) -> list[sql.Composable]:
     return statements
 
 
-def _copy_table(cur: Any, table: str, release: Release) -> int:
+def _copy_table(cur: Any, table: str, files: list[Path]) -> int:
     names = TABLES[table].schema.names
     rows = 0
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, names)))
     with cur.copy(statement) as copy:
-        for path in release.files(table):
+        for path in files:
             for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000, columns=names):
                 columns = [batch.column(name).to_pylist() for name in names]
                 for row in zip(*columns, strict=True):
@@ -110,6 +116,8 @@ def _structure(conn: Any, party_codes: list[str]) -> list[str]:
     unqualified (they run with `search_path` set to the schema being built), as text quoted for `conn`."""
     statements = [s for table in PUBLISHED_TABLES for s in _table_ddl(table)] + [_RELEASE_INFO_DDL]
     statements += [s for table in PUBLISHED_TABLES for s in _foreign_keys(table)]
+    statements += [sql.SQL("CREATE INDEX ON {} ({})").format(sql.Identifier(table), sql.Identifier(PARTITION_COLUMN))
+                   for table in PUBLISHED_TABLES if TABLES[table].partitioned]  # a partition's rows are replaced
     statements += [sql.SQL("CREATE VIEW {} AS {}").format(sql.Identifier(name), sql.SQL(view))
                    for name, view in dashboard_views("postgres", party_codes).items()]
     return [s.as_string(conn) for s in statements]
@@ -132,9 +140,41 @@ def _published_fingerprint(cur: Any) -> str | None:
     return match.group(1) if match else None
 
 
-def _copy_rows(cur: Any, release: Release) -> dict[str, int]:
-    """Copy every table of `release`, and its `release_info` row, into the schema on `search_path`."""
-    counts = {table: _copy_table(cur, table, release) for table in PUBLISHED_TABLES}
+#: Per table, the partitions (vergaderjaren) whose rows to replace; None: every row.
+Delta = dict[str, list[str] | None]
+
+
+def _by_partition(manifest: Mapping[str, Any], table: str) -> dict[str, tuple[str, str]]:
+    """Partition -> (release that wrote it, path) of each file of `table` in `manifest`."""
+    return {partition_of(e["path"]): (e.get("release", manifest["release_id"]), e["path"])
+            for e in manifest["tables"].get(table, {}).get("files", [])}
+
+
+def delta(served: Mapping[str, Any] | None, release: Release) -> Delta:
+    """What to replace to go from the release `served` (its manifest; None: unknown) to `release`:
+    nothing for a table whose files are the same, the changed partitions of a partitioned table,
+    else (None) every row."""
+    out: Delta = {}
+    for table in PUBLISHED_TABLES:
+        new = _by_partition(release.manifest, table)
+        old = _by_partition(served, table) if served is not None else None
+        if old is None or not TABLES[table].partitioned or WHOLE in old or WHOLE in new:
+            out[table] = [] if old == new else None
+        else:
+            out[table] = sorted(year_of(p) for p in old.keys() | new.keys() if old.get(p) != new.get(p))
+    return out
+
+
+def _copy_rows(cur: Any, release: Release, changes: Delta | None = None) -> dict[str, int]:
+    """Copy the tables of `release` (only the `changes` partitions, when given), and its
+    `release_info` row, into the schema on `search_path`."""
+    counts = {}
+    for table in PUBLISHED_TABLES:
+        years = None if changes is None else changes[table]
+        entries = release.entries(table)
+        if years is not None:
+            entries = [e for e in entries if year_of(partition_of(e["path"])) in years]
+        counts[table] = _copy_table(cur, table, release.local_files(entries))
     m = release.manifest
     cur.execute("INSERT INTO release_info VALUES (%s, %s, %s, %s, %s, %s)",
                 (m["release_id"], m["created_at"], m["schema_version"], m["pipeline_version"],
@@ -142,12 +182,25 @@ def _copy_rows(cur: Any, release: Release) -> dict[str, int]:
     return counts
 
 
-def _replace_rows(cur: Any, release: Release) -> dict[str, int]:
-    """The usual publish: same tables, their rows replaced (MVCC: readers see old or new)."""
+def _served_manifest(cur: Any) -> dict[str, Any] | None:
+    cur.execute("SELECT manifest FROM release_info")
+    row = cur.fetchone()
+    return row[0] if row and isinstance(row[0], dict) and "tables" in row[0] else None
+
+
+def _replace_rows(cur: Any, release: Release) -> tuple[dict[str, int], Delta]:
+    """The usual publish: same tables, the rows that differ from the served release replaced
+    (MVCC: readers see old or new); returns the rows copied and what was replaced."""
     cur.execute(_in_schema("SET LOCAL search_path TO {}"))
-    for table in [*PUBLISHED_TABLES, "release_info"]:
-        cur.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
-    return _copy_rows(cur, release)
+    changes = delta(_served_manifest(cur), release)
+    for table, years in changes.items():
+        if years is None:
+            cur.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+        elif years:
+            cur.execute(sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(
+                sql.Identifier(table), sql.Identifier(PARTITION_COLUMN)), (years,))
+    cur.execute("DELETE FROM release_info")
+    return _copy_rows(cur, release, changes), changes
 
 
 def _rebuild(conn: Any, cur: Any, release: Release, structure: list[str]) -> dict[str, int]:
@@ -237,22 +290,23 @@ def publish_postgres(dsn: str, release: Release, party_codes: list[str], *, read
         with conn.transaction(), conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
             if _published_fingerprint(cur) == _fingerprint(structure):
-                counts = _replace_rows(cur, release)
+                counts, changes = _replace_rows(cur, release)
             else:
-                counts = _rebuild(conn, cur, release, structure)
+                counts, changes = _rebuild(conn, cur, release, structure), dict.fromkeys(PUBLISHED_TABLES)
             if reader:
                 _grant_reader(conn, cur, reader, reader_password)
-        _vacuum(conn)
-    log.info("published release %s to PostgreSQL schema %s", release.release_id, POSTGRES_SCHEMA)
+        _vacuum(conn, [table for table, years in changes.items() if years != []])
+    log.info("published release %s to PostgreSQL schema %s: %s", release.release_id, POSTGRES_SCHEMA,
+             ", ".join(f"{t} {'all' if y is None else y}" for t, y in changes.items() if y != []) or "no table changed")
     return counts
 
 
-def _vacuum(conn: Any) -> None:
-    """Reclaim the replaced rows and refresh the planner's statistics (outside the transaction).
-    Housekeeping only: the release is committed, so a failure here is logged, not raised."""
+def _vacuum(conn: Any, tables: list[str]) -> None:
+    """Reclaim the replaced rows of `tables` and refresh the planner's statistics (outside the
+    transaction). Housekeeping only: the release is committed, so a failure here is logged, not raised."""
     conn.autocommit = True
     try:
-        for table in [*PUBLISHED_TABLES, "release_info"]:
+        for table in [*tables, "release_info"]:
             conn.execute(sql.SQL("VACUUM (ANALYZE) {}").format(sql.Identifier(POSTGRES_SCHEMA, table)))
     except psycopg.Error as error:
         log.warning("VACUUM of PostgreSQL schema %s failed (autovacuum will do it): %s", POSTGRES_SCHEMA, error)

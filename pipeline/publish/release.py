@@ -5,6 +5,12 @@ A release is `published/releases/<release_id>/` with one directory per table and
 storage: uploaded, manifest last), never changed afterwards. `published/current.json` names the
 current release and its manifest; it is replaced in one atomic write (a rename locally, one PUT
 in an object store), so a publisher killed before that write leaves the previous release current.
+
+A manifest entry names its file by the release that wrote it (`release`) and the path inside that
+release (`path`): an incremental build carries unchanged partitions over by reference, so a release
+can list files of older releases. Retention therefore retires a release in two steps: its manifest
+goes (it is no release any more), then each of its files no kept release references; the rest of
+its directory stays until no release refers to it.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from pipeline.config import Settings
 from pipeline.errors import PipelineError
 from pipeline.files import sha256_of, write_json
 from pipeline.normalise.schemas import SCHEMA_VERSION, TABLES
-from pipeline.normalise.stage import PART_FILE, write_table
+from pipeline.normalise.stage import PART_FILE, Batch, entry_file, write_table
 from pipeline.storage import Storage
 
 MANIFEST = "manifest.json"
@@ -54,11 +60,24 @@ class Release:
     def to_dict(self) -> dict[str, Any]:
         return {"release_id": self.release_id, "path": str(self.path), "manifest": self.manifest}
 
+    def entries(self, table: str) -> list[dict[str, Any]]:
+        """The manifest entries of `table`'s files, each naming the release that wrote it (`release`)."""
+        return [{"release": self.release_id, **f} for f in self.manifest["tables"][table]["files"]]
+
+    def paths(self, table: str) -> list[Path]:
+        """Where the files of `table` lie (some in older releases); for an object store, in the
+        cache, where they may not have been downloaded."""
+        return [entry_file(self.path.parent, e) for e in self.entries(table)]
+
     def files(self, table: str) -> list[Path]:
-        """Absolute paths of the Parquet files of `table` (downloaded into the cache first when
-        the data directory is an object store)."""
-        paths = [self.path / f["path"] for f in self.manifest["tables"][table]["files"]]
-        return [self.store.fetch(p) for p in paths] if self.store else paths
+        """Local paths of the Parquet files of `table` (see `local_files`)."""
+        return self.local_files(self.entries(table))
+
+    def local_files(self, entries: list[dict[str, Any]]) -> list[Path]:
+        """The files these manifest entries name, downloaded into the cache first when the data
+        directory is an object store."""
+        paths = [entry_file(self.path.parent, e) for e in entries]
+        return self.store.fetch_all(paths) if self.store else paths
 
 
 class PublishLocked(PipelineError):
@@ -100,44 +119,55 @@ def publish_lock(settings: Settings, wait_seconds: float = 30.0) -> Iterator[Non
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def source_watermark(document_files: list[Path]) -> str:
-    """The newest SRU change stamp among the published papers ("" when there are none)."""
-    stamps = [pc.max(pq.read_table(p, columns=["changed_at"]).column("changed_at")).as_py() for p in document_files]
-    return max((s for s in stamps if s), default="")
+def _entry(release_id: str, root: Path, path: Path, table: str) -> dict[str, Any]:
+    """The manifest entry of a file this release writes; `documents` files carry their newest SRU change stamp."""
+    entry: dict[str, Any] = {"release": release_id, "path": path.relative_to(root).as_posix(),
+                             "rows": pq.ParquetFile(path).metadata.num_rows, "bytes": path.stat().st_size,
+                             "sha256": sha256_of(path)}
+    if table == "documents":
+        stamp = pc.max(pq.read_table(path, columns=["changed_at"]).column("changed_at")).as_py()
+        entry["source_watermark"] = stamp or ""
+    return entry
 
 
-def build_manifest(release_id: str, root: Path, quality: dict[str, Any]) -> dict[str, Any]:
+def build_manifest(release_id: str, root: Path, quality: dict[str, Any], batch: Batch) -> dict[str, Any]:
+    """The manifest of the release in `root`: its own files, and those `batch` carries over, by path."""
     tables = {}
     for table in TABLES:
-        files = sorted((root / table).rglob("*.parquet"))
-        entries = [{"path": str(p.relative_to(root)), "rows": pq.ParquetFile(p).metadata.num_rows,
-                    "bytes": p.stat().st_size, "sha256": sha256_of(p)} for p in files]
+        entries = [_entry(release_id, root, p, table) for p in (root / table).rglob("*.parquet")]
+        entries = sorted([*entries, *batch.carried.get(table, [])], key=lambda e: e["path"])
         tables[table] = {"rows": sum(e["rows"] for e in entries), "files": entries}
     return {
         "release_id": release_id, "created_at": datetime.now(UTC).isoformat(),
         "schema_version": SCHEMA_VERSION, "pipeline_version": pipeline.__version__,
-        "source_watermark": source_watermark(sorted((root / "documents").rglob("*.parquet"))),
-        "quality": quality, "tables": tables,
+        "source_watermark": max((e.get("source_watermark", "") for e in tables["documents"]["files"]), default=""),
+        "quality": quality, "base": batch.base, "rebuilt": batch.rebuilt, "inputs": batch.inputs,
+        "tables": tables,
     }
 
 
-def create_release(settings: Settings, release_id: str, tables: dict[str, list[Path]], batch_root: Path,
-                   quality: dict[str, Any]) -> Release:
-    """Move the batch's table files into a new release directory (temp name, then rename)."""
+def create_release(settings: Settings, batch: Batch, quality: dict[str, Any]) -> Release:
+    """Move the batch's own table files into a new release directory (temp name, then rename); the
+    files it carries over stay where they are, named in the manifest."""
+    release_id = batch.run_id
     final = settings.layout.releases / release_id
     if final.exists():
         raise PipelineError(f"release {release_id} already exists in {settings.layout.releases}")
+    missing = [str(p) for paths in batch.tables.values() for p in paths if not p.exists()]
+    if missing:
+        raise PipelineError(f"batch {release_id} names {len(missing)} file(s) that are gone (e.g. {missing[0]}); "
+                            f"run again to build it anew")
     tmp = settings.layout.releases / f".tmp-{release_id}"
     shutil.rmtree(tmp, ignore_errors=True)
-    for paths in tables.values():
-        for path in paths:
-            target = tmp / path.relative_to(batch_root)
+    for table in batch.tables:
+        for path in batch.own(table):
+            target = tmp / path.relative_to(batch.path)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
     for table, spec in TABLES.items():  # every release has every table, if only empty
-        if not any((tmp / table).rglob("*.parquet")):
+        if not batch.carried.get(table) and not any((tmp / table).rglob("*.parquet")):
             write_table(tmp / table / PART_FILE, spec.schema.empty_table())
-    write_json(tmp / MANIFEST, build_manifest(release_id, tmp, quality))
+    write_json(tmp / MANIFEST, build_manifest(release_id, tmp, quality, batch))
     os.replace(tmp, final)
     return load_release(upload_release(settings, final), settings.layout.store)
 
@@ -205,13 +235,40 @@ def read_current(settings: Settings) -> Release | None:
 
 
 def prune_releases(settings: Settings, keep: int) -> list[str]:
-    """Delete all but the newest `keep` releases (never the current one); returns the deleted ids."""
+    """Retire all but the newest `keep` releases (never the current one), keeping every file a kept
+    release references; returns the retired ids."""
     current = read_current(settings)
     releases = release_ids(settings)
     doomed = [r for r in releases[: max(0, len(releases) - max(keep, 1))] if current is None or r != current.release_id]
-    for release_id in doomed:
-        settings.layout.store.remove(settings.layout.releases / release_id)
+    store = settings.layout.store
+    kept = [load_release(settings.layout.releases / r, store) for r in releases if r not in doomed]
+    referenced = {p for release in kept for table in release.manifest["tables"] for p in release.paths(table)}
+    for path in [*(settings.layout.releases / r for r in doomed), *_retired(settings)]:
+        _retire(store, path, referenced)
     return doomed
+
+
+def _retired(settings: Settings) -> list[Path]:
+    """Directories of retired releases that still hold files a release referenced."""
+    store, root = settings.layout.store, settings.layout.releases
+    return [root / name for name in store.names(root)
+            if not name.startswith(".") and not store.exists(root / name / MANIFEST)]
+
+
+def _retire(store: Storage, path: Path, referenced: set[Path]) -> None:
+    """Take `path` out of the releases (its manifest first), then delete its files not in
+    `referenced`; the directory goes when none is left."""
+    store.remove(path / MANIFEST)
+    files = store.files(path)
+    if not any(file in referenced for file in files):
+        store.remove(path)
+        return
+    for file in files:
+        if file not in referenced:
+            store.remove(file)
+    for folder in sorted(path.rglob("*"), reverse=True):  # the cache's empty folders
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def orphan_ids(settings: Settings) -> list[str]:
@@ -225,7 +282,8 @@ def orphan_ids(settings: Settings) -> list[str]:
 
 def release_ids(settings: Settings) -> list[str]:
     """Ids of the releases in the data directory, oldest first."""
-    return [name for name in settings.layout.store.names(settings.layout.releases) if not name.startswith(".")]
+    store, root = settings.layout.store, settings.layout.releases
+    return [name for name in store.names(root) if not name.startswith(".") and store.exists(root / name / MANIFEST)]
 
 
 def prune_temporaries(settings: Settings) -> list[str]:

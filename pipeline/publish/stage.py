@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 def _quality_summary(report: QualityReport) -> dict[str, object]:
     return {"passed": report.passed, "critical_failures": len(report.critical_failures),
-            "warnings": len(report.warnings), "data_docs": report.data_docs}
+            "warnings": len(report.warnings), "data_docs": report.data_docs, "validated": report.validated}
 
 
 def publish_batch(settings: Settings, batch: Batch, report: QualityReport) -> Release:
@@ -60,7 +60,7 @@ def publish_batch(settings: Settings, batch: Batch, report: QualityReport) -> Re
         prune_temporaries(settings)
         previous = read_current(settings)
         _add_quality_history(settings, batch, previous)
-        release = create_release(settings, batch.run_id, batch.tables, batch.path, _quality_summary(report))
+        release = create_release(settings, batch, _quality_summary(report))
         catalog_tmp = None
         try:
             catalog_tmp = build_catalog(release, settings.layout.catalog, known_party_codes())
@@ -154,13 +154,13 @@ def quarantine_batch(settings: Settings, batch: Batch, report: QualityReport) ->
     return target
 
 
-def unpublished(settings: Settings, release: Release) -> list[str]:
-    """Parsed paper versions (`identifier@version`) that `release` does not hold."""
-    from pipeline.parse.store import ParsedStore, version_key
+def unpublished(settings: Settings, release: Release) -> str:
+    """What the parsed store holds that `release` does not ("" when nothing): the partitions
+    (vergaderjaren) with new or changed papers, from the ledger's index of the store."""
+    from pipeline.normalise.stage import plan_build
 
-    published = {(row["identifier"], row["version"]) for path in release.files("documents")
-                 for row in pq.read_table(path, columns=["identifier", "version"]).to_pylist()}
-    return sorted(version_key(*key) for key in ParsedStore(settings.layout.parsed, settings.layout.store).keys() - published)
+    plan = plan_build(settings, release.manifest)
+    return plan.describe() if plan.changes else ""
 
 
 def reconcile_targets(settings: Settings) -> dict[str, object]:

@@ -1,21 +1,25 @@
-"""Cross-table expectations (key uniqueness, foreign keys) evaluated by DuckDB over the Parquet files.
+"""Table-wide expectations (key uniqueness, foreign keys, corpus-level statistics marked
+`meta.scope == "table"`) evaluated by DuckDB over the Parquet files of the release-to-be.
 
-They need the whole table (and its parent), which GX on pandas could only check with every row in
-memory; DuckDB streams the files. The expectations stay declared in the suites; the outcomes have
-the same shape as GX's, with partition `*`.
+They need the whole table (and its parent), carried-over partitions included, which GX on pandas
+could only check with every row in memory; DuckDB streams the files. The expectations stay
+declared in the suites; the outcomes have the same shape as GX's, with partition `*`.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from pipeline.duckdb_sql import duckdb_identifier
+from pipeline.normalise.stage import WHOLE
 from pipeline.quality.gx_runner import ExpectationOutcome
+from pipeline.quality.suites import WHOLE_TABLE
 
 UNIQUE = "expect_column_values_to_be_unique"
 IN_SET = "expect_column_values_to_be_in_set"
-WHOLE = "*"
+MEDIAN = "expect_column_median_to_be_between"
 #: Unexpected values shown per failed expectation.
 EXAMPLES = 3
 
@@ -29,8 +33,13 @@ def parent_of(expectation: dict[str, Any]) -> tuple[str, str] | None:
     return parent, column
 
 
+def is_table_wide_statistic(expectation: dict[str, Any]) -> bool:
+    return expectation["type"] == MEDIAN and (expectation.get("meta") or {}).get("scope") == WHOLE_TABLE
+
+
 def is_cross_table(expectation: dict[str, Any]) -> bool:
-    return expectation["type"] == UNIQUE or parent_of(expectation) is not None
+    """Whether DuckDB checks `expectation` on the whole table (GX checks the others per partition)."""
+    return expectation["type"] == UNIQUE or parent_of(expectation) is not None or is_table_wide_statistic(expectation)
 
 
 def _files(paths: list[Path]) -> list[str]:
@@ -54,8 +63,24 @@ def _unexpected(expectation: dict[str, Any], table: str, tables: dict[str, list[
             files | {"parent_files": _files(tables[parent_table])})
 
 
+def _median(con: Any, table: str, expectation: dict[str, Any], tables: dict[str, list[Path]]) -> ExpectationOutcome:
+    """The median of the column's non-null values between `min_value` and `max_value` (as GX: no values pass)."""
+    kwargs = expectation["kwargs"]
+    column = duckdb_identifier(kwargs["column"])
+    elements, median = con.execute(f"SELECT count({column}), median({column}) FROM read_parquet(?)",
+                                   [_files(tables[table])]).fetchone()
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    success = median is None or ((low is None or median >= low) and (high is None or median <= high))
+    return ExpectationOutcome(
+        table=table, partition=WHOLE, type=expectation["type"], column=kwargs["column"],
+        severity=expectation["severity"], success=success, element_count=elements, unexpected_count=None,
+        observed_value=json.dumps(median), kwargs=dict(kwargs), why=(expectation.get("meta") or {}).get("why", ""))
+
+
 def check(con: Any, table: str, expectation: dict[str, Any], tables: dict[str, list[Path]]) -> ExpectationOutcome:
-    """Evaluate one cross-table expectation on the whole of `table` with DuckDB connection `con`."""
+    """Evaluate one table-wide expectation on the whole of `table` with DuckDB connection `con`."""
+    if is_table_wide_statistic(expectation):
+        return _median(con, table, expectation, tables)
     unexpected_sql, params = _unexpected(expectation, table, tables)
     [elements] = con.execute("SELECT count(*) FROM read_parquet(?)", [params["files"]]).fetchone()
     [unexpected] = con.execute(f"SELECT count(*) FROM ({unexpected_sql})", params).fetchone()

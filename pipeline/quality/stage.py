@@ -1,11 +1,13 @@
-"""The quality stage: validate every table of a batch against its suite; critical failures block.
+"""The quality stage: validate the tables of a batch against their suites; critical failures block.
 
-Memory stays bounded whatever the corpus size: row-local expectations run in GX a partition
-(vergaderjaar) at a time, on only the columns the suite refers to; cross-table expectations (key
-uniqueness, foreign keys) run in DuckDB over the Parquet files (`pipeline.quality.keys`). Only a
-suite that needs the whole table (`meta.scope == "table"`: corpus-level statistics, unpartitioned
-tables) gets it in one frame. Results go to the batch as the `quality_results` table (with the
-results of the releases still retained) and into the report the runner puts in the run summary.
+What the run built is validated, what it carried over was validated when it was built: row-local
+expectations run in GX on each partition (vergaderjaar) the run rebuilt, a partition at a time, on
+only the columns the suite refers to, and on the whole of each unpartitioned table (rebuilt by
+every run). Table-wide expectations (key uniqueness, foreign keys, corpus-level statistics) run in
+DuckDB over every Parquet file of the release-to-be, carried-over partitions included, without
+loading them (`pipeline.quality.keys`). The report names the partitions validated per table.
+Results go to the batch as the `quality_results` table (with the results of the releases still
+retained) and into the report the runner puts in the run summary.
 """
 
 from __future__ import annotations
@@ -14,9 +16,8 @@ import json
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -24,8 +25,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.config import Settings
-from pipeline.normalise.schemas import NORMALISED_TABLES, PARTITION_COLUMN, TABLES
-from pipeline.normalise.stage import PART_FILE, Batch, write_table
+from pipeline.normalise.schemas import NORMALISED_TABLES, TABLES
+from pipeline.normalise.stage import PART_FILE, Batch, partition_of, write_table
 from pipeline.parse.structure.parties import known_party_codes
 from pipeline.quality.keys import WHOLE, check, is_cross_table
 from pipeline.quality.suites import CRITICAL, WHOLE_TABLE, load_suite
@@ -42,6 +43,8 @@ class QualityReport:
     warnings: list[str]
     results: list[dict]
     data_docs: str
+    #: Table -> the partitions validated (`vergaderjaar=...`; `*`: the whole table, by DuckDB or GX).
+    validated: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,20 +61,18 @@ def suite_columns(suite: dict[str, Any]) -> list[str]:
     return [name for name in table.schema.names if name in used]
 
 
-def partition_of(path: Path) -> str:
-    """`vergaderjaar=2025-2026` for a partition file, `*` for an unpartitioned one."""
-    return path.parent.name if path.parent.name.startswith(f"{PARTITION_COLUMN}=") else WHOLE
-
-
 def to_frame(table: pa.Table) -> pd.DataFrame:
     """Arrow to pandas for GX (dates stay `datetime.date`, which GX compares with its date bounds)."""
     return table.to_pandas()
 
 
 def table_frames(batch: Batch, table: str, suite: dict[str, Any]) -> Iterator[tuple[str, pd.DataFrame]]:
-    """(partition, frame) pairs to validate: each partition, or the whole table for a whole-table suite."""
+    """(partition, frame) pairs to validate: each partition the run built, or the whole table for a
+    whole-table suite (of a table the run built)."""
     columns = suite_columns(suite)
-    paths = batch.tables[table]
+    paths = batch.own(table)
+    if not paths:
+        return
     if suite["meta"]["scope"] == WHOLE_TABLE:
         yield WHOLE, to_frame(pa.concat_tables(pq.read_table(p, columns=columns) for p in paths))
         return
@@ -91,7 +92,8 @@ def split_suite(suite: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, A
 
 
 def validate_table(batch: Batch, table: str, runner: Any, con: Any) -> list[Any]:
-    """Every expectation of `table`'s suite on the batch (nothing for an empty table)."""
+    """Every expectation of `table`'s suite on the batch (nothing for an empty table): row-local
+    ones on what the run built, table-wide ones on the whole table."""
     if not batch.row_counts[table]:
         return []
     local, cross = split_suite(load_suite(table))
@@ -137,7 +139,12 @@ def validate_batch(settings: Settings, batch: Batch) -> QualityReport:
     critical = [o.describe() for o in failed if o.severity == CRITICAL]
     warnings = [o.describe() for o in failed if o.severity != CRITICAL]
     write_quality_results(batch, quality_rows(batch.run_id, outcomes, datetime.now(UTC)))
-    log.info("validated %d expectation result(s): %d critical failure(s), %d warning(s)",
-             len(outcomes), len(critical), len(warnings))
+    validated: dict[str, list[str]] = {}
+    for o in outcomes:
+        if o.partition not in validated.setdefault(o.table, []):
+            validated[o.table].append(o.partition)
+    log.info("validated %d expectation result(s): %d critical failure(s), %d warning(s); partitions %s",
+             len(outcomes), len(critical), len(warnings), sorted({p for ps in validated.values() for p in ps}))
     return QualityReport(passed=not critical, critical_failures=critical, warnings=warnings,
-                         results=[asdict(o) for o in outcomes], data_docs=runner.build_data_docs())
+                         results=[asdict(o) for o in outcomes], data_docs=runner.build_data_docs(),
+                         validated={table: sorted(parts) for table, parts in validated.items()})

@@ -24,6 +24,7 @@ from pipeline.normalise.schemas import SCHEMA_VERSION, TABLES
 from pipeline.normalise.stage import build_batch, full_build_reason, plan_build
 from pipeline.parse.store import ParsedStore
 from pipeline.parse.structure.parties import known_party_codes
+from pipeline.publish.catalog import open_catalog
 from pipeline.publish.datasets import POSTGRES_SCHEMA, PUBLISHED_TABLES
 from pipeline.publish.postgres import current_postgres_release, delta, publish_postgres
 from pipeline.publish.release import MANIFEST, Release, prune_releases, release_ids
@@ -116,7 +117,7 @@ def test_the_second_run_rebuilds_only_the_partitions_with_new_or_changed_papers(
         assert entry["release"] == (incremental.release_id if year in manifest["rebuilt"] else first.release_id)
     carried = [e for e in incremental.entries("paragraphs") if e["release"] == first.release_id]
     assert carried and not any((incremental.path / e["path"]).exists() for e in carried)  # referenced, not copied
-    with duckdb.connect(str(runs["settings"].layout.catalog), read_only=True) as con:
+    with open_catalog(runs["settings"]) as con:
         versions = con.execute("SELECT identifier, version, is_current FROM documents "
                                "WHERE identifier IN ('kst-36112-C', 'kst-27925-AC', 'kst-27925-AD') ORDER BY 1, 2")
         assert versions.fetchall() == [("kst-27925-AC", 1, True), ("kst-27925-AD", 1, True),

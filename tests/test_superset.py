@@ -24,6 +24,7 @@ from typing import Any
 import psycopg
 import pytest
 import requests
+import yaml
 from PIL import Image
 from psycopg import sql
 
@@ -38,7 +39,8 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_PYTHON = ROOT / ".venv-superset" / "bin" / "python"
-SPEC_CHARTS = 9  # charts in bi/dashboard.yaml
+SPEC_CHARTS = sum(len(section["charts"]) for section in
+                  yaml.safe_load((ROOT / "bi" / "dashboard.yaml").read_text())["sections"])
 BROKEN = TYPESET_EK_PAPERS[1]  # a typeset paper served with its PDF only, alone on its day
 
 
@@ -99,19 +101,30 @@ def board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         settings = Settings(data_dir=tmp_path_factory.mktemp("bi"), sru_url=server.sru_url, max_rps=0,
                             since=date(2000, 1, 1), retries=1, retry_base_delay=0.002, retry_max_delay=0.02,
                             timeout=5.0, postgres_dsn=dsn, dashboard_role=reader, dashboard_password=password)
-        run(settings)
-        env = {**os.environ, "SUPERSET_HOME": str(home), "SUPERSET_SECRET_KEY": secrets.token_hex(32),
-               "SUPERSET_ADMIN_PASSWORD": secrets.token_hex(8), "EK_DASHBOARD_PASSWORD": password}
-        init = subprocess.run(["bi/superset.sh", "init"], cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=900)
-        assert init.returncode == 0, init.stderr[-3000:]
-        port = _free_port()
-        log = (home / "superset.log").open("w")
+        try:
+            run(settings)
+            yield from _served(settings, home, reader, password, server)
+        finally:
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (reader,)).fetchone():
+                    conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(reader)))
+                    conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(reader)))
+
+
+def _served(settings: Settings, home: Path, reader: str, password: str,
+            server: ReplayServer) -> Iterator[dict[str, Any]]:
+    """Superset initialised in `home`, serving on a free port and provisioned; stopped afterwards."""
+    env = {**os.environ, "SUPERSET_HOME": str(home), "SUPERSET_SECRET_KEY": secrets.token_hex(32),
+           "SUPERSET_ADMIN_PASSWORD": secrets.token_hex(8), "EK_DASHBOARD_PASSWORD": password}
+    init = subprocess.run(["bi/superset.sh", "init"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert init.returncode == 0, init.stderr[-3000:]
+    port = _free_port()
+    database = psycopg.conninfo.conninfo_to_dict(settings.postgres_dsn)
+    superset = Board(f"http://127.0.0.1:{port}", env,
+                     f"postgresql://{reader}@127.0.0.1:{database.get('port', 5432)}/{database['dbname']}")
+    with (home / "superset.log").open("w") as log:
         served = subprocess.Popen(["bi/superset.sh", "serve", str(port)], cwd=ROOT, env=env, stdout=log,
                                   stderr=subprocess.STDOUT)
-        warehouse = f"postgresql://{reader}@127.0.0.1:{psycopg.conninfo.conninfo_to_dict(dsn).get('port', 5432)}" \
-                    f"/{psycopg.conninfo.conninfo_to_dict(dsn)['dbname']}"
-        superset = Board(f"http://127.0.0.1:{port}", env, warehouse)
         try:
             provisioned = superset.provision()
             assert provisioned.returncode == 0, provisioned.stderr[-3000:] + (home / "superset.log").read_text()[-3000:]
@@ -121,11 +134,6 @@ def board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         finally:
             served.terminate()
             served.wait(timeout=60)
-            log.close()
-            with psycopg.connect(dsn, autocommit=True) as conn:
-                conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(reader)))
-            with psycopg.connect(dsn.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(reader)))
 
 
 def test_provisioning_prints_the_dashboard_and_uses_the_read_only_role(board: dict) -> None:

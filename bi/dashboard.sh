@@ -61,7 +61,7 @@ print(p._replace(netloc=sys.argv[2] + '@' + p.netloc.rpartition('@')[2]).geturl(
     stop
     ;;
   screenshot)
-    .venv-superset/bin/python bi/screenshot.py --superset "$url" --out "${2:?screenshot needs a file}" --charts 9
+    .venv-superset/bin/python bi/screenshot.py --superset "$url" --out "${2:?screenshot needs a file}"
     ;;
   *)
     echo "usage: bi/dashboard.sh start | stop | screenshot FILE" >&2

@@ -67,12 +67,14 @@ class Superset:
                 return found
             page += 1
 
-    def upsert(self, resource: str, existing: dict[str, Any] | None, body: dict[str, Any],
-               create_only: tuple[str, ...] = ("uuid",)) -> int:
-        """Update `existing` with `body` (less the `create_only` keys), or create it; its id."""
+    def put(self, path: str, body: dict[str, Any] | None = None) -> None:
+        """PUT to `/api/v1/<path>` (an update, or an action such as `dataset/<id>/refresh`)."""
+        self._call("PUT", f"/api/v1/{path}", json=body)
+
+    def upsert(self, resource: str, existing: dict[str, Any] | None, body: dict[str, Any]) -> int:
+        """Update `existing` with `body` (less its `uuid`, fixed at creation), or create it; its id."""
         if existing is not None:
-            update = {k: v for k, v in body.items() if k not in create_only}
-            self._call("PUT", f"/api/v1/{resource}/{existing['id']}", json=update)
+            self.put(f"{resource}/{existing['id']}", {k: v for k, v in body.items() if k != "uuid"})
             return int(existing["id"])
         return int(self._call("POST", f"/api/v1/{resource}/", json=body)["id"])
 
@@ -191,7 +193,7 @@ def provision(superset: Superset, spec: dict[str, Any], warehouse: str) -> str:
                                                                   "table_name": view})
         else:  # the view's columns may have changed with a new release structure
             dataset_ids[view] = int(found["id"])
-            superset._call("PUT", f"/api/v1/dataset/{found['id']}/refresh")
+            superset.put(f"dataset/{found['id']}/refresh")
     board = spec["dashboard"]
     dashboard_id = superset.upsert("dashboard", _by(superset.listing("dashboard"), slug=board["slug"]),
                                    {"dashboard_title": board["title"], "slug": board["slug"], "uuid": board["uuid"],
@@ -208,7 +210,7 @@ def provision(superset: Superset, spec: dict[str, Any], warehouse: str) -> str:
                     "dashboards": [dashboard_id]}
             chart_ids[chart["name"]] = superset.upsert("chart", _by(charts, slice_name=chart["name"]), body)
     positions = layout(spec, chart_ids)
-    superset.upsert("dashboard", {"id": dashboard_id}, {
+    superset.put(f"dashboard/{dashboard_id}", {
         "position_json": json.dumps(positions),
         "json_metadata": json.dumps({"positions": positions, "native_filter_configuration": [],
                                      "color_scheme": "supersetColors", "refresh_frequency": 0,

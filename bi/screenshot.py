@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+import yaml
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
@@ -28,6 +29,7 @@ from selenium.webdriver.chrome.service import Service
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 WIDTH = 1600
+SPEC = Path(__file__).with_name("dashboard.yaml")
 
 #: Per chart on the dashboard: its name and what it drew; plus any error shown on the page.
 _STATE = """
@@ -108,9 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--superset", default="http://127.0.0.1:8088")
     parser.add_argument("--dashboard", default="eerste-kamer", help="the dashboard's slug or id")
     parser.add_argument("--out", type=Path, default=Path("dashboard.png"))
-    parser.add_argument("--charts", type=int, default=1, help="how many charts to wait for")
+    parser.add_argument("--charts", type=int, help="how many charts to wait for (default: those in bi/dashboard.yaml)")
     parser.add_argument("--timeout", type=float, default=120)
     args = parser.parse_args(argv)
+    if args.charts is None:
+        spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+        args.charts = sum(len(section["charts"]) for section in spec["sections"])
     try:
         report = render(args.superset.rstrip("/"), args.dashboard, args.out, args.charts, args.timeout)
     except (RuntimeError, KeyError, WebDriverException, requests.RequestException) as error:

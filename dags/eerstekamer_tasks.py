@@ -56,17 +56,33 @@ def _run_id() -> str:
     return params.run_id_for(get_current_context()["dag_run"].run_after)
 
 
-def _postgres_dsn() -> str | None:
-    """The `eerstekamer_postgres` Connection (or AIRFLOW_CONN_EERSTEKAMER_POSTGRES) as a DSN, if set."""
+def _connection_dsn(conn_id: str) -> str | None:
+    """The Connection `conn_id` (or AIRFLOW_CONN_<CONN_ID>) as a DSN, if set."""
     try:
-        return Connection.get(params.POSTGRES_CONN_ID).get_uri()
+        return Connection.get(conn_id).get_uri()
     except AirflowNotFoundException:
         return None
 
 
+def _postgres_dsn() -> str | None:
+    """The publish target: the `eerstekamer_postgres` Connection, if set."""
+    return _connection_dsn(params.POSTGRES_CONN_ID)
+
+
+def _state_dsn() -> str | None:
+    """The database of the run state: the `eerstekamer_state` Connection, if set (else EK_STATE_DSN)."""
+    return _connection_dsn(params.STATE_CONN_ID)
+
+
 def _base_settings() -> Settings:
-    """Settings: the Airflow Variables that are set > `EK_*` > defaults."""
-    return params.base_settings({name: Variable.get(name, default=None) for name in params.VARIABLES})
+    """Settings: the Airflow Variables and the state Connection that are set > `EK_*` > defaults."""
+    return params.base_settings({name: Variable.get(name, default=None) for name in params.VARIABLES},
+                                state_dsn=_state_dsn())
+
+
+def _run(run_json: dict[str, Any]) -> RunContext:
+    """The run's context in this task (its secrets from this worker's environment and Connections)."""
+    return RunContext.from_json(run_json, state_dsn=_state_dsn())
 
 
 def _task_key(stage: str) -> str:
@@ -118,13 +134,13 @@ def configure(backfill: bool = False) -> dict[str, Any]:
 @task(max_active_tis_per_dag=1)
 def discover(run_json: dict[str, Any]) -> None:
     """Ask the source what is new or changed; record the versions."""
-    _step(lambda: steps.discover(RunContext.from_json(run_json)))
+    _step(lambda: steps.discover(_run(run_json)))
 
 
 @task(max_active_tis_per_dag=1)
 def fetch(run_json: dict[str, Any]) -> None:
     """Download every file not archived yet (resumes a crashed download)."""
-    _step(lambda: steps.fetch(RunContext.from_json(run_json)))
+    _step(lambda: steps.fetch(_run(run_json)))
 
 
 @task
@@ -138,13 +154,13 @@ def plan_backfill(run_json: dict[str, Any]) -> list[dict[str, str]]:
 @task(max_active_tis_per_dag=1, max_active_tis_per_dagrun=1)
 def harvest_vergaderjaar(run_json: dict[str, Any], window: dict[str, str]) -> None:
     """Discover and download the papers of one vergaderjaar; record it as done when nothing failed."""
-    _step(lambda: steps.harvest(RunContext.from_json(run_json), window))
+    _step(lambda: steps.harvest(_run(run_json), window))
 
 
 @task(trigger_rule=TriggerRule.NONE_FAILED)
 def plan_parse(run_json: dict[str, Any]) -> list[list[str]]:
     """The pending papers in batches: one mapped parse task each (also when nothing was harvested)."""
-    planned = steps.plan_parse(RunContext.from_json(run_json))
+    planned = steps.plan_parse(_run(run_json))
     log.info("%d paper(s) to parse in %d batch(es)", sum(map(len, planned)), len(planned))
     return planned
 
@@ -153,13 +169,13 @@ def plan_parse(run_json: dict[str, Any]) -> list[list[str]]:
 def parse(run_json: dict[str, Any], keys: list[str]) -> None:
     """Parse one batch of papers (a mapped task: Celery workers share the batches)."""
     planned = sum(map(len, get_current_context()["ti"].xcom_pull(task_ids="plan_parse") or [keys]))
-    _step(lambda: steps.parse(RunContext.from_json(run_json), keys, task=_task_key("parse"), planned=planned))
+    _step(lambda: steps.parse(_run(run_json), keys, task=_task_key("parse"), planned=planned))
 
 
 @task(trigger_rule=TriggerRule.NONE_FAILED)
 def normalise(run_json: dict[str, Any], planned: list[list[str]]) -> dict[str, Any]:
     """Build the run's tables from the parsed papers; skip the rest when nothing was new."""
-    batch = _step(lambda: steps.normalise(RunContext.from_json(run_json), sum(map(len, planned)),
+    batch = _step(lambda: steps.normalise(_run(run_json), sum(map(len, planned)),
                                           postgres_dsn=_postgres_dsn()))
     if batch is None:
         raise AirflowSkipException("nothing new to parse and a release exists: nothing to build")
@@ -169,14 +185,14 @@ def normalise(run_json: dict[str, Any], planned: list[list[str]]) -> dict[str, A
 @task(retries=0)
 def validate(run_json: dict[str, Any], batch: dict[str, Any]) -> dict[str, Any]:
     """Run the expectations; a critical failure quarantines the batch and fails the run."""
-    return _step(lambda: steps.validate(RunContext.from_json(run_json), batch))
+    return _step(lambda: steps.validate(_run(run_json), batch))
 
 
 @task(outlets=PUBLISHED_ASSETS, max_active_tis_per_dag=1)
 def publish(run_json: dict[str, Any], validated: dict[str, Any]) -> None:
     """Publish the validated batch as the new release (one publisher at a time, across DAGs); each
     table's asset event carries the release id, row counts and source watermark (`asset_extras`)."""
-    release = _step(lambda: steps.publish(RunContext.from_json(run_json), validated, postgres_dsn=_postgres_dsn()))
+    release = _step(lambda: steps.publish(_run(run_json), validated, postgres_dsn=_postgres_dsn()))
     if release is None:
         raise AirflowSkipException("publish is off for this run: the batch stays in staging")
     outlet_events = get_current_context()["outlet_events"]
@@ -192,7 +208,7 @@ def summarise() -> dict[str, Any]:
     """
     context = get_current_context()
     run_json = context["ti"].xcom_pull(task_ids="configure")
-    run = RunContext.from_json(run_json) if run_json else RunContext(_run_id(), _base_settings())
+    run = _run(run_json) if run_json else RunContext(_run_id(), _base_settings())
     run = RunContext(run.run_id, run.settings, context["dag_run"].run_id)
     summary = steps.finish(run, started_at=str(context["dag_run"].start_date or ""), release_lock=True)
     (log.error if summary.outcome in ("failed", "quarantined") else log.info)("%s", describe_summary(summary))

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from pipeline.config import DEFAULT_KINDS, DEFAULT_MAX_RPS, LIVE_SRU_URL, Settings
+from pipeline.config import DEFAULT_KINDS, DEFAULT_MAX_RPS, LIVE_SRU_URL, Settings, data_location
 from pipeline.errors import InvalidParameter, PipelineError
 from pipeline.sources import vergaderjaar
 
@@ -41,9 +41,11 @@ def _vergaderjaar(value: str) -> str:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def _add_data_dir(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", type=Path,
-                   help="data directory (state, raw archive, releases); default $EK_DATA_DIR or ./data")
+def _add_data_dir(p: argparse.ArgumentParser, what: str = "data directory (state, raw archive, releases): a "
+                  "path or an object store URL (s3://bucket/prefix); default $EK_DATA_DIR or ./data") -> None:
+    p.add_argument("--data-dir", type=data_location, help=what)
+    p.add_argument("--state-dsn", help="keep the run state (ledger, run journal, locks) in this PostgreSQL "
+                   "database instead of the data directory; default $EK_STATE_DSN")
 
 
 def _add_source_options(p: argparse.ArgumentParser) -> None:
@@ -83,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse = sub.add_parser("parse", help="parse one file (PDF or official XML), or the pending papers of a data dir")
     parse.add_argument("file", nargs="?", type=Path, help="a PDF or official XML file")
     parse.add_argument("--json", action="store_true", help="print the parsed document as one JSON object")
-    parse.add_argument("--data-dir", type=Path, help="parse the archived papers not yet parsed here")
+    _add_data_dir(parse, "parse the archived papers not yet parsed here")
     parse.add_argument("--reparse", action="store_true", help="with --data-dir: parse everything again")
 
     validate = sub.add_parser("validate", help="build the tables from parsed papers and run the expectations")
@@ -97,8 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(verify)
     verify.add_argument("--checksums", action="store_true", help="also compare every file's sha256 (slower)")
 
-    rebuild = sub.add_parser("rebuild-ledger", help="rebuild a lost or damaged state.sqlite from the journal "
-                             "beside the raw archive (raw/ledger.jsonl)")
+    rebuild = sub.add_parser("rebuild-ledger", help="rebuild a lost or damaged state.sqlite (or fill an empty "
+                             "state database) from the journal beside the raw archive (raw/ledger.jsonl)")
     _add_data_dir(rebuild)
     return parser
 
@@ -111,7 +113,13 @@ def _settings(args: argparse.Namespace) -> Settings:
         "until": args.until, "kinds": tuple(args.kinds or DEFAULT_KINDS), "dossier": args.dossier,
         "identifiers": tuple(args.identifiers), "vergaderjaar": args.vergaderjaar,
         "reparse": getattr(args, "reparse", False), "publish": not getattr(args, "no_publish", False),
+        "state_dsn": args.state_dsn,
     })
+
+
+def _where(args: argparse.Namespace, **given: object) -> Settings:
+    """The settings of a command that takes only the data directory and the state database."""
+    return Settings.load({"data_dir": args.data_dir, "state_dsn": args.state_dsn, **given})
 
 
 def _print(obj: object) -> None:
@@ -141,7 +149,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         from pipeline.flow import lock
         from pipeline.parse.stage import parse_pending
 
-        settings = Settings.load({"data_dir": args.data_dir, "reparse": args.reparse})
+        settings = _where(args, reparse=args.reparse)
         with lock.holding(settings):
             _print(parse_pending(settings).to_dict())
         return 0
@@ -165,7 +173,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from pipeline.normalise.stage import build_batch
     from pipeline.quality.stage import validate_batch
 
-    settings = Settings.load({"data_dir": args.data_dir})
+    settings = _where(args)
     with lock.holding(settings) as run_id:
         batch = build_batch(settings, run_id)  # in staging; nothing is published
         try:
@@ -179,7 +187,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_publish(args: argparse.Namespace) -> int:
     from pipeline.flow.run import run
 
-    summary = run(Settings.load({"data_dir": args.data_dir}), fetch=False, rebuild=True)
+    summary = run(_where(args), fetch=False, rebuild=True)
     print(f"run {summary.run_id}: {summary.outcome}", file=sys.stderr)
     return 0
 
@@ -188,10 +196,11 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from pipeline.flow import lock
     from pipeline.ledger import StateStore, check_ledger
 
-    settings = Settings.load({"data_dir": args.data_dir})
+    settings = _where(args)
     with lock.holding(settings):
         check_ledger(settings.layout)
-        with StateStore(settings.layout.state_db) as store:
+        settings.layout.store.mirror(settings.layout.raw, prune=False)  # object storage: check the stored files
+        with StateStore(settings.layout) as store:
             requeued = store.requeue_missing(checksums=args.checksums)
             counts = store.counts()
     _print({"files_checked": counts.get("files_archived", 0) + len(requeued), "requeued": requeued})
@@ -202,7 +211,7 @@ def _cmd_rebuild_ledger(args: argparse.Namespace) -> int:
     from pipeline.flow import lock
     from pipeline.ledger import rebuild_ledger
 
-    settings = Settings.load({"data_dir": args.data_dir})
+    settings = _where(args)
     with lock.holding(settings):
         _print(rebuild_ledger(settings.layout))
     return 0
@@ -216,6 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("botocore", "aiobotocore"):  # an object-store data directory: where credentials came from
+        logging.getLogger(chatty).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         return COMMANDS[args.command](args)
     except PipelineError as err:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InvalidParameter
+from pipeline.storage import Storage, default_cache, is_url
 
 LIVE_SRU_URL = "https://repository.overheid.nl/sru"
 EERSTE_KAMER = "Eerste Kamer der Staten-Generaal"
@@ -29,9 +30,25 @@ DEFAULT_MAX_RPS = 1.0
 
 @dataclass(frozen=True)
 class DataLayout:
-    """Where each stage keeps its files below the data directory."""
+    """Where each stage keeps its files below the data directory, and the run state: SQLite files
+    there, or the PostgreSQL database `state_dsn` (schema `state_schema`) when it is set.
+
+    For an object-store data directory (`url`) `root` is the local cache and `store` the durable
+    home of the same layout (see `pipeline.storage`)."""
 
     root: Path
+    state_dsn: str | None = field(default=None, repr=False)
+    state_schema: str = "ek_state"
+    url: str | None = None
+
+    @property
+    def store(self) -> Storage:
+        return Storage(self.root, self.url)
+
+    @property
+    def location(self) -> str:
+        """The data directory as the user named it: its URL, or the local path."""
+        return self.url or str(self.root)
 
     @property
     def state_db(self) -> Path:
@@ -84,8 +101,10 @@ class DataLayout:
         return self.root / "data_docs"
 
     def ensure(self) -> DataLayout:
+        """Create the local directories (and check that the object store, if any, is there)."""
         for path in (self.raw, self.parsed, self.staging, self.releases, self.quarantine, self.runs):
             path.mkdir(parents=True, exist_ok=True)
+        self.store.check()
         return self
 
 
@@ -96,7 +115,8 @@ class Settings:
     `Settings()` holds the defaults; `Settings.load()` layers them: a given value (a command-line
     flag, an Airflow Variable or Param) > the `EK_*` environment variable > the default."""
 
-    data_dir: Path = Path("data")
+    data_dir: Path | str = Path("data")  # a local path, or an object store URL (`s3://bucket/prefix`)
+    cache_dir: Path | None = None  # the local cache of an object-store data directory (default: per URL)
     sru_url: str = LIVE_SRU_URL
     max_rps: float = DEFAULT_MAX_RPS
     since: date | None = None  # overrides the watermark
@@ -127,10 +147,17 @@ class Settings:
     agreement_sample: float = 0.05
     #: A parse of more papers than this counts as a backfill (so does one narrowed by `vergaderjaar`).
     full_check_max: int = 200
+    #: The run state (ledger, run journal, locks, lexicon) in this PostgreSQL database instead of
+    #: SQLite files in the data directory: what lets tasks on different hosts share a run.
+    state_dsn: str | None = None
+    state_schema: str = "ek_state"  # the schema of the run state in `state_dsn`
 
     @property
     def layout(self) -> DataLayout:
-        return DataLayout(Path(self.data_dir))
+        if is_url(self.data_dir):
+            url = str(self.data_dir).rstrip("/")
+            return DataLayout(Path(self.cache_dir or default_cache(url)), self.state_dsn, self.state_schema, url=url)
+        return DataLayout(Path(self.data_dir), self.state_dsn, self.state_schema)
 
     @classmethod
     def load(cls, given: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -170,6 +197,11 @@ def at_least(minimum: int, kind: type[float] | type[int] = float) -> Callable[[s
     return parse
 
 
+def data_location(text: str) -> Path | str:
+    """A data directory: an object store URL as given, else a local path."""
+    return text.rstrip("/") if is_url(text) else Path(text)
+
+
 def fraction(text: str) -> float:
     """A number from 0 to 1; its ValueError says what was expected."""
     value = at_least(0)(text)
@@ -180,7 +212,8 @@ def fraction(text: str) -> float:
 
 #: The settings an `EK_*` environment variable sets, and how its text is read.
 ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
-    "data_dir": ("EK_DATA_DIR", Path),
+    "data_dir": ("EK_DATA_DIR", data_location),
+    "cache_dir": ("EK_CACHE_DIR", Path),
     "sru_url": ("EK_SRU_URL", str),
     "max_rps": ("EK_MAX_RPS", at_least(0)),
     "timeout": ("EK_HTTP_TIMEOUT", at_least(0)),
@@ -199,4 +232,6 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "run_lock_stale": ("EK_RUN_LOCK_STALE", at_least(60)),
     "agreement_sample": ("EK_AGREEMENT_SAMPLE", fraction),
     "full_check_max": ("EK_FULL_CHECK_MAX", at_least(0, int)),
+    "state_dsn": ("EK_STATE_DSN", str),
+    "state_schema": ("EK_STATE_SCHEMA", str),
 }

@@ -1,4 +1,4 @@
-"""The ledger of every run in SQLite: watermarks, publication versions, the file manifest, errors, links.
+"""The ledger of every run: watermarks, publication versions, the file manifest, errors, links.
 
 A publication version is one (identifier, change stamp) pair: version 1 is the first stamp seen,
 and every new stamp adds a version (status "changed"); old versions and their files stay.
@@ -6,10 +6,14 @@ Each version lists the files (manifestations) it needs in the manifest, which re
 sha256, size, archived path, fetched_at and status (pending | archived | failed). Download
 progress is committed file by file, so a crashed harvest resumes where it stopped.
 
-Every committed version, file and watermark is also appended to `raw/ledger.jsonl` beside the
-archive, so that a lost or damaged `state.sqlite` can be rebuilt (`rebuild_ledger`); a ledger
-that is missing, empty or unreadable beside archived or published data stops a run
-(`check_ledger`) instead of starting over.
+The ledger is `state.sqlite` in the data directory, or the tables of the state database when
+the layout names one (`EK_STATE_DSN`, see `pipeline.statedb`): the same statements on both.
+A SQLite ledger appends every committed version, file and watermark to `raw/ledger.jsonl`
+beside the archive, so that a lost or damaged `state.sqlite` can be rebuilt (`rebuild_ledger`);
+a PostgreSQL ledger is as durable as its database (its backups restore it) and keeps no
+journal, but `rebuild_ledger` fills an empty one from a data directory's journal (moving an
+embedded installation to PostgreSQL). A ledger that is missing, empty or unreadable beside
+archived or published data stops a run (`check_ledger`) instead of starting over.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from pipeline.errors import PipelineError
 from pipeline.files import sha256_of
 from pipeline.identifiers import parse_identifier
 from pipeline.sources.records import SruRecord
-from pipeline.sqlite_wal import open_wal
+from pipeline.statedb import StateDB
 
 #: The manifestations archived per publication, when the record lists them.
 MANIFESTATIONS = ("pdf", "xml", "metadata")
@@ -109,20 +113,20 @@ class Recorded:
 
 
 class StateStore:
-    """SQLite at `path` (WAL), created on demand; safe to open from several processes."""
+    """The ledger of the data directory `layout.root`, created on demand; safe to open from
+    several processes (and hosts, in PostgreSQL)."""
 
-    def __init__(self, path: Path) -> None:
-        """Open the ledger at `path`; it journals to `raw/ledger.jsonl` beside it."""
-        self.path = Path(path)
-        self.journal = self.path.parent / "raw" / "ledger.jsonl"
+    def __init__(self, layout: DataLayout) -> None:
+        """Open the layout's ledger; a SQLite one journals to `raw/ledger.jsonl` beside it."""
+        self.root = layout.root
+        self.journal = None if layout.state_dsn else layout.raw / "ledger.jsonl"
         try:
-            self._db = open_wal(self.path, _SCHEMA)
+            self._db = StateDB.open(layout, "ledger", _SCHEMA, layout.state_db)
         except sqlite3.DatabaseError as err:
-            raise LedgerUnusable(f"{self.path} is not a readable ledger ({err}): restore it from a backup, or "
-                                 f"move it aside and run `python -m pipeline rebuild-ledger --data-dir "
-                                 f"{self.path.parent}`") from None
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA synchronous=NORMAL")
+            raise LedgerUnusable(f"{layout.state_db} is not a readable ledger ({err}): restore it from a backup, "
+                                 f"or move it aside and run `python -m pipeline rebuild-ledger --data-dir "
+                                 f"{layout.root}`") from None
+        self.where = self._db.where
 
     def close(self) -> None:
         self._db.close()
@@ -137,17 +141,17 @@ class StateStore:
 
     def watermark(self, kinds: Sequence[str]) -> date | None:
         """The oldest watermark of `kinds`; None when any of them was never harvested."""
-        rows = dict(self._db.execute("SELECT kind, modified FROM watermarks").fetchall())
+        rows = {row[0]: row[1] for row in self._db.rows("SELECT kind, modified FROM watermarks")}
         if not kinds or any(k not in rows for k in kinds):
             return None
         return min(date.fromisoformat(rows[k]) for k in kinds)
 
     def advance_watermark(self, kinds: Sequence[str], modified: date) -> None:
         """Set each kind's watermark to `modified` unless it is already later."""
-        with self._db:
+        with self._db.transaction():
             self._db.executemany(
-                "INSERT INTO watermarks VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET "
-                "modified = max(modified, excluded.modified), updated_at = excluded.updated_at",
+                "INSERT INTO watermarks VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET modified = "
+                f"{self._db.greatest('watermarks.modified', 'excluded.modified')}, updated_at = excluded.updated_at",
                 [(k, modified.isoformat(), now()) for k in kinds])
         self._journal_rows("watermarks", [(k,) for k in kinds])
 
@@ -156,7 +160,7 @@ class StateStore:
     def record_versions(self, records: Iterable[SruRecord]) -> list[Recorded]:
         """Store each record as a version unless its change stamp is known; one transaction."""
         out = []
-        with self._db:
+        with self._db.transaction():
             for record in records:
                 out.append(self._record_version(record))
                 self._resolve(record.identifier, 0, RECORD)
@@ -167,12 +171,11 @@ class StateStore:
 
     def _record_version(self, record: SruRecord) -> Recorded:
         stamp = record.changed_at or record.modified
-        known = self._db.execute("SELECT version FROM versions WHERE identifier = ? AND changed_at = ?",
-                                 (record.identifier, stamp)).fetchone()
-        if known:
-            return Recorded(record, known[0], "unchanged")
-        latest = self._db.execute("SELECT max(version) FROM versions WHERE identifier = ?",
-                                  (record.identifier,)).fetchone()[0]
+        known = self._db.value("SELECT version FROM versions WHERE identifier = ? AND changed_at = ?",
+                               (record.identifier, stamp))
+        if known is not None:
+            return Recorded(record, known, "unchanged")
+        latest = self._db.value("SELECT max(version) FROM versions WHERE identifier = ?", (record.identifier,))
         version, status = (1, "new") if latest is None else (latest + 1, "changed")
         self._db.execute(
             "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -185,57 +188,56 @@ class StateStore:
         return Recorded(record, version, status)
 
     def get_version(self, identifier: str, version: int) -> ArchivedVersion:
-        row = self._db.execute("SELECT * FROM versions WHERE identifier = ? AND version = ?",
-                               (identifier, version)).fetchone()
+        row = self._db.row("SELECT * FROM versions WHERE identifier = ? AND version = ?", (identifier, version))
         if row is None:
-            raise KeyError(f"no version {version} of {identifier} in {self.path}")
+            raise KeyError(f"no version {version} of {identifier} in {self.where}")
         return self._archived(row)
 
     def archived_versions(self, identifiers: Sequence[str] = (), dossier: str | None = None
                           ) -> list[ArchivedVersion]:
         """Versions whose files are all archived, by identifier, version."""
-        rows = self._db.execute(
+        rows = self._db.rows(
             "SELECT v.* FROM versions v WHERE EXISTS (SELECT 1 FROM manifest m WHERE "
             "m.identifier = v.identifier AND m.version = v.version) AND NOT EXISTS (SELECT 1 FROM "
             "manifest m WHERE m.identifier = v.identifier AND m.version = v.version AND "
-            "m.status != 'archived') ORDER BY v.identifier, v.version").fetchall()
+            "m.status != 'archived') ORDER BY v.identifier, v.version")
         wanted = set(identifiers)
         return [self._archived(row) for row in rows
                 if (not wanted or row["identifier"] in wanted)
                 and (dossier is None or dossier in json.loads(row["dossiers"]))]
 
-    def _archived(self, row: sqlite3.Row) -> ArchivedVersion:
-        files = self._db.execute(
+    def _archived(self, row: Any) -> ArchivedVersion:
+        files = self._db.rows(
             "SELECT manifestation, path, fetched_at FROM manifest WHERE identifier = ? AND version = ? "
-            "AND status = 'archived'", (row["identifier"], row["version"])).fetchall()
+            "AND status = 'archived'", (row["identifier"], row["version"]))
         return ArchivedVersion(
             identifier=row["identifier"], version=row["version"],
             record=SruRecord.from_dict(json.loads(row["record"])),
-            files={f["manifestation"]: self.path.parent / f["path"] for f in files},
+            files={f["manifestation"]: self.root / f["path"] for f in files},
             fetched_at=max((f["fetched_at"] for f in files), default=""), status=row["status"])
 
     def known(self, identifier: str) -> bool:
-        return self._db.execute("SELECT 1 FROM versions WHERE identifier = ?", (identifier,)).fetchone() is not None
+        return self._db.row("SELECT 1 FROM versions WHERE identifier = ?", (identifier,)) is not None
 
     def identifiers(self) -> list[str]:
         """Every publication with at least one recorded version, archived or not."""
-        return [r[0] for r in self._db.execute("SELECT DISTINCT identifier FROM versions ORDER BY identifier")]
+        return [r[0] for r in self._db.rows("SELECT DISTINCT identifier FROM versions ORDER BY identifier")]
 
     def archived_files(self, identifier: str, version: int) -> int:
-        return self._db.execute("SELECT count(*) FROM manifest WHERE identifier = ? AND version = ? AND "
-                                "status = 'archived'", (identifier, version)).fetchone()[0]
+        return self._db.value("SELECT count(*) FROM manifest WHERE identifier = ? AND version = ? AND "
+                              "status = 'archived'", (identifier, version))
 
     def counts(self) -> dict[str, int]:
         """Publications, versions and files by status: for reports and the bench."""
-        out = {"publications": self._db.execute("SELECT count(DISTINCT identifier) FROM versions").fetchone()[0],
-               "versions": self._db.execute("SELECT count(*) FROM versions").fetchone()[0]}
-        for status, n in self._db.execute("SELECT status, count(*) FROM manifest GROUP BY status"):
+        out = {"publications": self._db.value("SELECT count(DISTINCT identifier) FROM versions"),
+               "versions": self._db.value("SELECT count(*) FROM versions")}
+        for status, n in self._db.rows("SELECT status, count(*) FROM manifest GROUP BY status"):
             out[f"files_{status}"] = n
         return out
 
     def version_status(self) -> list[dict[str, Any]]:
         """Every recorded version with its kind, modified day, files listed and archived, and open errors."""
-        rows = self._db.execute(
+        rows = self._db.rows(
             "SELECT v.identifier, v.version, v.publicatienaam, v.modified, "
             "(SELECT count(*) FROM manifest m WHERE m.identifier = v.identifier AND m.version = v.version) "
             "AS files_expected, (SELECT count(*) FROM manifest m WHERE m.identifier = v.identifier AND "
@@ -248,22 +250,22 @@ class StateStore:
 
     def pending_files(self) -> list[PendingFile]:
         """Files not archived yet (never tried, or failed before), oldest version first."""
-        rows = self._db.execute("SELECT identifier, version, manifestation, url FROM manifest "
+        rows = self._db.rows("SELECT identifier, version, manifestation, url FROM manifest "
                                 "WHERE status != 'archived' ORDER BY identifier, version, manifestation")
         return [PendingFile(*row) for row in rows]
 
     def mark_archived(self, item: PendingFile, stored: StoredFile) -> None:
-        with self._db:
+        with self._db.transaction():
             self._db.execute(
                 "UPDATE manifest SET sha256 = ?, size = ?, path = ?, fetched_at = ?, status = 'archived' "
                 "WHERE identifier = ? AND version = ? AND manifestation = ?",
-                (stored.sha256, stored.size, str(stored.path.relative_to(self.path.parent)), now(),
+                (stored.sha256, stored.size, str(stored.path.relative_to(self.root)), now(),
                  item.identifier, item.version, item.manifestation))
             self._resolve(item.identifier, item.version, item.manifestation)
         self._journal_rows("manifest", [(item.identifier, item.version, item.manifestation)])
 
     def mark_failed(self, item: PendingFile, kind: str, message: str) -> None:
-        with self._db:
+        with self._db.transaction():
             self._db.execute("UPDATE manifest SET status = 'failed' WHERE identifier = ? AND version = ? "
                              "AND manifestation = ?", (item.identifier, item.version, item.manifestation))
             self._upsert_error(item.identifier, item.version, item.manifestation, item.url, kind, message)
@@ -272,15 +274,15 @@ class StateStore:
         """Archived files that are gone or changed (size, or sha256 with `checksums`) are marked
         pending again, so that the next download fetches them; returns what was requeued."""
         requeued = []
-        for row in self._db.execute("SELECT identifier, version, manifestation, path, size, sha256 FROM manifest "
-                                    "WHERE status = 'archived'").fetchall():
-            path = self.path.parent / row["path"]
+        for row in self._db.rows("SELECT identifier, version, manifestation, path, size, sha256 FROM manifest "
+                                 "WHERE status = 'archived'"):
+            path = self.root / row["path"]
             problem = ("missing" if not path.exists() else "size differs" if path.stat().st_size != row["size"]
                        else "sha256 differs" if checksums and sha256_of(path) != row["sha256"] else "")
             if problem:
                 requeued.append({**{k: row[k] for k in ("identifier", "version", "manifestation", "path")},
                                  "problem": problem})
-        with self._db:
+        with self._db.transaction():
             self._db.executemany("UPDATE manifest SET status = 'pending' WHERE identifier = ? AND version = ? AND "
                                  "manifestation = ?", [(r["identifier"], r["version"], r["manifestation"])
                                                        for r in requeued])
@@ -290,21 +292,21 @@ class StateStore:
 
     def _journal_rows(self, table: str, keys: Sequence[tuple[Any, ...]]) -> None:
         """Append the committed rows of `table` with these keys (prefixes of the key) to the journal."""
-        if not keys:
+        if not keys or self.journal is None:
             return
         columns = JOURNALED[table][: len(keys[0])]
         where = " AND ".join(f"{c} = ?" for c in columns)
         lines = [json.dumps({"table": table, "row": dict(row)}, ensure_ascii=False) + "\n"
-                 for key in keys for row in self._db.execute(f"SELECT * FROM {table} WHERE {where}", key)]
+                 for key in keys for row in self._db.rows(f"SELECT * FROM {table} WHERE {where}", key)]
         self.journal.parent.mkdir(parents=True, exist_ok=True)
         with self.journal.open("a", encoding="utf-8") as out:
             out.write("".join(lines))
 
     def replay(self, lines: Iterable[str]) -> int:
         """Write journaled rows back (the last one of a key wins); returns how many were read."""
-        columns = {t: [r[1] for r in self._db.execute(f"PRAGMA table_info({t})")] for t in JOURNALED}
+        columns = {t: self._db.columns(t) for t in JOURNALED}
         count = 0
-        with self._db:
+        with self._db.transaction():
             for line in lines:
                 try:
                     entry = json.loads(line)
@@ -312,8 +314,7 @@ class StateStore:
                 except (ValueError, KeyError, TypeError):
                     continue  # a line torn by a crash
                 if table in columns and set(row) == set(columns[table]):
-                    self._db.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(columns[table])}) VALUES "
-                                     f"({', '.join('?' * len(columns[table]))})", [row[c] for c in columns[table]])
+                    self._db.execute(_upsert(table, columns[table]), [row[c] for c in columns[table]])
                     count += 1
         return count
 
@@ -324,7 +325,7 @@ class StateStore:
         """Add or update an error (attempts + 1); it stays until a later success resolves it.
 
         Errors about a record itself use version 0 and manifestation `RECORD`."""
-        with self._db:
+        with self._db.transaction():
             self._upsert_error(identifier, version, manifestation, url, kind, message)
 
     def _upsert_error(self, identifier: str, version: int, manifestation: str, url: str,
@@ -333,7 +334,7 @@ class StateStore:
         self._db.execute(
             "INSERT INTO fetch_errors VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, 0) "
             "ON CONFLICT (identifier, version, manifestation) DO UPDATE SET url = excluded.url, "
-            "error_kind = excluded.error_kind, message = excluded.message, attempts = attempts + 1, "
+            "error_kind = excluded.error_kind, message = excluded.message, attempts = fetch_errors.attempts + 1, "
             "last_failed_at = excluded.last_failed_at, resolved = 0",
             (identifier, version, manifestation, url, kind, message, stamp, stamp))
 
@@ -342,29 +343,37 @@ class StateStore:
                          "AND manifestation = ? AND resolved = 0", (identifier, version, manifestation))
 
     def fetch_errors(self) -> list[dict[str, Any]]:
-        rows = self._db.execute("SELECT * FROM fetch_errors ORDER BY identifier, version, manifestation")
+        rows = self._db.rows("SELECT * FROM fetch_errors ORDER BY identifier, version, manifestation")
         return [dict(row) | {"resolved": bool(row["resolved"])} for row in rows]
 
     def open_errors(self) -> int:
-        return self._db.execute("SELECT count(*) FROM fetch_errors WHERE resolved = 0").fetchone()[0]
+        return self._db.value("SELECT count(*) FROM fetch_errors WHERE resolved = 0")
 
     # --- links --------------------------------------------------------------------------------
 
     def refresh_links(self) -> int:
         """Derive links from the latest version of every publication; returns how many exist."""
-        latest = self._db.execute(
+        latest = self._db.rows(
             "SELECT v.identifier, v.documentstatus, v.ondernummer, v.dossiers, v.record FROM versions v "
             "WHERE v.version = (SELECT max(version) FROM versions w WHERE w.identifier = v.identifier) "
-            "ORDER BY v.identifier").fetchall()
-        with self._db:
-            self._db.executemany("INSERT OR IGNORE INTO links VALUES (?, ?, ?)", _derive_links(latest))
-        return self._db.execute("SELECT count(*) FROM links").fetchone()[0]
+            "ORDER BY v.identifier")
+        with self._db.transaction():
+            self._db.executemany("INSERT INTO links VALUES (?, ?, ?) ON CONFLICT DO NOTHING", _derive_links(latest))
+        return self._db.value("SELECT count(*) FROM links")
 
     def links(self) -> list[dict[str, str]]:
-        return [dict(r) for r in self._db.execute("SELECT * FROM links ORDER BY from_id, to_id, kind")]
+        return [dict(r) for r in self._db.rows("SELECT * FROM links ORDER BY from_id, to_id, kind")]
 
 
-def _derive_links(rows: Sequence[sqlite3.Row]) -> list[tuple[str, str, str]]:
+def _upsert(table: str, columns: Sequence[str]) -> str:
+    """INSERT of a whole row of a journaled table that replaces the row with its key."""
+    key = JOURNALED[table]
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key))
+
+
+def _derive_links(rows: Sequence[Any]) -> list[tuple[str, str, str]]:
     """Unformatted paper -> formatted one (same dossier and ondernummer), reprints, isReplacedBy."""
     formatted: dict[tuple[str, str], str] = {}
     for row in rows:
@@ -395,44 +404,53 @@ def _history(layout: DataLayout) -> str:
     return " and ".join(held)
 
 
+def has_ledger(layout: DataLayout) -> bool:
+    """Whether the layout's ledger exists: the SQLite file, or a state database (whose tables are
+    created on demand; empty, they answer like no ledger)."""
+    return bool(layout.state_dsn) or layout.state_db.exists()
+
+
 def check_ledger(layout: DataLayout) -> None:
     """Stop a run that would start over: the ledger missing, empty or unreadable beside history."""
     history = _history(layout)
     if not history:
         return
-    if not layout.state_db.exists():
-        state = "missing"
+    if not layout.state_dsn and not layout.state_db.exists():
+        state, where = "missing", str(layout.state_db)
     else:
-        with StateStore(layout.state_db) as store:
-            state = "" if store.counts()["versions"] else "empty"
+        with StateStore(layout) as store:
+            state, where = "" if store.counts()["versions"] else "empty", store.where
     if state:
+        restore = ("restore the state database from a backup, or fill it from the data directory's journal with "
+                   if layout.state_dsn else "restore state.sqlite from a backup, or rebuild it with ")
         raise LedgerUnusable(
-            f"the ledger {layout.state_db} is {state} but {layout.root} holds {history}: starting over would "
-            f"skip that history; restore state.sqlite from a backup, or rebuild it with "
-            f"`python -m pipeline rebuild-ledger --data-dir {layout.root}`")
+            f"the ledger {where} is {state} but {layout.root} holds {history}: starting over would "
+            f"skip that history; {restore}`python -m pipeline rebuild-ledger --data-dir {layout.root}`")
 
 
 def rebuild_ledger(layout: DataLayout) -> dict[str, Any]:
     """A new ledger from `raw/ledger.jsonl`: versions, files and watermarks as they were committed;
-    archived files that are gone are marked pending. A damaged ledger is moved aside first."""
+    archived files that are gone are marked pending. A damaged SQLite ledger is moved aside first;
+    an empty one in the state database is filled."""
     journal = layout.raw / "ledger.jsonl"
     if not journal.exists():
         raise LedgerUnusable(f"no journal {journal} to rebuild the ledger from")
     moved = ""
-    if layout.state_db.exists():
+    if layout.state_dsn or layout.state_db.exists():
         try:
-            with StateStore(layout.state_db) as store:
-                versions = store.counts()["versions"]
+            with StateStore(layout) as store:
+                versions, where = store.counts()["versions"], store.where
         except LedgerUnusable:
-            versions = 0
+            versions, where = 0, str(layout.state_db)
         if versions:
-            raise LedgerUnusable(f"the ledger {layout.state_db} holds {versions} version(s): nothing to rebuild")
+            raise LedgerUnusable(f"the ledger {where} holds {versions} version(s): nothing to rebuild")
+    if not layout.state_dsn and layout.state_db.exists():
         moved = str(layout.state_db.with_name(f"state.sqlite.broken-{now().replace(':', '')}"))
         for suffix in ("", "-wal", "-shm"):
             old = Path(f"{layout.state_db}{suffix}")
             if old.exists():
                 old.rename(f"{moved}{suffix}")
-    with StateStore(layout.state_db) as store:
+    with StateStore(layout) as store:
         with journal.open(encoding="utf-8") as lines:
             read = store.replay(lines)
         requeued = store.requeue_missing()

@@ -1,4 +1,4 @@
-"""SQLite files that several processes open at once (the fetch state, the corpus lexicon)."""
+"""SQLite files that several processes open at once (the ledger, the corpus lexicon; see `pipeline.statedb`)."""
 
 from __future__ import annotations
 

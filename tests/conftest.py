@@ -35,3 +35,14 @@ def pg_dsn() -> Iterator[str]:
     """A fresh PostgreSQL database for this test run, dropped afterwards."""
     with fresh_database("ek_test") as dsn:
         yield dsn
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def state_dsn(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """Where the run state is kept: SQLite in the data directory (None), or a fresh PostgreSQL
+    database (`EK_STATE_DSN`); a test that takes this fixture runs on both."""
+    if request.param == "sqlite":
+        yield None
+    else:
+        with fresh_database("ek_state") as dsn:
+            yield dsn

@@ -82,15 +82,18 @@ class Services:
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         log_dir.mkdir(parents=True, exist_ok=True)
 
-    def start(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
+    def start(self, name: str, argv: list[str], env: Mapping[str, str] = (),
+              cwd: Path | None = None) -> subprocess.Popen[bytes]:
+        """Start `argv` with the shared environment, plus this service's own `env`, in `cwd`."""
         with (self.log_dir / f"{name}.log").open("wb") as log:
-            proc = subprocess.Popen(argv, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
+            proc = subprocess.Popen(argv, env={**self.env, **dict(env)}, stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True, cwd=cwd)
         self.procs[name] = proc
         return proc
 
-    def start_airflow(self, name: str, *args: str) -> subprocess.Popen[bytes]:
-        return self.start(name, [str(VENV_BIN / "airflow"), *args])
+    def start_airflow(self, name: str, *args: str, env: Mapping[str, str] = (),
+                      cwd: Path | None = None) -> subprocess.Popen[bytes]:
+        return self.start(name, [str(VENV_BIN / "airflow"), *args], env, cwd)
 
     def check_alive(self) -> None:
         """Raise when a service has exited: waiting any longer would only time out."""

@@ -60,8 +60,9 @@ def _query(dsn: str, sql: str, *args: object) -> list[tuple]:
 
 
 def test_etl_runs_green_on_celery_with_postgres_and_redis(
-    tmp_path: Path, metadata_db: str, broker: str, pg_dsn: str
+    tmp_path: Path, metadata_db: str, broker: str, pg_dsn: str, state_dsn: str | None
 ) -> None:
+    """With `state_dsn` the run state is in PostgreSQL, through the `eerstekamer_state` Connection."""
     data_dir, api_port, replay_port = tmp_path / "data", af.free_port(), af.free_port()
     env = af.airflow_env(tmp_path / "airflow-home", sql_alchemy_conn=metadata_db.replace(
         "postgresql://", "postgresql+psycopg2://"), extra={
@@ -78,6 +79,7 @@ def test_etl_runs_green_on_celery_with_postgres_and_redis(
         "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(af.free_port()),
         "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(af.free_port()),
         "AIRFLOW_CONN_EERSTEKAMER_POSTGRES": pg_dsn,
+        **({"AIRFLOW_CONN_EERSTEKAMER_STATE": state_dsn} if state_dsn else {}),
         "EK_DATA_DIR": str(data_dir),
         "EK_SRU_URL": f"http://127.0.0.1:{replay_port}/sru",
         "EK_MAX_RPS": "0",
@@ -127,4 +129,5 @@ def test_etl_runs_green_on_celery_with_postgres_and_redis(
     assert summary["outcome"] == "published" and summary["stages"]["totals"]["new_papers"] == papers
     release = current_release(Settings(data_dir=data_dir))
     assert release is not None
+    assert (data_dir / "state.sqlite").exists() == (state_dsn is None)
     assert _query(pg_dsn, "SELECT count(*) FROM eerstekamer.documents")[0][0] == papers

@@ -64,7 +64,8 @@ def test_airflow_services_share_one_configuration(services: dict[str, Any]) -> N
     envs = {name: _env(services[name]) for name in [*AIRFLOW_SERVICES, "airflow-init"]}
     shared = ("AIRFLOW__CORE__EXECUTOR", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__CELERY__BROKER_URL",
               "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__CORE__FERNET_KEY", "AIRFLOW__CORE__EXECUTION_API_SERVER_URL",
-              "EK_DATA_DIR", "AIRFLOW_CONN_EERSTEKAMER_POSTGRES")
+              "EK_DATA_DIR", "EK_CACHE_DIR", "EK_STATE_DSN", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+              "AIRFLOW_CONN_EERSTEKAMER_POSTGRES")
     for key in shared:
         values = {name: env.get(key) for name, env in envs.items()}
         assert len(set(values.values())) == 1 and None not in values.values(), (key, values)
@@ -88,16 +89,37 @@ def test_no_secret_is_written_in_the_compose_file(services: dict[str, Any]) -> N
                     assert f"${{{secret}:?" in str(value), (name, key)
 
 
-def test_data_and_logs_live_in_volumes(compose: dict[str, Any], services: dict[str, Any]) -> None:
+def test_data_lives_in_the_object_store_and_logs_in_volumes(compose: dict[str, Any], services: dict[str, Any]) -> None:
     declared = set(compose["volumes"])
     for name in [*AIRFLOW_SERVICES, "airflow-init"]:
         mounts = dict(v.split(":", 1) for v in services[name]["volumes"])
-        assert mounts.get("eerstekamer-data") == _env(services[name])["EK_DATA_DIR"], name
         assert mounts.get("airflow-logs") == "/opt/airflow/logs", name
-        assert set(mounts) <= declared, name
-    for name in ("postgres", "warehouse"):
+        assert set(mounts) <= declared and set(mounts) <= {"airflow-logs", "airflow-config"}, name  # no shared data
+        env = _env(services[name])
+        assert env["EK_DATA_DIR"] == "s3://${EK_S3_BUCKET:-eerstekamer}/ek", name
+        assert not any(env["EK_CACHE_DIR"].startswith(target) for target in mounts.values()), name
+    for name in ("postgres", "warehouse", "minio"):
         volume = services[name]["volumes"][0].split(":", 1)[0]
         assert volume in declared, name
+
+
+def test_the_object_store_and_its_bucket_come_before_airflow(services: dict[str, Any]) -> None:
+    store, init = services["minio"], services["minio-init"]
+    assert re.fullmatch(r"minio/minio:RELEASE\.\d{4}-\d\d-\d\dT[\d-]+Z", store["image"])  # pinned, not latest
+    assert re.fullmatch(r"minio/mc:RELEASE\.\d{4}-\d\d-\d\dT[\d-]+Z", init["image"])
+    assert store["command"][:2] == ["server", "/data"] and "healthcheck" in store
+    assert init["depends_on"]["minio"]["condition"] == "service_healthy"
+    script = init["command"][-1]
+    assert "mc alias set store http://minio:9000" in script and 'mc mb --ignore-existing "store/$${EK_S3_BUCKET}"' in script
+    airflow = _env(services["airflow-worker"])
+    assert airflow["AWS_ENDPOINT_URL"] == "http://minio:9000"
+    assert "@warehouse:5432/eerstekamer" in airflow["EK_STATE_DSN"]  # the run state every worker shares
+    assert _env(init)["EK_S3_BUCKET"] in airflow["EK_DATA_DIR"]
+    assert _env(store)["MINIO_ROOT_USER"] == airflow["AWS_ACCESS_KEY_ID"]
+    assert _env(store)["MINIO_ROOT_PASSWORD"] == airflow["AWS_SECRET_ACCESS_KEY"]
+    for name in [*AIRFLOW_SERVICES, "airflow-init"]:
+        assert services[name]["depends_on"]["minio-init"]["condition"] == "service_completed_successfully", name
+    assert "deploy" not in services["airflow-worker"] and "container_name" not in services["airflow-worker"]
 
 
 def test_services_start_in_order(services: dict[str, Any]) -> None:
@@ -120,7 +142,8 @@ def test_env_example_lists_every_variable_the_stack_needs() -> None:
                    if line and not line.startswith("#"))
     required = set(REQUIRED.findall(text))
     assert required == {"AIRFLOW_DB_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET", "EK_WAREHOUSE_PASSWORD",
-                        "EK_ADMIN_PASSWORD", "EK_DASHBOARD_PASSWORD", "SUPERSET_SECRET_KEY", "SUPERSET_ADMIN_PASSWORD"}
+                        "EK_ADMIN_PASSWORD", "EK_S3_SECRET_KEY", "EK_DASHBOARD_PASSWORD", "SUPERSET_SECRET_KEY",
+                        "SUPERSET_ADMIN_PASSWORD"}
     assert set(ANY_VARIABLE.findall(text)) <= set(example)
     assert all(example[name] == "" for name in required), "secrets are never given in the example"
     assert ".env" in (ROOT / ".gitignore").read_text().splitlines()

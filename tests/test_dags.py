@@ -204,6 +204,21 @@ def test_etl_runs_green_and_publishes_then_finds_nothing_new(dagbag: Any, replay
     assert current_release(Settings(data_dir=replay)).release_id == release.release_id
 
 
+def test_etl_keeps_its_state_in_the_database_of_the_eerstekamer_state_connection(
+        dagbag: Any, replay: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import fresh_database
+
+    with fresh_database("ek_dag_state") as dsn:
+        monkeypatch.setenv("AIRFLOW_CONN_EERSTEKAMER_STATE", dsn)
+        run = dagbag.dags["eerste_kamer_etl"].test(run_conf={**PARAM_DEFAULTS, "since": "2000-01-01"})
+        assert str(run.state) == "success", _states(run)
+        assert _summary(replay, run)["outcome"] == "published"
+        with StateStore(Settings(data_dir=replay.parent / "elsewhere", state_dsn=dsn).layout) as store:
+            assert store.counts()["publications"] == EK_PAPERS
+        assert not [name for name in ("state.sqlite", "lexicon.sqlite", "run.lock") if (replay / name).exists()]
+        assert not (replay / "runs" / _summary(replay, run)["run_id"]).exists()  # the journal is in the database
+
+
 def _asset_events(run_id: str) -> dict[str, dict[str, Any]]:
     """Table -> the extra of the asset event run `run_id` emitted for it, from the metadata database."""
     from airflow.models.asset import AssetEvent
@@ -217,8 +232,7 @@ def _asset_events(run_id: str) -> dict[str, dict[str, Any]]:
 def test_a_run_with_a_failed_download_publishes_the_gap_and_asset_events_with_the_release(
     dagbag: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import duckdb
-
+    from pipeline.publish.catalog import open_catalog
     from pipeline.publish.stage import current_release
     from replay.catalogue import TYPESET_EK_PAPERS, recorded_catalogue
     from replay.faults import Faults
@@ -233,7 +247,7 @@ def test_a_run_with_a_failed_download_publishes_the_gap_and_asset_events_with_th
         run = dagbag.dags["eerste_kamer_etl"].test(run_conf={**PARAM_DEFAULTS, "since": "2000-01-01"})
     assert _states(run)["publish"] == ["success"], _states(run)
     release = current_release(Settings(data_dir=data_dir))
-    with duckdb.connect(str(Settings(data_dir=data_dir).layout.catalog), read_only=True) as con:
+    with open_catalog(Settings(data_dir=data_dir)) as con:
         gap = con.execute("SELECT listed, published, open_errors, is_complete FROM data_completeness WHERE "
                           "publicatienaam = 'Kamerstuk' AND modified = ?", [broken["modified"]]).fetchall()
         documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -295,7 +309,7 @@ def test_backfill_runs_green_and_resumes_where_it_stopped(dagbag: Any, replay: P
         assert report["window"] == {"since": None, "until": None, "vergaderjaar": year, "reason": "narrowed"}
         assert f"w.vergaderjaar=={year}" in report["discovery"]["query"]
     assert harvests["harvest-2019-2020"]["discovery"]["new_ids"] == ["kst-27925-AA", "kst-27925-AB"]
-    with StateStore(Settings(data_dir=replay).layout.state_db) as store:
+    with StateStore(Settings(data_dir=replay).layout) as store:
         assert store.watermark(DEFAULT_KINDS) is None  # narrowed harvests leave the scheduled DAG's watermark
 
     again = dag.test(run_conf=conf)

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-import duckdb
 import psycopg
 import pytest
 from psycopg import sql
@@ -21,6 +20,7 @@ from pipeline.config import Settings
 from pipeline.flow.params import settings_to_json
 from pipeline.flow.run import run
 from pipeline.parse.structure.parties import known_party_codes
+from pipeline.publish.catalog import open_catalog
 from pipeline.publish.postgres import publish_postgres
 from pipeline.publish.stage import current_release
 from replay.catalogue import TYPESET_EK_PAPERS, recorded_catalogue
@@ -56,7 +56,7 @@ def broken_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
 
 
 def _catalog(settings: Settings, query: str) -> list[tuple]:
-    with duckdb.connect(str(settings.layout.catalog), read_only=True) as con:
+    with open_catalog(settings) as con:
         return con.execute(query).fetchall()
 
 

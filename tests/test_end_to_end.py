@@ -10,10 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from pipeline.config import EERSTE_KAMER
+from pipeline.config import EERSTE_KAMER, Settings
+from pipeline.publish.catalog import open_catalog
 from replay.catalogue import recorded_catalogue
 from replay.server import ReplayServer
 
@@ -55,7 +55,7 @@ def published(tmp_path_factory: pytest.TempPathFactory):
 def test_run_publishes_one_document_row_per_eerste_kamer_publication(published) -> None:
     data_dir, first, _, _, ek = published
     assert first.returncode == 0, first.stderr[-2000:]
-    with duckdb.connect(str(data_dir / "published" / "catalog.duckdb"), read_only=True) as con:
+    with open_catalog(Settings(data_dir=data_dir)) as con:
         rows = con.execute("SELECT identifier, kamer FROM documents WHERE is_current").fetchall()
         pages = con.execute("SELECT count(*) FROM pages").fetchone()[0]
     assert sorted(identifier for identifier, _ in rows) == sorted(ek)
@@ -83,14 +83,14 @@ def test_a_run_killed_while_parsing_is_finished_by_the_next_run_exactly_once(tmp
         assert killed.poll() is None, "the run ended before it could be killed while parsing"
         os.killpg(killed.pid, signal.SIGKILL)  # the run and its parse workers, mid-way
         killed.wait()
-        assert not (tmp_path / "published" / "current").exists()
+        assert not (tmp_path / "published" / "current.json").exists()
         files_before = server.requests.count("file")
         rerun = _cli(*_run_args(server, tmp_path))
         files_by_rerun = server.requests.count("file") - files_before
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert files_by_rerun == 0  # every file was archived before parsing began
     ek = _ek_identifiers(catalogue)
-    with duckdb.connect(str(tmp_path / "published" / "catalog.duckdb"), read_only=True) as con:
+    with open_catalog(Settings(data_dir=tmp_path)) as con:
         rows = con.execute("SELECT identifier, version, is_current FROM documents").fetchall()
         paragraphs = con.execute("SELECT count(*), count(DISTINCT paragraph_id) FROM paragraphs").fetchone()
     assert sorted(rows) == sorted((identifier, 1, True) for identifier in ek)

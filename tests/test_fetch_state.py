@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config import DataLayout
 from pipeline.fetch.archive import RawArchive
 from pipeline.fetch.progress import Progress
 from pipeline.ledger import RECORD, PendingFile, StateStore
@@ -38,8 +39,8 @@ def test_archive_is_content_addressed_and_atomic(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "raw").rglob("*")] == [sha[:2], f"{sha}.pdf"]  # no temp files
 
 
-def test_versions_by_change_stamp(tmp_path: Path, records) -> None:
-    store = StateStore(tmp_path / "state.sqlite")
+def test_versions_by_change_stamp(tmp_path: Path, state_dsn: str | None, records) -> None:
+    store = StateStore(DataLayout(tmp_path, state_dsn))
     first = store.record_versions(records)
     assert [(r.record.identifier, r.version, r.status) for r in first] == [
         ("kst-1259252", 1, "new"), ("kst-36867-A", 1, "new"), ("kst-36867-B", 1, "new"), ("kst-36867-C", 1, "new")]
@@ -52,8 +53,9 @@ def test_versions_by_change_stamp(tmp_path: Path, records) -> None:
     assert store.archived_versions() == []  # nothing downloaded yet
 
 
-def test_archived_versions_need_every_file_and_survive_reopening(tmp_path: Path, records) -> None:
-    store = StateStore(tmp_path / "state.sqlite")
+def test_archived_versions_need_every_file_and_survive_reopening(tmp_path: Path, state_dsn: str | None,
+                                                                 records) -> None:
+    store = StateStore(DataLayout(tmp_path, state_dsn))
     store.record_versions(records)
     archive = RawArchive(tmp_path / "raw")
     for item in store.pending_files():
@@ -61,7 +63,7 @@ def test_archived_versions_need_every_file_and_survive_reopening(tmp_path: Path,
             store.mark_archived(item, archive.put(KST_XML.read_bytes() if "xml" in item.url else KST_PDF.read_bytes(),
                                                   "xml" if "xml" in item.url else "pdf"))
     store.close()
-    reopened = StateStore(tmp_path / "state.sqlite")
+    reopened = StateStore(DataLayout(tmp_path, state_dsn))
     assert [v.identifier for v in reopened.archived_versions()] == ["kst-1259252", "kst-36867-B", "kst-36867-C"]
     assert [v.identifier for v in reopened.archived_versions(dossier="36867")] == [
         "kst-1259252", "kst-36867-B", "kst-36867-C"]
@@ -73,8 +75,8 @@ def test_archived_versions_need_every_file_and_survive_reopening(tmp_path: Path,
         reopened.get_version("kst-36867-C", 9)
 
 
-def test_errors_count_attempts_and_resolve(tmp_path: Path, records) -> None:
-    store = StateStore(tmp_path / "state.sqlite")
+def test_errors_count_attempts_and_resolve(tmp_path: Path, state_dsn: str | None, records) -> None:
+    store = StateStore(DataLayout(tmp_path, state_dsn))
     store.record_versions(records[:1])
     [pdf] = [p for p in store.pending_files() if p.manifestation == "pdf"]
     store.mark_failed(pdf, "http_404", "GET ... failed: HTTP 404")
@@ -90,8 +92,8 @@ def test_errors_count_attempts_and_resolve(tmp_path: Path, records) -> None:
     assert store.open_errors() == 1
 
 
-def test_watermark_is_the_oldest_of_the_kinds(tmp_path: Path) -> None:
-    store = StateStore(tmp_path / "state.sqlite")
+def test_watermark_is_the_oldest_of_the_kinds(tmp_path: Path, state_dsn: str | None) -> None:
+    store = StateStore(DataLayout(tmp_path, state_dsn))
     assert store.watermark(["Kamerstuk"]) is None
     store.advance_watermark(["Kamerstuk", "Handelingen"], date(2026, 9, 16))
     store.advance_watermark(["Kamerstuk"], date(2026, 10, 1))
@@ -112,25 +114,27 @@ def test_progress_reports_counts_and_rates(caplog: pytest.LogCaptureFixture) -> 
     assert "3 files fetched (" in lines[-1] and "2.5 MB" in lines[-1] and "1 errors" in lines[-1]
 
 
-def _open_and_advance(path: Path, kind: str, start: multiprocessing.synchronize.Barrier) -> None:
+def _open_and_advance(layout: DataLayout, kind: str, start: multiprocessing.synchronize.Barrier) -> None:
     start.wait()
-    with StateStore(path) as state:
+    with StateStore(layout) as state:
         state.advance_watermark([kind], date(2026, 11, 1))
 
 
-def test_processes_creating_a_new_state_database_at_the_same_moment_all_get_it(tmp_path: Path) -> None:
+def test_processes_creating_a_new_state_database_at_the_same_moment_all_get_it(tmp_path: Path,
+                                                                              state_dsn: str | None) -> None:
     """Parallel tasks on a new data directory all open the state database first; switching a new
-    SQLite file to WAL fails at once ("database is locked") while another process does the same."""
+    SQLite file to WAL fails at once ("database is locked") while another process does the same,
+    and two processes creating the PostgreSQL schema and tables at once would collide."""
     context = multiprocessing.get_context("fork")
     kinds = [f"kind-{n}" for n in range(6)]
-    for attempt in range(15):
-        path = tmp_path / f"state-{attempt}.sqlite"
+    for attempt in range(15 if state_dsn is None else 3):
+        layout = DataLayout(tmp_path / f"data-{attempt}", state_dsn, f"ek_state_{attempt}")
         start = context.Barrier(len(kinds))
-        workers = [context.Process(target=_open_and_advance, args=(path, kind, start)) for kind in kinds]
+        workers = [context.Process(target=_open_and_advance, args=(layout, kind, start)) for kind in kinds]
         for worker in workers:
             worker.start()
         for worker in workers:
             worker.join(60)
         assert [w.exitcode for w in workers] == [0] * len(kinds)
-        with StateStore(path) as state:
+        with StateStore(layout) as state:
             assert state.watermark(kinds) == date(2026, 11, 1)

@@ -15,11 +15,18 @@ from pipeline.flow import backfill
 from pipeline.flow import journal as run_journal
 from pipeline.flow import params as run_params
 from pipeline.sources import vergaderjaar
+from pipeline.statedb import json_files
 
 
 @pytest.fixture
 def base(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", sru_url="http://127.0.0.1:9/sru", max_rps=0)
+
+
+@pytest.fixture
+def state(base: Settings, state_dsn: str | None) -> Settings:
+    """The base settings with the run state in the data directory, or in PostgreSQL."""
+    return dataclasses.replace(base, state_dsn=state_dsn)
 
 
 # --- Params -> Settings ---------------------------------------------------------------------------------
@@ -102,11 +109,18 @@ def test_settings_survive_a_round_trip_through_json(base: Settings) -> None:
     assert run_params.RunContext.from_json(json.loads(json.dumps(run.to_json()))) == run
 
 
-def test_the_database_password_never_travels_between_tasks(base: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    secret = dataclasses.replace(base, postgres_dsn="postgresql://u:s3cret@db/ek")
+def test_the_database_password_never_travels_between_tasks(base: Settings,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = dataclasses.replace(base, postgres_dsn="postgresql://u:s3cret@db/ek",
+                                 state_dsn="postgresql://u:s3cret@db/st")
     assert "s3cret" not in json.dumps(run_params.settings_to_json(secret))
     monkeypatch.setenv("EK_POSTGRES_DSN", "postgresql://worker@db/ek")
-    assert run_params.settings_from_json(run_params.settings_to_json(secret)).postgres_dsn == "postgresql://worker@db/ek"
+    monkeypatch.setenv("EK_STATE_DSN", "postgresql://worker@db/st")
+    back = run_params.settings_from_json(run_params.settings_to_json(secret))
+    assert (back.postgres_dsn, back.state_dsn) == ("postgresql://worker@db/ek", "postgresql://worker@db/st")
+    connection = run_params.settings_from_json(run_params.settings_to_json(secret), "postgresql://conn@db/st")
+    assert connection.state_dsn == "postgresql://conn@db/st"  # the Airflow Connection wins
+    assert "postgresql://conn@db/st" not in repr(connection.layout)
 
 
 def test_every_task_of_a_run_gets_the_same_run_id() -> None:
@@ -117,17 +131,18 @@ def test_every_task_of_a_run_gets_the_same_run_id() -> None:
 # --- The journal and the run summary --------------------------------------------------------------------
 
 
-def test_a_failed_stage_leaves_a_readable_note_and_the_summary_says_what_failed(base: Settings) -> None:
-    journal = run_journal.RunJournal(base.layout, "20261128T131500000Z")
+def test_a_failed_stage_leaves_a_readable_note_and_the_summary_says_what_failed(state: Settings) -> None:
+    journal = run_journal.RunJournal(state.layout, "20261128T131500000Z")
     journal.run("discover", lambda: {"new": 3, "changed": 1})
     with pytest.raises(PipelineError):
         journal.run("parse", _fail, task="parse-1", papers=["kst-36867-A@1", "kst-36867-B@1"])
-    note = json.loads((journal.folder / "parse-1.failed.json").read_text())
+    with json_files(state.layout) as files:
+        note = files.get(f"{journal.folder}/parse-1.failed.json")
     assert note["stage"] == "parse" and note["papers"] == ["kst-36867-A@1", "kst-36867-B@1"]
     assert note["error"] == "state.sqlite is locked"
 
     summary = run_journal.summarise(journal, started_at="2026-11-28T13:15:00+00:00", airflow_run_id="manual__x")
-    written = json.loads((base.layout.runs / "20261128T131500000Z.json").read_text())
+    written = json.loads((state.layout.runs / "20261128T131500000Z.json").read_text())
     assert written["outcome"] == summary.outcome == "failed"
     assert written["failed_stage"] == "parse"
     assert written["error"] == "stage parse failed on 2 paper(s) (kst-36867-A@1, kst-36867-B@1): state.sqlite is locked"
@@ -136,8 +151,8 @@ def test_a_failed_stage_leaves_a_readable_note_and_the_summary_says_what_failed(
     assert "failed in stage parse" in run_journal.describe_summary(summary)
 
 
-def test_a_retry_that_succeeds_clears_the_failure_note(base: Settings) -> None:
-    journal = run_journal.RunJournal(base.layout, "20261128T131500000Z")
+def test_a_retry_that_succeeds_clears_the_failure_note(state: Settings) -> None:
+    journal = run_journal.RunJournal(state.layout, "20261128T131500000Z")
     with pytest.raises(PipelineError):
         journal.run("fetch", _fail)
     journal.run("fetch", lambda: {"files_downloaded": 2, "errors": 0})
@@ -145,8 +160,8 @@ def test_a_retry_that_succeeds_clears_the_failure_note(base: Settings) -> None:
     assert [r["task"] for r in journal.results()] == ["fetch"]
 
 
-def test_summary_merges_the_mapped_parse_batches_and_counts_expectations(base: Settings) -> None:
-    journal = run_journal.RunJournal(base.layout, "r1")
+def test_summary_merges_the_mapped_parse_batches_and_counts_expectations(state: Settings) -> None:
+    journal = run_journal.RunJournal(state.layout, "r1")
     journal.run("parse", lambda: _parse_report(2, failed="kst-1-A"), task="parse-0")
     journal.run("parse", lambda: _parse_report(3), task="parse-1")
     journal.run("normalise", lambda: {"row_counts": {"documents": 5, "pages": 12}})
@@ -220,22 +235,22 @@ def test_a_vergaderjaar_backfilled_by_a_modified_window_is_harvested_again(base:
     settings, windows = backfill.backfill_from_params({"first_vergaderjaar": "2024-2025"}, base, today=today)
     base.layout.root.mkdir(parents=True)
     old = {w["vergaderjaar"]: {**w, "finished_at": "2026-01-01T00:00:00+00:00"} for w in windows}  # no "by"
-    backfill.backfill_state_path(settings.layout).write_text(json.dumps(old))
+    (settings.layout.root / backfill.MARKS).write_text(json.dumps(old))
     _, todo = backfill.backfill_from_params({"first_vergaderjaar": "2024-2025"}, base, today=today)
     assert todo == windows
 
 
-def test_a_backfill_resumes_with_the_vergaderjaren_not_done(base: Settings) -> None:
+def test_a_backfill_resumes_with_the_vergaderjaren_not_done(state: Settings) -> None:
     today = date(2026, 11, 28)
-    settings, windows = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024"}, base, today=today)
+    settings, windows = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024"}, state, today=today)
     assert [w["vergaderjaar"] for w in windows] == ["2023-2024", "2024-2025", "2025-2026", "2026-2027"]
     backfill.mark_backfilled(settings.layout, windows[0])
     backfill.mark_backfilled(settings.layout, windows[3])
-    _, todo = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024"}, base, today=today)
+    _, todo = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024"}, state, today=today)
     assert [w["vergaderjaar"] for w in todo] == ["2024-2025", "2025-2026"]
-    _, later = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024"}, base, today=date(2026, 12, 5))
+    _, later = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024"}, state, today=date(2026, 12, 5))
     assert [w["vergaderjaar"] for w in later] == ["2024-2025", "2025-2026", "2026-2027"]  # the current one grew
-    _, redo = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024", "redo": True}, base, today=today)
+    _, redo = backfill.backfill_from_params({"first_vergaderjaar": "2023-2024", "redo": True}, state, today=today)
     assert len(redo) == 4
 
 

@@ -45,11 +45,12 @@ def server(catalogue: Catalogue) -> Iterator[ReplayServer]:
 
 
 def state(settings: Settings) -> StateStore:
-    return StateStore(settings.layout.state_db)
+    return StateStore(settings.layout)
 
 
-def test_archives_every_ek_publication_once_and_no_tk(server: ReplayServer, tmp_path: Path) -> None:
-    settings = fast_settings(server, tmp_path)
+def test_archives_every_ek_publication_once_and_no_tk(server: ReplayServer, tmp_path: Path,
+                                                      state_dsn: str | None) -> None:
+    settings = fast_settings(server, tmp_path, state_dsn=state_dsn)
     report = harvest(settings)
     assert (report.discovered, report.new, report.changed, report.errors) == (10, 10, 0, 0)
     versions = state(settings).archived_versions()
@@ -71,11 +72,12 @@ def test_archives_every_ek_publication_once_and_no_tk(server: ReplayServer, tmp_
     assert not list(settings.layout.raw.rglob(".tmp-*"))
 
 
-def test_rerun_downloads_nothing_and_polls_from_the_watermark(server: ReplayServer, tmp_path: Path) -> None:
-    first = harvest(fast_settings(server, tmp_path))
+def test_rerun_downloads_nothing_and_polls_from_the_watermark(server: ReplayServer, tmp_path: Path,
+                                                              state_dsn: str | None) -> None:
+    first = harvest(fast_settings(server, tmp_path, state_dsn=state_dsn))
     assert first.watermark_after == "2026-09-16"  # the latest dt.modified seen
     server.requests.clear()
-    again = harvest(fast_settings(server, tmp_path, since=None))
+    again = harvest(fast_settings(server, tmp_path, state_dsn=state_dsn, since=None))
     assert again.files_downloaded == 0 and server.requests.count("file") == 0
     assert again.requests == server.requests.count("sru") == 1
     assert "dt.modified>=2026-09-15" in again.discovery["query"]  # a day of overlap
@@ -84,8 +86,8 @@ def test_rerun_downloads_nothing_and_polls_from_the_watermark(server: ReplayServ
 
 
 def test_a_changed_record_becomes_a_new_version_and_keeps_the_old(catalogue: Catalogue, server: ReplayServer,
-                                                                   tmp_path: Path) -> None:
-    settings = fast_settings(server, tmp_path)
+                                                                   tmp_path: Path, state_dsn: str | None) -> None:
+    settings = fast_settings(server, tmp_path, state_dsn=state_dsn)
     harvest(settings)
     catalogue.change("kst-36867-B", modified="2026-10-02", changed_at="2026-10-02T09:00:00.1+02:00")
     report = harvest(replace(settings, since=None))
@@ -100,8 +102,8 @@ def test_a_changed_record_becomes_a_new_version_and_keeps_the_old(catalogue: Cat
 
 
 def test_unformatted_paper_is_linked_to_its_formatted_id(catalogue: Catalogue, server: ReplayServer,
-                                                           tmp_path: Path) -> None:
-    settings = fast_settings(server, tmp_path)
+                                                           tmp_path: Path, state_dsn: str | None) -> None:
+    settings = fast_settings(server, tmp_path, state_dsn=state_dsn)
     harvest(settings)
     assert state(settings).links() == []
     catalogue.add({"identifier": "kst-36867-D", "dossiers": ("36867",), "ondernummer": "D", "modified": "2026-10-05",
@@ -125,12 +127,12 @@ def test_unformatted_paper_is_linked_to_its_formatted_id(catalogue: Catalogue, s
 
 def test_bijlagen_listed_by_a_paper_are_fetched_whoever_is_their_creator(catalogue: Catalogue,
                                                                           server: ReplayServer,
-                                                                          tmp_path: Path) -> None:
+                                                                          tmp_path: Path, state_dsn: str | None) -> None:
     catalogue.add({"identifier": "blg-1253259", "type": "Bijlage", "creator": "overige", "modified": "2026-06-11",
                    "hoofddocument": "kst-36867-B", "documentstatus": "Onopgemaakt",
                    "content_area": "officielepublicaties/blg/onopgemaakt", "manifestations": ("pdf",)},
                   files={"pdf": KST_PDF})
-    settings = fast_settings(server, tmp_path)
+    settings = fast_settings(server, tmp_path, state_dsn=state_dsn)
     report = harvest(settings)
     assert report.discovery["bijlagen_followed"] == 1 and report.discovery["bijlagen_missing"] == []
     assert "blg-1253259" in {v.identifier for v in state(settings).archived_versions()}
@@ -140,11 +142,12 @@ def test_bijlagen_listed_by_a_paper_are_fetched_whoever_is_their_creator(catalog
 
 @pytest.mark.parametrize("fault, kind", [("404", "http_404"), ("html", "malformed"), ("garbage", "malformed"),
                                          ("cut", "malformed")])
-def test_a_bad_file_is_recorded_and_retried_next_run(server: ReplayServer, tmp_path: Path, fault: str,
+def test_a_bad_file_is_recorded_and_retried_next_run(server: ReplayServer, tmp_path: Path,
+                                                     state_dsn: str | None, fault: str,
                                                     kind: str) -> None:
     manifestation = "xml" if fault == "cut" else "pdf"
     server.faults.break_file("kst-36867-A", manifestation, fault)
-    settings = fast_settings(server, tmp_path, retries=1)
+    settings = fast_settings(server, tmp_path, state_dsn=state_dsn, retries=1)
     report = harvest(settings)
     assert report.errors == 1 and report.files_downloaded == 22
     assert {v.identifier for v in state(settings).archived_versions()} == EK_ALL - {"kst-36867-A"}
@@ -159,9 +162,10 @@ def test_a_bad_file_is_recorded_and_retried_next_run(server: ReplayServer, tmp_p
     assert state(settings).fetch_errors()[0]["resolved"] is True
 
 
-def test_a_record_of_unexpected_shape_is_recorded_and_the_run_goes_on(server: ReplayServer, tmp_path: Path) -> None:
+def test_a_record_of_unexpected_shape_is_recorded_and_the_run_goes_on(server: ReplayServer, tmp_path: Path,
+                                                                      state_dsn: str | None) -> None:
     server.faults.bad_records.add("kst-36867-B")
-    settings = fast_settings(server, tmp_path)
+    settings = fast_settings(server, tmp_path, state_dsn=state_dsn)
     report = harvest(settings)
     assert report.discovered == 9 and report.errors == 1
     [error] = state(settings).fetch_errors()
@@ -174,8 +178,8 @@ def test_a_record_of_unexpected_shape_is_recorded_and_the_run_goes_on(server: Re
 
 
 def test_a_silently_ignored_clause_fails_the_run_and_keeps_the_watermark(server: ReplayServer,
-                                                                         tmp_path: Path) -> None:
-    settings = fast_settings(server, tmp_path)
+                                                                         tmp_path: Path, state_dsn: str | None) -> None:
+    settings = fast_settings(server, tmp_path, state_dsn=state_dsn)
     harvest(settings)
     server.faults.unusable_indexes = frozenset({"dt.modified"})
     with pytest.raises(SruDiagnostic, match="SEARCH-IGNOREDQTEXT.*dt.modified>=2026-09-15"):
@@ -184,10 +188,11 @@ def test_a_silently_ignored_clause_fails_the_run_and_keeps_the_watermark(server:
     assert server.requests.count("sru", 200) == 3  # answered with results, refused by the client
 
 
-def test_transient_faults_are_retried_and_nothing_is_fetched_twice(catalogue: Catalogue, tmp_path: Path) -> None:
+def test_transient_faults_are_retried_and_nothing_is_fetched_twice(catalogue: Catalogue, tmp_path: Path,
+                                                                   state_dsn: str | None) -> None:
     faults = Faults(rate=0.4, kinds=("503", "429", "reset", "truncate", "slow"), slow_seconds=0.5, seed=7)
     with ReplayServer(catalogue, faults) as server:
-        settings = fast_settings(server, tmp_path, timeout=0.3, retries=10)
+        settings = fast_settings(server, tmp_path, state_dsn=state_dsn, timeout=0.3, retries=10)
         report = harvest(settings)
         assert report.errors == 0 and report.discovered == 10
         assert {v.identifier for v in state(settings).archived_versions()} == EK_ALL
@@ -196,8 +201,9 @@ def test_transient_faults_are_retried_and_nothing_is_fetched_twice(catalogue: Ca
         assert failed > 0 and report.requests > report.files_downloaded + 1 and report.retries > 0
 
 
-def test_narrowed_runs_do_not_move_the_watermark(server: ReplayServer, tmp_path: Path) -> None:
-    settings = fast_settings(server, tmp_path, dossier="36867", since=None)
+def test_narrowed_runs_do_not_move_the_watermark(server: ReplayServer, tmp_path: Path,
+                                                 state_dsn: str | None) -> None:
+    settings = fast_settings(server, tmp_path, state_dsn=state_dsn, dossier="36867", since=None)
     report = discover(settings)
     assert "w.dossiernummer==36867" in report.query and "dt.modified" not in report.query
     assert report.discovered == 4 and report.watermark_after is None
@@ -206,7 +212,7 @@ def test_narrowed_runs_do_not_move_the_watermark(server: ReplayServer, tmp_path:
     assert download_pending(settings).files_downloaded == 11 + 3
 
 
-def test_kinds_narrow_the_query(server: ReplayServer, tmp_path: Path) -> None:
-    report = discover(fast_settings(server, tmp_path, kinds=("Handelingen",)))
+def test_kinds_narrow_the_query(server: ReplayServer, tmp_path: Path, state_dsn: str | None) -> None:
+    report = discover(fast_settings(server, tmp_path, state_dsn=state_dsn, kinds=("Handelingen",)))
     assert report.discovered == 3 and report.new_ids == ["h-ek-20202021-1-1", "h-ek-20212022-2-1",
                                                          "h-ek-20212022-2-7"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from pipeline.config import EERSTE_KAMER, Settings
+from pipeline.config import EERSTE_KAMER, DataLayout, Settings
 from pipeline.fetch.harvest import discover
 from pipeline.ledger import StateStore
 from replay.catalogue import Catalogue, generated_catalogue
@@ -48,7 +47,7 @@ def test_discovery_pages_past_the_wall_and_keeps_only_the_eerste_kamer(big: Cata
         queries = [parse_qs(q) for kind, q, status in server.requests.entries if kind == "sru"]
         failed = server.requests.count("sru") - server.requests.count("sru", 200)
     assert report.discovered == 12_000 > DEEP_PAGING_WALL and report.filtered_out == 0
-    assert set(StateStore(settings.layout.state_db).identifiers()) == ek_ids(big)
+    assert set(StateStore(settings.layout).identifiers()) == ek_ids(big)
     assert len(ek_ids(big)) == 12_000
     assert all(q["startRecord"] == ["1"] for q in queries)  # keyset paging: never an offset
     assert report.pages == 121 and report.pages_add_up and report.estimated_records != 12_000
@@ -72,12 +71,9 @@ def fetch_cli(server: ReplayServer, data_dir: Path, *extra: str) -> subprocess.P
         cwd=PROJECT_ROOT, env=os.environ | FAST_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def archived_files(data_dir: Path) -> int:
-    try:
-        with sqlite3.connect(data_dir / "state.sqlite", timeout=5) as db:
-            return db.execute("SELECT count(*) FROM manifest WHERE status = 'archived'").fetchone()[0]
-    except sqlite3.OperationalError:  # not created yet
-        return 0
+def archived_files(layout: DataLayout) -> int:
+    with StateStore(layout) as store:
+        return store.counts().get("files_archived", 0)
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +97,7 @@ def test_cli_fetch_with_20_percent_failures_archives_each_ek_file_once(medium: C
     served = medium_server.requests.served("file")
     assert set(served) == ek_paths(medium) and set(served.values()) == {1}  # every EK file once, no TK file
     assert medium_server.requests.count() > medium_server.requests.count(status=200)  # faults happened
-    store = StateStore(tmp_path / "state.sqlite")
+    store = StateStore(DataLayout(tmp_path))
     assert {v.identifier for v in store.archived_versions()} == ek_ids(medium)
     assert f'"files_downloaded": {len(served)}' in out
     medium_server.requests.clear()
@@ -128,23 +124,29 @@ def test_cli_fetch_of_12000_ek_records_with_20_percent_failures(big: Catalogue, 
 
 
 def test_cli_fetch_killed_halfway_resumes_where_it_stopped(medium: Catalogue, medium_server: ReplayServer,
-                                                           tmp_path: Path) -> None:
+                                                           tmp_path: Path, state_dsn: str | None) -> None:
+    """Killed halfway (SIGKILL), the next fetch resumes: every file downloaded once (but the one in
+    flight), with the state in SQLite or in PostgreSQL (`--state-dsn`)."""
     medium_server.faults.rate = 0.0
-    run = fetch_cli(medium_server, tmp_path, "--max-rps", "200")
+    layout, state = DataLayout(tmp_path, state_dsn), ("--state-dsn", state_dsn) if state_dsn else ()
+    run = fetch_cli(medium_server, tmp_path, "--max-rps", "200", *state)
     deadline = time.monotonic() + 120
-    while archived_files(tmp_path) < 150 and time.monotonic() < deadline and run.poll() is None:
+    while archived_files(layout) < 150 and time.monotonic() < deadline and run.poll() is None:
         time.sleep(0.05)
     run.kill()
     run.communicate()
-    before = archived_files(tmp_path)
+    before = archived_files(layout)
     assert 150 <= before < len(ek_paths(medium))
-    resumed = fetch_cli(medium_server, tmp_path, "--max-rps", "0")
+    resumed = fetch_cli(medium_server, tmp_path, "--max-rps", "0", *state)
     _, err = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, err[-2000:]
     served = medium_server.requests.served("file")
     assert set(served) == ek_paths(medium)
     assert sum(served.values()) <= len(served) + 1  # at most the one file in flight when killed
-    assert archived_files(tmp_path) == len(served)
+    assert archived_files(layout) == len(served)
+    if state_dsn:  # the data directory holds data and the summaries for people, no state
+        assert {p.name for p in tmp_path.iterdir()} == {"raw", "parsed", "staging", "published", "quarantine", "runs"}
+        assert all(p.suffix == ".json" for p in (tmp_path / "runs").iterdir())
 
 
 def test_cli_without_network_prints_one_line(tmp_path: Path) -> None:

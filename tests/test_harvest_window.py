@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.config import DEFAULT_KINDS, EERSTE_KAMER
+from pipeline.config import DEFAULT_KINDS, EERSTE_KAMER, DataLayout
 from pipeline.errors import InvalidParameter
 from pipeline.fetch.harvest import discover, harvest
 from pipeline.ledger import StateStore
@@ -72,7 +72,7 @@ def test_first_run_days_0_takes_the_whole_history(server: ReplayServer, tmp_path
     report = harvest(fast_settings(server, tmp_path, since=None, first_run_days=0))
     assert report.window == {"since": None, "until": None, "vergaderjaar": None, "reason": "full_history"}
     assert "dt.modified" not in report.discovery["query"]
-    assert set(StateStore(tmp_path / "state.sqlite").identifiers()) == EK_ALL | {"kst-36868-A", "kst-36868-B"}
+    assert set(StateStore(DataLayout(tmp_path)).identifiers()) == EK_ALL | {"kst-36868-A", "kst-36868-B"}
 
 
 def test_until_without_since_is_everything_up_to_it(server: ReplayServer, tmp_path: Path) -> None:
@@ -105,7 +105,7 @@ def test_a_vergaderjaar_harvest_archives_only_its_papers_and_keeps_the_watermark
     with ReplayServer(generated) as server:
         settings = fast_settings(server, tmp_path, since=date(2026, 6, 1))
         recent = harvest(settings)  # a recent baseline: sets the watermark
-        watermark = StateStore(settings.layout.state_db).watermark(DEFAULT_KINDS)
+        watermark = StateStore(settings.layout).watermark(DEFAULT_KINDS)
         assert watermark is not None and 0 < recent.discovered < 100
         server.requests.clear()
         report = harvest(replace(settings, since=None, vergaderjaar="2024-2025"))
@@ -114,10 +114,10 @@ def test_a_vergaderjaar_harvest_archives_only_its_papers_and_keeps_the_watermark
     assert report.window == {"since": None, "until": None, "vergaderjaar": "2024-2025", "reason": "narrowed"}
     assert "w.vergaderjaar==2024-2025" in report.discovery["query"] and "dt.modified" not in report.discovery["query"]
     assert report.discovered == len(expected) > 50 and report.errors == 0
-    archived = {v.identifier for v in StateStore(settings.layout.state_db).archived_versions()}
+    archived = {v.identifier for v in StateStore(settings.layout).archived_versions()}
     assert expected <= archived and archived - expected <= set(recent.discovery["new_ids"])
     assert served <= {p for e in generated if e.identifier in expected for p in e.files.values()}
-    assert StateStore(settings.layout.state_db).watermark(DEFAULT_KINDS) == watermark
+    assert StateStore(settings.layout).watermark(DEFAULT_KINDS) == watermark
     assert report.watermark_after == watermark.isoformat()
 
 
@@ -142,6 +142,6 @@ def test_cli_fetch_of_one_vergaderjaar(server: ReplayServer, tmp_path: Path) -> 
     code = main(["fetch", "--sru-url", server.sru_url, "--data-dir", str(tmp_path), "--max-rps", "0",
                  "--vergaderjaar", "2019-2020"])
     assert code == 0
-    store = StateStore(tmp_path / "state.sqlite")
+    store = StateStore(DataLayout(tmp_path))
     assert {v.identifier for v in store.archived_versions()} == {"kst-27925-AA", "kst-27925-AB"}
     assert store.watermark(DEFAULT_KINDS) is None

@@ -13,7 +13,7 @@ PACKAGE = ROOT / "pipeline"
 
 #: The layers from the bottom up; a module may import its own layer and those below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("pipeline", "pipeline.errors", "pipeline.files", "pipeline.sqlite_wal", "pipeline.model",
+    ("pipeline", "pipeline.errors", "pipeline.files", "pipeline.sqlite_wal", "pipeline.statedb", "pipeline.model",
      "pipeline.identifiers", "pipeline.config"),
     ("pipeline.sources",),
     ("pipeline.ledger",),

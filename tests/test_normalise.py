@@ -181,7 +181,7 @@ def test_empty_store_gives_empty_tables_with_their_schema(settings: Settings) ->
 
 
 def test_fetch_errors_and_links_come_from_the_fetch_state(settings: Settings) -> None:
-    with StateStore(settings.layout.state_db) as state:
+    with StateStore(settings.layout) as state:
         state.record_error("kst-36867-C", 1, "pdf", "https://repository.overheid.nl/x.pdf", "http-5xx", "HTTP 503")
         state.record_error("kst-36867-C", 1, "pdf", "https://repository.overheid.nl/x.pdf", "http-5xx", "HTTP 503")
     save(settings, sample_paper("kst-36867-C"))

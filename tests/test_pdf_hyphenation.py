@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
+from pipeline.config import DataLayout
 from pipeline.parse.pdf import analyse
 from pipeline.parse.pdf.hyphenation import Evidence, Lexicon, breaks_word, join_broken, keeps_hyphen
 from pipeline.parse.pdf.lexicon import CorpusLexicon
@@ -130,7 +131,7 @@ def test_the_corpus_lexicon_keeps_a_hyphen_the_paper_cannot_prove(tmp_path: Path
     """"sector-" / "ontwikkelingsprogramma’s": a hyphen between two lowercase words, seen once in
     the paper, at the line end; the official XML texts show it is a real one."""
     assert join_broken("sector-", "ontwikkelingsprogramma’s,", Lexicon()) == "sectorontwikkelingsprogramma’s,"
-    with CorpusLexicon(tmp_path / "lexicon.sqlite") as corpus:
+    with CorpusLexicon(DataLayout(tmp_path)) as corpus:
         assert corpus.learn("kst-x@1", OFFICIAL_TEXT)
         evidence = Evidence(Lexicon(), corpus)
         assert join_broken("sector-", "ontwikkelingsprogramma’s,", evidence) == "sector-ontwikkelingsprogramma’s,"
@@ -139,14 +140,14 @@ def test_the_corpus_lexicon_keeps_a_hyphen_the_paper_cannot_prove(tmp_path: Path
     assert "Met private sector-ontwikkelingsprogramma’s, zoals Orange Corners" in text
 
 
-def test_the_corpus_lexicon_store_is_bounded_and_learns_each_text_once(tmp_path: Path) -> None:
-    path = tmp_path / "data" / "lexicon.sqlite"
+def test_the_corpus_lexicon_store_is_bounded_and_learns_each_text_once(tmp_path: Path, state_dsn: str | None) -> None:
+    path = DataLayout(tmp_path / "data", state_dsn)
     with CorpusLexicon(path, limit=4) as corpus:
         assert corpus.learn("a@1", "de de de Kamer, de Kamer en het")
         assert not corpus.learn("a@1", "de de de Kamer")  # a reparse adds nothing
         assert corpus.learn("b@1", "de motie")
         assert len(corpus) == 4 and corpus["de"] == 5 and corpus["kamer"] == 2 and corpus["Kamer"] == 2
-    with CorpusLexicon(path, limit=4) as reopened:  # on disk, one row a form
+    with CorpusLexicon(path, limit=4) as reopened:  # stored (SQLite or PostgreSQL), one row a form
         assert reopened["de"] == 5 and len(reopened) == 4
     with pytest.raises(ValueError, match="limit"):
         CorpusLexicon(path, limit=0)
@@ -156,7 +157,7 @@ def test_hyphenation_accuracy_with_a_corpus_of_the_truth_texts(tmp_path: Path) -
     """With the generated papers' own texts as the official corpus, every line-end break resolves."""
     truths = {name: json.loads((FIXTURES / f"{name}.truth.json").read_text(encoding="utf-8")) for name in GENERATED}
     right = total = 0
-    with CorpusLexicon(tmp_path / "lexicon.sqlite") as corpus:
+    with CorpusLexicon(DataLayout(tmp_path)) as corpus:
         for name, truth in truths.items():
             corpus.learn(name, " ".join([truth["body_text"], *(f["text"] for f in truth["footnotes"])]))
         for name, truth in truths.items():

@@ -9,7 +9,6 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import duckdb
 import psycopg
 import pytest
 from psycopg import sql
@@ -25,6 +24,7 @@ from pipeline.normalise.stage import build_batch
 from pipeline.parse.store import ParsedStore
 from pipeline.parse.structure.parties import known_party_codes
 from pipeline.publish.catalog import main as catalog_main
+from pipeline.publish.catalog import open_catalog
 from pipeline.publish.postgres import PostgresUnavailable, current_postgres_release, publish_postgres
 from pipeline.publish.release import PublishLocked, publish_lock
 from pipeline.publish.stage import current_release, publish_batch
@@ -38,7 +38,7 @@ def _store(settings: Settings, papers) -> None:
 
 
 def _catalog(settings: Settings, query: str) -> list[tuple]:
-    with duckdb.connect(str(settings.layout.catalog), read_only=True) as con:
+    with open_catalog(settings) as con:
         return con.execute(query).fetchall()
 
 
@@ -163,7 +163,7 @@ def test_retention_keeps_the_last_releases_and_readers_keep_their_catalog(tmp_pa
     settings.layout.ensure()
     _store(settings, [sample_paper()])
     publish_batch(settings, build_batch(settings, "20261128T010000000Z"), _passed())
-    reader = duckdb.connect(str(settings.layout.catalog), read_only=True)
+    reader = open_catalog(settings)
     for run_id in ("20261128T020000000Z", "20261128T030000000Z"):
         publish_batch(settings, build_batch(settings, run_id), _passed())
 
@@ -174,8 +174,8 @@ def test_retention_keeps_the_last_releases_and_readers_keep_their_catalog(tmp_pa
     assert _catalog(settings, "SELECT release_id FROM release_info") == [("20261128T030000000Z",)]
 
 
-def test_a_second_publisher_is_refused_while_the_lock_is_held(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path)
+def test_a_second_publisher_is_refused_while_the_lock_is_held(tmp_path: Path, state_dsn: str | None) -> None:
+    settings = Settings(data_dir=tmp_path, state_dsn=state_dsn)  # flock, or the state database's advisory lock
     with (publish_lock(settings), pytest.raises(PublishLocked, match="another publisher holds"),
           publish_lock(settings, wait_seconds=0.3)):
         pass

@@ -27,4 +27,4 @@ def test_publish_command_exits_non_zero_with_the_reason_when_quarantined(tmp_pat
     assert "documents[vergaderjaar=2025-2026] expect_column_values_to_be_between(word_count)" in error
     assert "the previous release stays current" in error
     [quarantined] = (tmp_path / "quarantine").iterdir()
-    assert (quarantined / "report.md").exists() and not (tmp_path / "published" / "current").exists()
+    assert (quarantined / "report.md").exists() and not (tmp_path / "published" / "current.json").exists()

@@ -28,4 +28,4 @@ def test_validate_command_reports_quietly_and_leaves_no_staging(tmp_path: Path) 
     assert "Calculating Metrics" not in result.stderr  # no tqdm progress bars
     assert "Warning" not in result.stderr and "great_expectations" not in result.stderr, result.stderr[-2000:]
     assert list((tmp_path / "staging").iterdir()) == []
-    assert not (tmp_path / "published" / "current").exists()
+    assert not (tmp_path / "published" / "current.json").exists()

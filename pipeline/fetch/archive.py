@@ -5,7 +5,8 @@ so that a parser can tell a PDF from an XML file by name. A file is written to a
 in the same directory and renamed into place, so a crash of the process never leaves a partial
 file under a final name (files are not fsynced one by one: a file whose size does not match
 the manifest after a power loss counts as missing and is fetched again). The same content is
-stored once.
+stored once. On an object-store data directory every stored file is also uploaded (`persist`):
+its name is its content, so an upload repeated after a crash writes the same object again.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import tempfile
 from pathlib import Path
 
 from pipeline.ledger import StoredFile
+from pipeline.storage import Storage
 
 
 class RawArchive:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, store: Storage | None = None) -> None:
         self.root = Path(root)
+        self.store = store or Storage(self.root)
 
     def path_for(self, sha256: str, ext: str) -> Path:
         return self.root / sha256[:2] / f"{sha256}.{ext}"
@@ -39,6 +42,7 @@ class RawArchive:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
+        self.store.persist(path)
         return StoredFile(sha256, len(content), path)
 
     def has(self, sha256: str, ext: str, size: int) -> bool:

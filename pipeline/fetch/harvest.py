@@ -258,7 +258,7 @@ def discover(settings: Settings, http: PoliteClient | None = None) -> DiscoveryR
     """Query SRU completely and record every record version in the state DB (no file downloads)."""
     started = time.perf_counter()
     kinds = tuple(settings.kinds) or DEFAULT_KINDS
-    with StateStore(settings.layout.state_db) as store, _client(settings, http) as client:
+    with StateStore(settings.layout) as store, _client(settings, http) as client:
         before = store.watermark(kinds)
         query, reason = _query(settings, kinds, before)
         run = _Discovery(settings, store, query, reason)
@@ -322,11 +322,12 @@ def download_pending(settings: Settings, http: PoliteClient | None = None) -> Do
     """Fetch every file not archived yet; a failure is recorded and retried by the next run."""
     started = time.perf_counter()
     report = DownloadReport()
-    archive = RawArchive(settings.layout.raw)
+    archive = RawArchive(settings.layout.raw, settings.layout.store)
     progress = Progress("download")
-    with StateStore(settings.layout.state_db) as store, _client(settings, http) as client:
+    with StateStore(settings.layout) as store, _client(settings, http) as client:
         requests_before = client.requests
-        for gone in store.requeue_missing():
+        # On object storage the local cache may lack any file: the store keeps them (`verify` checks it).
+        for gone in store.requeue_missing() if not archive.store.remote else ():
             log.warning("%s %s: archived file %s is %s: fetching it again", gone["identifier"],
                         gone["manifestation"], gone["path"], gone["problem"])
         pending = store.pending_files()
@@ -361,7 +362,7 @@ def harvest(settings: Settings) -> HarvestReport:
     with PoliteClient(settings) as client:
         found = discover(settings, client)
         fetched = download_pending(settings, client)
-    with StateStore(settings.layout.state_db) as store:
+    with StateStore(settings.layout) as store:
         open_errors = store.open_errors()
     return HarvestReport(
         discovered=found.discovered, new=found.new, changed=found.changed, unchanged=found.unchanged,

@@ -1,19 +1,18 @@
-"""A backfill: the history one vergaderjaar at a time, resumable through `DIR/backfill.json`."""
+"""A backfill: the history one vergaderjaar at a time, resumable through the marks in
+`backfill.json` (a file in the data directory, or a row of the state database's `json_files`)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from pipeline.config import DEFAULT_KINDS, DataLayout, Settings
 from pipeline.errors import InvalidParameter
-from pipeline.files import write_json
 from pipeline.flow.params import bool_param, kinds_param
 from pipeline.sources import vergaderjaar
+from pipeline.statedb import json_files
 
 #: The Params of a backfill run and their defaults.
 BACKFILL_PARAM_DEFAULTS: dict[str, Any] = {
@@ -70,21 +69,22 @@ def window_settings(settings: Settings, window: Mapping[str, str]) -> Settings:
     return replace(settings, vergaderjaar=window["vergaderjaar"], since=None, until=None)
 
 
-def backfill_state_path(layout: DataLayout) -> Path:
-    return layout.root / "backfill.json"
+#: The name of the backfill marks among the run's JSON files.
+MARKS = "backfill.json"
 
 
 def backfilled(layout: DataLayout) -> dict[str, dict[str, Any]]:
     """Vergaderjaren whose harvest completed: vergaderjaar -> {since, until, by, finished_at}."""
-    path = backfill_state_path(layout)
-    return json.loads(path.read_text()) if path.exists() else {}
+    with json_files(layout) as files:
+        return files.get(MARKS) or {}
 
 
 def mark_backfilled(layout: DataLayout, window: Mapping[str, str]) -> None:
     """Record a vergaderjaar window as harvested; a later, longer window of it is harvested again."""
-    done = backfilled(layout)
-    done[window["vergaderjaar"]] = {**window, "by": BACKFILLED_BY, "finished_at": datetime.now(UTC).isoformat()}
-    write_json(backfill_state_path(layout), dict(sorted(done.items())))
+    with json_files(layout) as files, files.exclusive(MARKS):
+        done = files.get(MARKS) or {}
+        done[window["vergaderjaar"]] = {**window, "by": BACKFILLED_BY, "finished_at": datetime.now(UTC).isoformat()}
+        files.put(MARKS, dict(sorted(done.items())))
 
 
 def windows_to_harvest(layout: DataLayout, windows: Sequence[Mapping[str, str]], redo: bool) -> list[dict[str, str]]:

@@ -1,25 +1,26 @@
-"""The run journal: one file per step result or failure, and the run summary made from it.
+"""The run journal: one JSON file per step result or failure, and the run summary made from it.
 
-`DIR/runs/<run_id>/<task>.json` holds a finished step's report and seconds,
-`<task>.failed.json` a failed one's stage, papers and reason. Steps may run in different
-processes (Celery workers, retries); the journal in the data directory is what the summary is
-built from, for the command line and the DAGs alike. The summary is `DIR/runs/<run_id>.json`.
+`runs/<run_id>/<task>.json` holds a finished step's report and seconds, `<task>.failed.json` a
+failed one's stage, papers and reason. Steps may run in different processes (Celery workers,
+retries, other hosts); the journal is what the summary is built from, for the command line and
+the DAGs alike. The summary is `runs/<run_id>.json`. These are files below the data directory,
+or rows of the state database's `json_files` table when the layout names one
+(`pipeline.statedb.json_files`); the summary is then also written to `DIR/runs/` for people.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 
 from pipeline.config import DataLayout
 from pipeline.errors import PipelineError
 from pipeline.files import write_json
+from pipeline.statedb import JsonFiles, json_files
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,8 @@ T = TypeVar("T")
 
 #: A normalise result with this key means the run found nothing new to build.
 NOTHING_NEW = "nothing_new"
+#: The folder of the run journals and summaries.
+RUNS = "runs"
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -35,9 +38,9 @@ def new_run_id(now: datetime | None = None) -> str:
     return now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond // 1000:03d}Z"
 
 
-def unique_run_id(layout: DataLayout) -> str:
-    """A run id no earlier run of this data directory has (take it holding the run lock)."""
-    taken = {p.name.removesuffix(".json") for p in layout.runs.iterdir()} if layout.runs.exists() else set()
+def unique_run_id(files: JsonFiles) -> str:
+    """A run id no earlier run of this state has (take it holding the run lock)."""
+    taken = files.names(RUNS)
     now = datetime.now(UTC)
     while (run_id := new_run_id(now)) in taken:
         now += timedelta(milliseconds=1)
@@ -46,7 +49,7 @@ def unique_run_id(layout: DataLayout) -> str:
 
 @dataclass
 class RunSummary:
-    """What a run did, written to `DIR/runs/<run_id>.json` after every run, failed or not."""
+    """What a run did, written to `runs/<run_id>.json` after every run, failed or not."""
 
     run_id: str
     started_at: str
@@ -82,8 +85,8 @@ class RunJournal:
     run_id: str
 
     @property
-    def folder(self) -> Path:
-        return self.layout.runs / self.run_id
+    def folder(self) -> str:
+        return f"{RUNS}/{self.run_id}"
 
     def run(self, stage: str, call: Callable[[], T], *, task: str | None = None, papers: Sequence[str] = ()) -> T:
         """Run one step and journal its report (`to_dict()` or a plain value) and time.
@@ -91,31 +94,34 @@ class RunJournal:
         On failure log a readable note and journal it before re-raising; on success drop the
         note an earlier try of the same task left."""
         task = task or stage
-        failed = self.folder / f"{task}.failed.json"
+        failed = f"{self.folder}/{task}.failed.json"
         start = time.perf_counter()
         try:
             report = call()
         except Exception as err:
             reason = str(err) if isinstance(err, PipelineError) else f"{type(err).__name__}: {err}"
             failure = StageFailure(stage=stage, task=task, error=reason, papers=list(papers))
-            log.error("%s (run %s; note in %s)", failure.describe(), self.run_id, failed)
-            write_json(failed, asdict(failure))
+            with json_files(self.layout) as files:
+                log.error("%s (run %s; note in %s)", failure.describe(), self.run_id, files.where(failed))
+                files.put(failed, asdict(failure))
             raise
         seconds = round(time.perf_counter() - start, 3)
-        write_json(self.folder / f"{task}.json", {"stage": stage, "task": task, "seconds": seconds,
-                                                   "report": _report_dict(report)})
-        failed.unlink(missing_ok=True)
+        with json_files(self.layout) as files:
+            files.put(f"{self.folder}/{task}.json", {"stage": stage, "task": task, "seconds": seconds,
+                                                     "report": _report_dict(report)})
+            files.delete(failed)
         log.info("stage %s (%s): %.1fs", stage, task, seconds)
         return report
 
     def results(self) -> list[dict[str, Any]]:
-        return [json.loads(p.read_text()) for p in self._files("*.json") if not p.name.endswith(".failed.json")]
+        return [value for name, value in self._items() if not name.endswith(".failed.json")]
 
     def failures(self) -> list[StageFailure]:
-        return [StageFailure(**json.loads(p.read_text())) for p in self._files("*.failed.json")]
+        return [StageFailure(**value) for name, value in self._items() if name.endswith(".failed.json")]
 
-    def _files(self, pattern: str) -> list[Path]:
-        return sorted(self.folder.glob(pattern), key=lambda p: p.stat().st_mtime) if self.folder.exists() else []
+    def _items(self) -> list[tuple[str, Any]]:
+        with json_files(self.layout) as files:
+            return files.items(self.folder)
 
 
 def _report_dict(report: Any) -> Any:
@@ -126,7 +132,8 @@ def _report_dict(report: Any) -> Any:
 
 
 def summarise(journal: RunJournal, *, started_at: str, airflow_run_id: str = "", publish: bool = True) -> RunSummary:
-    """The RunSummary of a run, from its journal; written to `runs/<run_id>.json`."""
+    """The RunSummary of a run, from its journal; written to `runs/<run_id>.json` (and, when that
+    is in the state database, to the data directory's `runs/` for people too)."""
     results, failures = journal.results(), journal.failures()
     summary = RunSummary(run_id=journal.run_id, started_at=started_at)
     by_stage: dict[str, list[dict[str, Any]]] = {}
@@ -144,7 +151,10 @@ def summarise(journal: RunJournal, *, started_at: str, airflow_run_id: str = "",
         summary.stages["failures"] = [asdict(f) for f in failures]
     summary.outcome = _outcome(summary.stages, bool(failures), publish)
     summary.finished_at = datetime.now(UTC).isoformat()
-    write_json(journal.layout.runs / f"{summary.run_id}.json", asdict(summary))
+    with json_files(journal.layout) as files:
+        files.put(f"{RUNS}/{summary.run_id}.json", asdict(summary))
+    if journal.layout.state_dsn:
+        write_json(journal.layout.runs / f"{summary.run_id}.json", asdict(summary))
     return summary
 
 

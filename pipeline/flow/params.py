@@ -10,10 +10,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
-from pipeline.config import DEFAULT_KINDS, ENVIRONMENT, Settings
+from pipeline.config import DEFAULT_KINDS, ENVIRONMENT, Settings, data_location
 from pipeline.errors import InvalidParameter
 from pipeline.flow.journal import new_run_id
 from pipeline.identifiers import is_publication_identifier
@@ -34,13 +33,18 @@ VARIABLES: dict[str, str] = {"ek_data_dir": "data_dir", "ek_sru_url": "sru_url",
 
 #: The Airflow Connection to the database the dashboards read (publish target).
 POSTGRES_CONN_ID = "eerstekamer_postgres"
+#: The Airflow Connection to the database that keeps the run state (`Settings.state_dsn`); it
+#: wins over `EK_STATE_DSN` when defined.
+STATE_CONN_ID = "eerstekamer_state"
 
 _DOSSIER = re.compile(r"^\d{4,6}(?:-[0-9A-Z]+)*$")
 
 
-def base_settings(variables: Mapping[str, str | None], environ: Mapping[str, str] | None = None) -> Settings:
-    """Settings from the Airflow Variables that are set, then the environment (`EK_*`), then defaults."""
-    given: dict[str, Any] = {}
+def base_settings(variables: Mapping[str, str | None], environ: Mapping[str, str] | None = None,
+                  state_dsn: str | None = None) -> Settings:
+    """Settings from the Airflow Variables that are set (and the state database of its Connection,
+    `state_dsn`), then the environment (`EK_*`), then defaults."""
+    given: dict[str, Any] = {"state_dsn": state_dsn}
     for variable, name in VARIABLES.items():
         value = (variables.get(variable) or "").strip()
         if value:
@@ -149,19 +153,21 @@ def fetch_interval(run_type: str, start: datetime | None, end: datetime | None
 
 def stored_watermark(settings: Settings) -> date | None:
     """The fetch stage's watermark for the run's kinds, or None before the first harvest."""
-    if not settings.layout.state_db.exists():
-        return None
-    from pipeline.ledger import StateStore
+    from pipeline.ledger import StateStore, has_ledger
 
-    with StateStore(settings.layout.state_db) as store:
+    if not has_ledger(settings.layout):
+        return None
+
+    with StateStore(settings.layout) as store:
         return store.watermark(settings.kinds)
 
 
 # --- Settings between tasks -------------------------------------------------------------------------
 
 
-#: Settings that never leave the process: XComs, the journal and logs are readable by many.
-SECRET_SETTINGS = ("postgres_dsn", "dashboard_password")
+#: Settings that never leave the process: secrets (XComs, the journal and logs are readable by
+#: many) and the host's own cache directory (a task on another host has its own).
+SECRET_SETTINGS = ("postgres_dsn", "dashboard_password", "state_dsn", "cache_dir")
 
 
 def settings_to_json(settings: Settings) -> dict[str, Any]:
@@ -174,15 +180,16 @@ def settings_to_json(settings: Settings) -> dict[str, Any]:
     return data
 
 
-def settings_from_json(data: Mapping[str, Any]) -> Settings:
-    """The Settings of `settings_to_json`; secrets come from this process's environment again."""
+def settings_from_json(data: Mapping[str, Any], state_dsn: str | None = None) -> Settings:
+    """The Settings of `settings_to_json`; secrets come from this process's environment again
+    (the state database from `state_dsn`, an Airflow Connection, when given)."""
     known = {f.name for f in fields(Settings)} - set(SECRET_SETTINGS)
     values = {k: v for k, v in data.items() if k in known}
-    values["data_dir"] = Path(values["data_dir"])
+    values["data_dir"] = data_location(values["data_dir"])
     for name in ("since", "until"):
         values[name] = date.fromisoformat(values[name]) if values.get(name) else None
     values["kinds"], values["identifiers"] = tuple(values["kinds"]), tuple(values["identifiers"])
-    secrets = Settings.load()
+    secrets = Settings.load({"state_dsn": state_dsn})
     return Settings(**values, **{name: getattr(secrets, name) for name in SECRET_SETTINGS})
 
 
@@ -199,9 +206,10 @@ class RunContext:
                 "settings": settings_to_json(self.settings)}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> RunContext:
+    def from_json(cls, data: Mapping[str, Any], state_dsn: str | None = None) -> RunContext:
+        """The context `to_json` wrote; `state_dsn` (an Airflow Connection) names the state database."""
         return cls(run_id=data["run_id"], airflow_run_id=data.get("airflow_run_id", ""),
-                   settings=settings_from_json(data["settings"]))
+                   settings=settings_from_json(data["settings"], state_dsn))
 
 
 def run_id_for(run_after: datetime | None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.config import Settings
 from pipeline.errors import InvalidParameter, PipelineError, QualityGateFailed
@@ -20,6 +20,9 @@ from pipeline.flow.journal import NOTHING_NEW, RunJournal, RunSummary, summarise
 from pipeline.flow.lock import RunLocked
 from pipeline.flow.params import RunContext
 from pipeline.ledger import LedgerUnusable, check_ledger
+
+if TYPE_CHECKING:
+    from pipeline.normalise.stage import Batch
 
 log = logging.getLogger(__name__)
 
@@ -127,14 +130,23 @@ def validate(run: RunContext, batch: Mapping[str, Any]) -> dict[str, Any]:
 
     Returns what publish needs: the batch (now with `quality_results`) and the report without
     its per-expectation results (those are in `quality_results`)."""
-    from pipeline.normalise.stage import Batch
     from pipeline.quality.stage import validate_batch
 
-    journal, tables = journal_of(run), Batch.from_dict(batch)
+    journal, tables = journal_of(run), _staged(run, batch)
     report = journal.run("validate", lambda: validate_batch(run.settings, tables))
+    run.settings.layout.store.persist(tables.path / "quality_results")  # publish may run elsewhere
     if not report.passed:
         journal.run("quarantine", lambda: _quarantine(run, tables, report))
     return {"batch": tables.to_dict(), "quality": {**report.to_dict(), "results": []}}
+
+
+def _staged(run: RunContext, batch: Mapping[str, Any]) -> Batch:
+    """The run's batch as `normalise` built it, in this host's staging directory (downloaded from
+    an object store first: the task that built it may have run on another host)."""
+    from pipeline.normalise.stage import Batch
+
+    layout = run.settings.layout
+    return Batch.from_dict(batch, layout.store.mirror(layout.staging / batch["run_id"]))
 
 
 def _quarantine(run: RunContext, batch: Any, report: Any) -> None:
@@ -151,12 +163,11 @@ def publish(run: RunContext, validated: Mapping[str, Any], *, postgres_dsn: str 
     run was asked not to publish. `postgres_dsn` overrides the settings' target."""
     if not run.settings.publish:
         return None
-    from pipeline.normalise.stage import Batch
     from pipeline.publish.stage import publish_batch
     from pipeline.quality.stage import QualityReport
 
     settings = _with_dsn(run, postgres_dsn)
-    batch, report = Batch.from_dict(validated["batch"]), QualityReport(**validated["quality"])
+    batch, report = _staged(run, validated["batch"]), QualityReport(**validated["quality"])
     return journal_of(run).run("publish", lambda: publish_batch(settings, batch, report)).to_dict()
 
 

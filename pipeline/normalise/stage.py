@@ -48,9 +48,10 @@ class Batch:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Batch:
-        """Inverse of `to_dict` (a task result or a file), with absolute table paths again."""
-        root = Path(data["path"])
+    def from_dict(cls, data: Mapping[str, Any], root: Path | None = None) -> Batch:
+        """Inverse of `to_dict` (a task result or a file), with absolute table paths again: below
+        `root` when given (where this host keeps the batch), else below the path in `data`."""
+        root = Path(data["path"]) if root is None else root
         return cls(run_id=data["run_id"], path=root, row_counts=dict(data["row_counts"]),
                    tables={name: [root / p for p in paths] for name, paths in data["tables"].items()})
 
@@ -155,11 +156,12 @@ def fetch_state_rows(settings: Settings, published: Mapping[tuple[str, int], str
     """`fetch_errors`, `links` and `source_status` from the fetch state; empty when there is no state yet.
 
     `published` maps each version in `documents` to its text source (`source_kind`)."""
-    if not settings.layout.state_db.exists():
-        return {"fetch_errors": [], "links": [], "source_status": []}
-    from pipeline.ledger import StateStore
+    from pipeline.ledger import StateStore, has_ledger
 
-    with StateStore(settings.layout.state_db) as state:
+    if not has_ledger(settings.layout):
+        return {"fetch_errors": [], "links": [], "source_status": []}
+
+    with StateStore(settings.layout) as state:
         errors, links, versions = state.fetch_errors(), state.links(), state.version_status()
     error_rows = [
         {**e, "fetch_error_id": f"{e['identifier']}@{e['version']}/{e['manifestation']}",
@@ -188,7 +190,7 @@ def build_batch(settings: Settings, run_id: str) -> Batch:
     writer = TableWriter(root)
     dossiers: dict[str, DossierSummary] = {}
     published: dict[tuple[str, int], str] = {}
-    for paper, is_current in versions_with_currency(ParsedStore(settings.layout.parsed).iter_all()):
+    for paper, is_current in versions_with_currency(ParsedStore(settings.layout.parsed, settings.layout.store).iter_all()):
         rows = paper_rows(paper, is_current)
         for table, table_rows in rows.items():
             writer.add(table, table_rows)
@@ -203,6 +205,7 @@ def build_batch(settings: Settings, run_id: str) -> Batch:
     for table, table_rows in fetch_state_rows(settings, published).items():
         writer.add(table, table_rows)
     files = writer.close()
+    settings.layout.store.persist(root)  # validate and publish may run on another host
     log.info("normalised %d paper version(s) into %s", writer.counts.get("documents", 0), root)
     return Batch(run_id=run_id, path=root, tables=files,
                  row_counts={name: writer.counts.get(name, 0) for name in NORMALISED_TABLES})

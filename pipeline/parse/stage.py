@@ -98,10 +98,10 @@ def pending_keys(settings: Settings) -> list[str]:
 def _pending_versions(settings: Settings) -> list[ArchivedVersion]:
     from pipeline.ledger import StateStore
 
-    store = ParsedStore(settings.layout.parsed)
-    state = StateStore(settings.layout.state_db)
-    return [version for version in state.archived_versions(identifiers=settings.identifiers, dossier=settings.dossier)
-            if settings.reparse or not store.has(version.identifier, version.version)]
+    parsed = ParsedStore(settings.layout.parsed, settings.layout.store).keys()
+    with StateStore(settings.layout) as state:
+        archived = state.archived_versions(identifiers=settings.identifiers, dossier=settings.dossier)
+    return [version for version in archived if settings.reparse or (version.identifier, version.version) not in parsed]
 
 
 def batches(keys: Sequence[str], size: int) -> list[list[str]]:
@@ -153,7 +153,10 @@ def parse_version(settings: Settings, key: str, *, backfill: bool = False) -> Pa
     from pipeline.parse.pdf.lexicon import CorpusLexicon
 
     identifier, number = split_key(key)
-    version = StateStore(settings.layout.state_db).get_version(identifier, number)
+    with StateStore(settings.layout) as state:
+        version = state.get_version(identifier, number)
+    for path in version.files.values():  # archived by another task, maybe on another host
+        settings.layout.store.fetch(path)
     errors: dict[str, str] = {}
     pdf = xml = None
     if "xml" in version.files:
@@ -164,7 +167,7 @@ def parse_version(settings: Settings, key: str, *, backfill: bool = False) -> Pa
         path = str(version.files["pdf"])
         pdf_pass = PDF_SAMPLED_OUT if backfill and usable_xml and not in_sample(
             identifier, settings.agreement_sample) else PDF_FULL
-    with CorpusLexicon(settings.layout.lexicon) as lexicon:
+    with CorpusLexicon(settings.layout) as lexicon:
         if xml is not None:
             lexicon.learn(key, xml.text)
         if pdf_pass == PDF_FULL:
@@ -177,7 +180,7 @@ def parse_version(settings: Settings, key: str, *, backfill: bool = False) -> Pa
         parsed_at=datetime.now(UTC).isoformat(), chosen=chosen, choice_reason=reason, pdf=pdf, xml=xml,
         agreement=agreement_for(pdf, xml), errors=errors, pdf_pass=pdf_pass,
     )
-    ParsedStore(settings.layout.parsed).save(paper)
+    ParsedStore(settings.layout.parsed, settings.layout.store).save(paper)
     return paper
 
 

@@ -2,7 +2,9 @@
 
 Layout: `DIR/parsed/<identifier>/v<version>.json` holding the record, both parses (PDF and XML,
 where they exist), the chosen text source, the agreement between the two, and any parse errors.
-Re-parsing a version replaces its file; a new version is a new file, so history stays.
+Re-parsing a version replaces its file; a new version is a new file, so history stays. On an
+object-store data directory the store holds the files (`persist` on save) and the local folder
+is a cache (`fetch` before a load, `mirror` before reading them all).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from pipeline.files import write_json
 from pipeline.model import Document
 from pipeline.sources.records import SruRecord
+from pipeline.storage import Storage
 
 PDF_FULL, PDF_SAMPLED_OUT, PDF_NONE = "full", "sampled-out", "none"
 
@@ -80,30 +83,33 @@ def split_key(key: str) -> tuple[str, int]:
 
 
 class ParsedStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, store: Storage | None = None) -> None:
         self.root = Path(root)
+        self.store = store or Storage(self.root)
 
     def path(self, identifier: str, version: int) -> Path:
         return self.root / identifier / f"v{version}.json"
 
     def has(self, identifier: str, version: int) -> bool:
-        return self.path(identifier, version).exists()
+        return self.store.exists(self.path(identifier, version))
 
     def save(self, paper: ParsedPaper) -> Path:
-        return write_json(self.path(paper.record.identifier, paper.version), paper.to_json(), indent=None)
+        path = write_json(self.path(paper.record.identifier, paper.version), paper.to_json(), indent=None)
+        return self.store.persist(path)
 
     def load(self, identifier: str, version: int) -> ParsedPaper:
-        return ParsedPaper.from_json(json.loads(self.path(identifier, version).read_text("utf-8")))
+        path = self.store.fetch(self.path(identifier, version))
+        return ParsedPaper.from_json(json.loads(path.read_text("utf-8")))
 
     def keys(self) -> set[tuple[str, int]]:
         """(identifier, version) of every stored parse, read from the file names only."""
-        if not self.root.exists():
-            return set()
-        return {(file.parent.name, int(file.stem[1:])) for file in self.root.glob("*/v*.json")
-                if file.stem[1:].isdigit()}
+        return {(file.parent.name, int(file.stem[1:])) for file in self.store.files(self.root)
+                if file.parent.parent == self.root and file.suffix == ".json" and file.stem[:1] == "v"
+                and file.stem[1:].isdigit()}
 
     def iter_all(self) -> Iterator[ParsedPaper]:
         """Every stored version, ordered by identifier then version (history included)."""
+        self.store.mirror(self.root)
         if not self.root.exists():
             return
         for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):

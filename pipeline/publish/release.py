@@ -1,8 +1,10 @@
-"""Immutable release directories, the atomic `current` pointer, retention, and the publish lock.
+"""Immutable release directories, the atomic `current.json` pointer, retention, and the publish lock.
 
 A release is `published/releases/<release_id>/` with one directory per table and a
-`manifest.json`; it is assembled under a temporary name and renamed into place, never changed
-afterwards. `published/current` is a symlink to the current release, replaced atomically.
+`manifest.json`; it is assembled under a temporary name and renamed into place (on object
+storage: uploaded, manifest last), never changed afterwards. `published/current.json` names the
+current release and its manifest; it is replaced in one atomic write (a rename locally, one PUT
+in an object store), so a publisher killed before that write leaves the previous release current.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,9 +32,13 @@ from pipeline.errors import PipelineError
 from pipeline.files import sha256_of, write_json
 from pipeline.normalise.schemas import SCHEMA_VERSION, TABLES
 from pipeline.normalise.stage import PART_FILE, write_table
+from pipeline.storage import Storage
 
 MANIFEST = "manifest.json"
-CURRENT = "current"
+#: The pointer to the current release: `{"release_id": ..., "manifest": "releases/<id>/manifest.json"}`.
+CURRENT = "current.json"
+#: The symlink that pointed at the current release before the pointer (read when there is no pointer).
+LEGACY_LINK = "current"
 log = logging.getLogger(__name__)
 
 LOCK_FILE = ".publish.lock"
@@ -43,13 +49,16 @@ class Release:
     release_id: str
     path: Path
     manifest: dict[str, Any]
+    store: Storage | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"release_id": self.release_id, "path": str(self.path), "manifest": self.manifest}
 
     def files(self, table: str) -> list[Path]:
-        """Absolute paths of the Parquet files of `table`."""
-        return [self.path / f["path"] for f in self.manifest["tables"][table]["files"]]
+        """Absolute paths of the Parquet files of `table` (downloaded into the cache first when
+        the data directory is an object store)."""
+        paths = [self.path / f["path"] for f in self.manifest["tables"][table]["files"]]
+        return [self.store.fetch(p) for p in paths] if self.store else paths
 
 
 class PublishLocked(PipelineError):
@@ -58,7 +67,17 @@ class PublishLocked(PipelineError):
 
 @contextmanager
 def publish_lock(settings: Settings, wait_seconds: float = 30.0) -> Iterator[None]:
-    """Hold `published/.publish.lock` (flock) around publishing: never two publishers at once."""
+    """Hold `published/.publish.lock` (flock) around publishing: never two publishers at once.
+    With a state database the lock is its advisory lock `publish` instead, held by a connection
+    of its own: it works across hosts and goes with a killed publisher's connection."""
+    if settings.state_dsn:
+        from pipeline.statedb import session_lock
+
+        refusal = PublishLocked(f"another publisher holds the publish lock of the state database "
+                                f"(schema {settings.state_schema}); try again when it has finished")
+        with session_lock(settings.state_dsn, settings.state_schema, "publish", wait_seconds, refusal):
+            yield
+        return
     path = settings.layout.published / LOCK_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a+") as fh:
@@ -120,11 +139,21 @@ def create_release(settings: Settings, release_id: str, tables: dict[str, list[P
             write_table(tmp / table / PART_FILE, spec.schema.empty_table())
     write_json(tmp / MANIFEST, build_manifest(release_id, tmp, quality))
     os.replace(tmp, final)
-    return load_release(final)
+    return load_release(upload_release(settings, final), settings.layout.store)
 
 
-def load_release(path: Path) -> Release:
-    return Release(release_id=path.name, path=path, manifest=json.loads((path / MANIFEST).read_text("utf-8")))
+def upload_release(settings: Settings, path: Path) -> Path:
+    """Upload a release to an object-store data directory: its tables, then its manifest (a
+    release without a manifest is unfinished, removed by the next publish as an orphan)."""
+    store = settings.layout.store
+    for entry in sorted(p for p in path.iterdir() if p.name != MANIFEST):
+        store.persist(entry)
+    return store.persist(path / MANIFEST).parent
+
+
+def load_release(path: Path, store: Storage | None = None) -> Release:
+    manifest = (store.fetch(path / MANIFEST) if store else path / MANIFEST).read_text("utf-8")
+    return Release(release_id=path.name, path=path, manifest=json.loads(manifest), store=store)
 
 
 SWITCHED = "switched.json"
@@ -134,7 +163,7 @@ def switched_ids(settings: Settings) -> list[str] | None:
     """Ids of the releases ever made current, oldest first (None in a data directory from before
     this list was kept)."""
     path = settings.layout.published / SWITCHED
-    return json.loads(path.read_text("utf-8")) if path.exists() else None
+    return json.loads(path.read_text("utf-8")) if settings.layout.store.refresh(path) else None
 
 
 def record_switch(settings: Settings, release: Release, *, undo: bool = False) -> None:
@@ -142,31 +171,37 @@ def record_switch(settings: Settings, release: Release, *, undo: bool = False) -
     (`undo`, when the switch failed)."""
     existing = release_ids(settings)
     ids = [r for r in (switched_ids(settings) or existing) if r != release.release_id and r in existing]
-    write_json(settings.layout.published / SWITCHED, ids if undo else [*ids, release.release_id])
+    path = write_json(settings.layout.published / SWITCHED, ids if undo else [*ids, release.release_id])
+    settings.layout.store.persist(path)
 
 
 def switch_current(settings: Settings, release: Release) -> None:
-    """Point `published/current` at `release` in one rename."""
-    link = settings.layout.published / CURRENT
-    tmp = settings.layout.published / f".tmp-{CURRENT}-{release.release_id}"
-    tmp.unlink(missing_ok=True)
-    tmp.symlink_to(Path("releases") / release.release_id)
-    os.replace(tmp, link)
+    """Make `release` current: one atomic write of `published/current.json`."""
+    published = settings.layout.published
+    pointer = {"release_id": release.release_id, "manifest": f"releases/{release.release_id}/{MANIFEST}"}
+    settings.layout.store.persist(write_json(published / CURRENT, pointer))
+    (published / LEGACY_LINK).unlink(missing_ok=True)
 
 
 def restore_current(settings: Settings, previous: Release | None) -> None:
-    """Point `published/current` back at `previous` (remove it when there was none)."""
+    """Make `previous` current again (no release at all when there was none)."""
     if previous is None:
-        (settings.layout.published / CURRENT).unlink(missing_ok=True)
+        settings.layout.store.remove(settings.layout.published / CURRENT)
     else:
         switch_current(settings, previous)
 
 
 def read_current(settings: Settings) -> Release | None:
-    link = settings.layout.published / CURRENT
-    if not link.is_symlink() or not (link / MANIFEST).exists():
+    """The release `published/current.json` names, None before the first publish."""
+    published, store = settings.layout.published, settings.layout.store
+    if not store.refresh(published / CURRENT):
+        link = published / LEGACY_LINK  # a data directory published before the pointer
+        return load_release(published / os.readlink(link)) if link.is_symlink() and (link / MANIFEST).exists() else None
+    manifest = published / json.loads((published / CURRENT).read_text("utf-8"))["manifest"]
+    try:
+        return load_release(manifest.parent, store)
+    except FileNotFoundError:
         return None
-    return load_release(settings.layout.published / os.readlink(link))
 
 
 def prune_releases(settings: Settings, keep: int) -> list[str]:
@@ -175,7 +210,7 @@ def prune_releases(settings: Settings, keep: int) -> list[str]:
     releases = release_ids(settings)
     doomed = [r for r in releases[: max(0, len(releases) - max(keep, 1))] if current is None or r != current.release_id]
     for release_id in doomed:
-        shutil.rmtree(settings.layout.releases / release_id)
+        settings.layout.store.remove(settings.layout.releases / release_id)
     return doomed
 
 
@@ -190,8 +225,7 @@ def orphan_ids(settings: Settings) -> list[str]:
 
 def release_ids(settings: Settings) -> list[str]:
     """Ids of the releases in the data directory, oldest first."""
-    root = settings.layout.releases
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")) if root.exists() else []
+    return [name for name in settings.layout.store.names(settings.layout.releases) if not name.startswith(".")]
 
 
 def prune_temporaries(settings: Settings) -> list[str]:
@@ -202,10 +236,7 @@ def prune_temporaries(settings: Settings) -> list[str]:
     doomed = [*published.glob(".tmp-*"), *settings.layout.releases.glob(".tmp-*")] if published.exists() else []
     doomed += [settings.layout.releases / r for r in orphan_ids(settings)]
     for path in doomed:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
+        settings.layout.store.remove(path)
     if doomed:
         log.warning("removed %d leftover(s) of an interrupted publish: %s", len(doomed), sorted(p.name for p in doomed))
     return sorted(p.name for p in doomed)
@@ -213,8 +244,8 @@ def prune_temporaries(settings: Settings) -> list[str]:
 
 def prune_staging(settings: Settings, newest_release: str) -> list[str]:
     """Delete staging directories of runs older than `newest_release` (crashed runs, `validate`)."""
-    root = settings.layout.staging
-    doomed = sorted(p for p in root.iterdir() if p.is_dir() and p.name < newest_release) if root.exists() else []
-    for path in doomed:
-        shutil.rmtree(path, ignore_errors=True)
-    return [p.name for p in doomed]
+    store, root = settings.layout.store, settings.layout.staging
+    doomed = [name for name in store.names(root) if not name.startswith(".") and name < newest_release]
+    for name in doomed:
+        store.remove(root / name)
+    return doomed

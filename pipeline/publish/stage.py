@@ -1,9 +1,9 @@
 """The publish stage: a validated batch becomes the current release; a failed one is quarantined.
 
 Publishing, under the data directory's publish lock: move the batch into an immutable release
-directory, build the DuckDB catalog beside the current one, switch PostgreSQL (when
-`Settings.postgres_dsn` is set) in one transaction, then point `published/current` at the release
-and rename the catalog into place; finally prune old releases and stale staging directories. If
+directory (on object storage: upload it), build the DuckDB catalog beside the current one, switch
+PostgreSQL (when `Settings.postgres_dsn` is set) in one transaction, then point
+`published/current.json` at the release and rename the catalog into place; finally prune old releases and stale staging directories. If
 any step fails, the new release is removed and the previous one stays (or again becomes) current
 everywhere: a failure after the PostgreSQL switch publishes the previous release there again.
 """
@@ -66,13 +66,13 @@ def publish_batch(settings: Settings, batch: Batch, report: QualityReport) -> Re
             catalog_tmp = build_catalog(release, settings.layout.catalog, known_party_codes())
             _switch(settings, release, previous, catalog_tmp)
         except BaseException:
-            shutil.rmtree(release.path, ignore_errors=True)
+            settings.layout.store.remove(release.path)
             if catalog_tmp is not None:
                 catalog_tmp.unlink(missing_ok=True)
             raise
         pruned = prune_releases(settings, settings.keep_releases)
         stale = prune_staging(settings, release.release_id)
-    shutil.rmtree(batch.path, ignore_errors=True)
+    settings.layout.store.remove(batch.path)
     log.info("published release %s (pruned %d old release(s), %d stale staging dir(s))",
              release.release_id, len(pruned), len(stale))
     return release
@@ -107,7 +107,8 @@ def _switch(settings: Settings, release: Release, previous: Release | None, cata
     try:
         record_switch(settings, release)
         switch_current(settings, release)
-        install_catalog(catalog_tmp, settings.layout.catalog)  # last: nothing can fail after it
+        install_catalog(catalog_tmp, settings.layout.catalog)
+        settings.layout.store.persist(settings.layout.catalog)  # last: nothing can fail after it
     except BaseException:
         record_switch(settings, release, undo=True)
         restore_current(settings, previous)
@@ -148,6 +149,7 @@ def quarantine_batch(settings: Settings, batch: Batch, report: QualityReport) ->
         "run_id": batch.run_id, "current_release": previous.release_id if previous else None,
         "batch": {**batch.to_dict(), "path": str(data)}, "quality": report.to_dict()})
     (target / "report.md").write_text(_report_markdown(batch, report, previous), encoding="utf-8")
+    settings.layout.store.persist(target)
     log.warning("quarantined batch %s in %s: %s", batch.run_id, target, json.dumps(report.critical_failures[:3]))
     return target
 
@@ -158,7 +160,7 @@ def unpublished(settings: Settings, release: Release) -> list[str]:
 
     published = {(row["identifier"], row["version"]) for path in release.files("documents")
                  for row in pq.read_table(path, columns=["identifier", "version"]).to_pylist()}
-    return sorted(version_key(*key) for key in ParsedStore(settings.layout.parsed).keys() - published)
+    return sorted(version_key(*key) for key in ParsedStore(settings.layout.parsed, settings.layout.store).keys() - published)
 
 
 def reconcile_targets(settings: Settings) -> dict[str, object]:
@@ -170,7 +172,7 @@ def reconcile_targets(settings: Settings) -> dict[str, object]:
         current = read_current(settings)
         if current is None:
             return {"release_id": None, "repaired": repaired}
-        catalog = catalog_release(settings.layout.catalog)
+        catalog = catalog_release(settings.layout.catalog, settings.layout.store)
         if catalog != current.release_id:
             install_catalog_for(settings, current)
             repaired["catalog"] = f"{catalog} -> {current.release_id}"

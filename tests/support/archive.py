@@ -19,7 +19,7 @@ def archive_version(settings: Settings, identifier: str, files: dict[str, Path])
     record = SruRecord(identifier=identifier, changed_at="2026-11-01T10:00:00",
                        urls={kind: f"https://repository.overheid.nl/{path.name}" for kind, path in files.items()})
     raw = RawArchive(settings.layout.raw)
-    with StateStore(settings.layout.state_db) as state:
+    with StateStore(settings.layout) as state:
         state.record_versions([record])
         for item in state.pending_files():
             if item.identifier == identifier:

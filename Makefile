@@ -6,7 +6,7 @@ DATA_DIR ?= data
 
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: setup run demo test lint clean
+.PHONY: setup run demo test lint clean superset-setup chromium dashboard dashboard-stop dashboard-screenshot
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -30,3 +30,31 @@ lint: setup
 
 clean:
 	rm -rf demo-data .pytest_cache
+
+# Dashboards (README "Dashboards"): Superset in its own venv, its state in .superset/ (both git-ignored).
+SUPERSET_VENV := .venv-superset
+SUPERSET_PORT ?= 8088
+DASHBOARD_DB ?= eerstekamer_demo
+
+$(SUPERSET_VENV)/.installed: bi/requirements-superset.txt
+	test -x $(SUPERSET_VENV)/bin/python || $(PYTHON) -m venv $(SUPERSET_VENV) || python3 -m venv $(SUPERSET_VENV)
+	$(SUPERSET_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SUPERSET_VENV)/bin/python -m pip install --quiet -r bi/requirements-superset.txt
+	touch $@
+
+superset-setup: $(SUPERSET_VENV)/.installed
+
+# Headless Chromium and its driver (Debian packages) for the dashboard screenshots; needs root.
+chromium:
+	test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
+# The demo published to the local PostgreSQL (database $(DASHBOARD_DB)), Superset on 127.0.0.1:$(SUPERSET_PORT).
+dashboard: setup superset-setup
+	bi/dashboard.sh start
+
+dashboard-stop:
+	bi/dashboard.sh stop
+
+dashboard-screenshot: chromium
+	bi/dashboard.sh screenshot docs/dashboard.png

@@ -142,7 +142,8 @@ def test_env_example_lists_every_variable_the_stack_needs() -> None:
                    if line and not line.startswith("#"))
     required = set(REQUIRED.findall(text))
     assert required == {"AIRFLOW_DB_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET", "EK_WAREHOUSE_PASSWORD",
-                        "EK_ADMIN_PASSWORD", "EK_S3_SECRET_KEY"}
+                        "EK_ADMIN_PASSWORD", "EK_S3_SECRET_KEY", "EK_DASHBOARD_PASSWORD", "SUPERSET_SECRET_KEY",
+                        "SUPERSET_ADMIN_PASSWORD"}
     assert set(ANY_VARIABLE.findall(text)) <= set(example)
     assert all(example[name] == "" for name in required), "secrets are never given in the example"
     assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
@@ -171,3 +172,46 @@ def test_dockerignore_keeps_the_build_context_small() -> None:
     ignored = set((ROOT / ".dockerignore").read_text().split())
     assert {".git", ".venv", ".env", "data", "tests"} <= ignored
     assert not ignored & {"pipeline", "dags", "expectations", "requirements.txt", "pyproject.toml"}
+
+
+SUPERSET_SERVICES = ("superset-init", "superset", "superset-provision")
+
+
+def test_the_bi_profile_runs_the_official_superset_image_of_the_pinned_version(services: dict[str, Any]) -> None:
+    lines = [line.strip() for line in (ROOT / "bi" / "Dockerfile").read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    pinned = re.search(r"^apache_superset==(\S+)$", (ROOT / "bi" / "requirements-superset.txt").read_text(), re.M)
+    assert pinned and lines[0] == f"FROM apache/superset:{pinned[1]}"
+    assert lines[-1] == "USER superset"
+    for name in SUPERSET_SERVICES:
+        service = services[name]
+        assert service["profiles"] == ["bi"], name
+        assert service["build"] == "bi" and service["image"].endswith(f":{pinned[1]}}}"), name
+        assert "./bi:/app/eerstekamer:ro" in service["volumes"], name
+        assert _env(service)["SUPERSET_CONFIG_PATH"] == "/app/eerstekamer/superset_config.py", name
+    assert not any("bi" in service.get("profiles", []) for name, service in services.items()
+                   if name not in SUPERSET_SERVICES)
+
+
+def test_superset_starts_after_its_init_and_is_provisioned_once_healthy(services: dict[str, Any]) -> None:
+    assert "superset.sh init" in services["superset-init"]["command"][-1]
+    server = services["superset"]
+    assert server["depends_on"]["superset-init"]["condition"] == "service_completed_successfully"
+    assert server["ports"] == ["127.0.0.1:${EK_SUPERSET_PORT:-8088}:8088"]
+    assert "/health" in " ".join(server["healthcheck"]["test"])
+    provision = services["superset-provision"]
+    assert provision["depends_on"]["superset"]["condition"] == "service_healthy"
+    assert provision["depends_on"]["warehouse"]["condition"] == "service_healthy"
+    assert provision["restart"] == "on-failure"  # until the first release has created the dashboard role
+    command = provision["command"][-1]
+    assert "provision.py --superset http://superset:8088" in command
+    assert '"postgresql://$${EK_DASHBOARD_ROLE}@warehouse:5432/eerstekamer"' in command
+
+
+def test_the_dashboard_password_reaches_the_publish_side_and_superset(services: dict[str, Any]) -> None:
+    password = "${EK_DASHBOARD_PASSWORD:?set EK_DASHBOARD_PASSWORD in .env}"
+    role = "${EK_DASHBOARD_ROLE:-eerstekamer_reader}"
+    for name in [*AIRFLOW_SERVICES, "airflow-init", "superset-provision"]:
+        env = _env(services[name])
+        assert (env["EK_DASHBOARD_PASSWORD"], env["EK_DASHBOARD_ROLE"]) == (password, role), name
+    assert Settings().dashboard_role == "eerstekamer_reader"

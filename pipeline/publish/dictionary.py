@@ -1,7 +1,8 @@
 """The data dictionary (`docs/data-dictionary.md`), generated from the schemas.
 
-Run `python -m pipeline.publish.dictionary` after changing `schemas.py`; a test fails when the
-committed file differs from what this generates.
+Run `python -m pipeline.publish.dictionary` after changing `schemas.py`, the views or the dashboard
+(`bi/dashboard.yaml`, for which Superset chart reads which view); a test fails when the committed
+file differs from what this generates.
 """
 
 from __future__ import annotations
@@ -9,10 +10,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import yaml
+
 from pipeline.normalise.schemas import PARTITION_COLUMN, SCHEMA_VERSION, TABLES, TableSpec
 from pipeline.publish.views import VIEW_DESCRIPTIONS
 
 DICTIONARY_PATH = Path(__file__).resolve().parents[2] / "docs" / "data-dictionary.md"
+DASHBOARD_SPEC = Path(__file__).resolve().parents[2] / "bi" / "dashboard.yaml"
 
 
 def _cell(text: str) -> str:
@@ -32,6 +36,19 @@ def _table_section(spec: TableSpec) -> list[str]:
     return [*lines, ""]
 
 
+def charts_by_view() -> dict[str, list[str]]:
+    """View -> the Superset charts of the dashboard (`bi/dashboard.yaml`) that read it."""
+    spec = yaml.safe_load(DASHBOARD_SPEC.read_text(encoding="utf-8"))
+    charts: dict[str, list[str]] = {}
+    for section in spec["sections"]:
+        for chart in section["charts"]:
+            charts.setdefault(chart["view"], []).append(chart["name"])
+    undocumented = sorted(set(charts) - set(VIEW_DESCRIPTIONS))
+    if undocumented:
+        raise ValueError(f"{DASHBOARD_SPEC}: charts read views not in VIEW_DESCRIPTIONS: {undocumented}")
+    return charts
+
+
 def render() -> str:
     lines = [
         "# Data dictionary", "",
@@ -47,9 +64,13 @@ def render() -> str:
     for spec in TABLES.values():
         lines += _table_section(spec)
     lines += ["## Dashboard views", "",
-              "Views in `published/catalog.duckdb` and in PostgreSQL schema `eerstekamer` besides the tables.", "",
-              "| view | what it answers |", "|---|---|"]
-    lines += [f"| `{name}` | {_cell(text)} |" for name, text in VIEW_DESCRIPTIONS.items()]
+              "Views in `published/catalog.duckdb` and in PostgreSQL schema `eerstekamer` besides the tables "
+              "(`release_info` is a table in PostgreSQL). The last column names the charts of the Superset "
+              "dashboard \"Eerste Kamer\" (`bi/dashboard.yaml`, README \"Dashboards\") that read the view.", "",
+              "| view | what it answers | dashboard charts |", "|---|---|---|"]
+    charts = charts_by_view()
+    lines += [f"| `{name}` | {_cell(text)} | {_cell('; '.join(charts.get(name, [])))} |"
+              for name, text in VIEW_DESCRIPTIONS.items()]
     return "\n".join([*lines, ""])
 
 

@@ -29,6 +29,10 @@ VIEW_DESCRIPTIONS = {
                          "changed it (`modified`): versions `listed` by the source, `archived` (every file "
                          "downloaded), `parsed` (text from xml or pdf), `published`, and `open_errors`; "
                          "`is_complete` is false when a listed version is not published or an error is open.",
+    "committee_composition": "Per committee, its members by fractie on the newest paper that lists them: "
+                             "`committee`, `as_of` (that paper's date), `party` (`onbekend` when not printed), `members`.",
+    "quality_summary": "Expectations of the newest validation run per table: `passed`, `failed`, "
+                       "`critical_failed` (failures that block publishing), with the `run_id`.",
     "release_info": "The release being served: id, creation time, schema and pipeline version, source watermark.",
 }
 
@@ -110,4 +114,24 @@ def dashboard_views(dialect: Dialect, party_codes: list[str]) -> dict[str, str]:
                    count(*) FILTER (WHERE published) = count(*) AND sum(open_errors) = 0 AS is_complete
             FROM source_status
             GROUP BY publicatienaam, modified""",
+        "committee_composition": """
+            WITH lists AS (
+                SELECT l.committee, l.document_version_id, doc.document_date,
+                       row_number() OVER (PARTITION BY l.committee
+                                          ORDER BY doc.document_date DESC NULLS LAST, doc.identifier DESC) AS recency
+                FROM (SELECT DISTINCT committee, document_version_id FROM committee_members) l
+                JOIN documents doc ON doc.document_version_id = l.document_version_id)
+            SELECT l.committee, l.document_date AS as_of, coalesce(m.party, 'onbekend') AS party,
+                   count(*) AS members
+            FROM lists l JOIN committee_members m
+              ON m.committee = l.committee AND m.document_version_id = l.document_version_id
+            WHERE l.recency = 1
+            GROUP BY l.committee, l.document_date, coalesce(m.party, 'onbekend')""",
+        "quality_summary": """
+            SELECT table_name, run_id, count(*) FILTER (WHERE success) AS passed,
+                   count(*) FILTER (WHERE NOT success) AS failed,
+                   count(*) FILTER (WHERE NOT success AND severity = 'critical') AS critical_failed
+            FROM quality_results
+            WHERE run_id = (SELECT run_id FROM quality_results ORDER BY validated_at DESC, run_id DESC LIMIT 1)
+            GROUP BY table_name, run_id""",
     }

@@ -19,18 +19,20 @@ def run_demo(data_dir: Path) -> int:
         code = cli.main(["run", "--data-dir", str(data_dir), "--sru-url", server.sru_url,
                          "--max-rps", "0", "--since", DEMO_SINCE])
     if code == 0:
-        print_catalog(Settings(data_dir=data_dir).layout.catalog)
+        print_catalog(Settings(data_dir=data_dir))
     return code
 
 
-def print_catalog(catalog: Path) -> None:
-    """Row count per table of the current release, read back through the DuckDB catalog."""
-    import duckdb
+def print_catalog(settings: Settings) -> None:
+    """Row count per table of the current release, read back through the DuckDB catalog (opened
+    the documented way: `open_catalog`)."""
+    from pipeline.publish.catalog import open_catalog
 
+    catalog = settings.layout.catalog
     if not catalog.exists():
         print(f"no catalog at {catalog}")
         return
-    with duckdb.connect(str(catalog), read_only=True) as con:
+    with open_catalog(settings) as con:
         views = [r[0] for r in con.execute(
             "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name").fetchall()]
         print(f"published catalog {catalog}:")

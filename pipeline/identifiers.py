@@ -29,13 +29,15 @@ _DOSSIER = r"(?P<dossier>\d{4,6}(?:-(?:[IVXL]+|[A-Z]|\d{1,3}))?)"
 #: EK papers are lettered (A ... Z, AA ...), TK papers numbered (143), some old EK ones both (175a).
 _ONDER = r"(?P<onder>[A-Z]{1,3}|\d+[a-z]?)"
 _VARIANT = r"(?:-(?P<variant>[a-z]\d{1,2}))?"
+#: An Eerste Kamer internal dossier numbered in roman numerals, written in lower case in identifiers (cxxiv).
+_ROMAN = r"[ivxlcdm]+"
 #: A Tweede Kamer case or document number: 2020Z12345, 2014D45599.
 _TK_NUMBER = r"\d{4}[A-Z]\d+"
 
 _FORMS = tuple(re.compile(form, re.ASCII) for form in (
     rf"(?P<kind>kst)-(?:{_YEAR}-)?{_DOSSIER}-{_ONDER}{_VARIANT}",
     rf"(?P<kind>kst)-{_YEAR}-(?P<dossier>\d{{4,6}})",
-    r"(?P<kind>kst)-(?P<dossier>[ivxlc]+)-(?P<onder>[a-z]{1,3})",
+    rf"(?P<kind>kst)-(?P<dossier>{_ROMAN})-(?P<onder>[a-z]{{1,3}}|\d+){_VARIANT}",
     rf"(?P<kind>kst|blg|kv)-(?P<number>\d{{6,}}){_VARIANT}",
     rf"(?P<kind>h)-{_CHAMBER}-{_YEAR}-(?P<number>\d+(?:[-_]\d+)*){_VARIANT}",
     rf"(?P<kind>ah)-{_CHAMBER}-{_YEAR}-(?P<onder>\d+){_VARIANT}",
@@ -44,6 +46,13 @@ _FORMS = tuple(re.compile(form, re.ASCII) for form in (
     rf"(?P<kind>ag)-{_CHAMBER}-(?P<number>\d{{4}}-\d{{2}}-\d{{2}})",
     rf"(?P<kind>stb|stcrt)-(?P<number>\d{{4}}-\d+){_VARIANT}",
 ))
+
+
+#: Every form above as one regular expression without groups (for checks outside Python, such as
+#: the expectation suites); it cannot check that a vergaderjaar's two years follow each other.
+IDENTIFIER_REGEX = "^(?:" + "|".join(re.sub(r"\(\?P<\w+>", "(?:", f.pattern) for f in _FORMS) + ")$"
+#: A dossier number as the records and tables write it: 36867, 36600-VII, 21501-20, CXXIV.
+DOSSIER_REGEX = r"^(?:[0-9]{4,6}(?:-(?:[IVXL]+|[A-Z]|[0-9]{1,3}))?|[IVXLCDM]+)$"
 
 
 @dataclass(frozen=True)
@@ -83,9 +92,12 @@ def parse_identifier(text: str) -> Identifier | None:
             year = parts.pop("year", "")
             if year and int(year[4:]) != int(year[:4]) + 1:
                 return None
+            dossier, onder = parts.get("dossier", ""), parts.get("onder", "")
+            if re.fullmatch(_ROMAN, dossier):  # kst-cxxiv-g: dossier CXXIV, paper G, as the papers print them
+                dossier, onder = dossier.upper(), onder.upper()
             return Identifier(text=text, kind=parts["kind"], chamber=parts.get("chamber", ""),
                               vergaderjaar=f"{year[:4]}-{year[4:]}" if year else "",
-                              dossier=parts.get("dossier", ""), ondernummer=parts.get("onder", ""),
+                              dossier=dossier, ondernummer=onder,
                               number=parts.get("number", ""), variant=parts.get("variant", ""))
     return None
 

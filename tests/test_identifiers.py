@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.identifiers import Identifier, is_publication_identifier, parse_identifier
+from pipeline.identifiers import (
+    DOSSIER_REGEX,
+    IDENTIFIER_REGEX,
+    Identifier,
+    is_publication_identifier,
+    parse_identifier,
+)
 from pipeline.sources.sru import parse_response
 
 REAL = Path(__file__).parent / "fixtures" / "real"
@@ -67,6 +73,9 @@ def test_the_parts_agree_with_the_records_own_fields() -> None:
      dict(kind="kst", vergaderjaar="2000-2001", dossier="26976", ondernummer="175a")),
     ("kst-20072008-31200", dict(kind="kst", vergaderjaar="2007-2008", dossier="31200")),
     ("kst-1259252", dict(kind="kst", number="1259252")),
+    ("kst-cxxiv-g", dict(kind="kst", dossier="CXXIV", ondernummer="G")),
+    ("kst-cxxiv-ab-h1", dict(kind="kst", dossier="CXXIV", ondernummer="AB", variant="h1")),
+    ("kst-xcix-3", dict(kind="kst", dossier="XCIX", ondernummer="3")),
     ("kst-26643-144-h1", dict(kind="kst", dossier="26643", ondernummer="144", variant="h1")),
     ("kst-32168-3-b2", dict(kind="kst", dossier="32168", ondernummer="3", variant="b2")),
     ("h-ek-20242025-12-3", dict(kind="h", chamber="ek", vergaderjaar="2024-2025", number="12-3")),
@@ -94,7 +103,8 @@ def test_parts(text: str, parts: dict[str, str]) -> None:
     " kst-36867-C", "kst-36867-C\n", "kst-36867-C.pdf", "kst 36867 C", "kst-36867-C-h", "kst-١٢٣٤٥-C",
     "h-ek-20202021", "h-ek-20202022-1-1", "h-xx-20202021-1-1", "h-20202021-1-1", "ah-ek-20192020",
     "ah-20192020-10", "blg-", "blg-12", "tk-plenair-verslag-36410-XIV-ed7ffb05", "ISSN", "36867-C",
-    "kamerstuk-36867-C", "ag-ek-1995", "stb-118",
+    "kamerstuk-36867-C", "ag-ek-1995", "stb-118", "kst-cxxiv", "kst-cxxiv-", "kst-CXXIV-G", "kst-abc-g",
+    "kst-../cxxiv-g", "h-ek-20202021-1-1/../x",
 ])
 def test_wrong_identifiers(text: str) -> None:
     assert parse_identifier(text) is None and not is_publication_identifier(text)
@@ -111,3 +121,18 @@ def test_reprints_and_bare_numbers() -> None:
                 for t in ("kst-1259252", "blg-1007826", "kv-2989900822", "kv-ek-215160000", "kst-36867-C")}
     assert numbered == {"kst-1259252": True, "blg-1007826": True, "kv-2989900822": True,
                         "kv-ek-215160000": False, "kst-36867-C": False}
+
+
+def test_the_one_regex_accepts_what_the_grammar_accepts() -> None:
+    """The expectation suites check identifiers with IDENTIFIER_REGEX: the same forms as the grammar."""
+    accepted = _real_identifiers() | {"kst-cxxiv-g", "kst-36600-VII-5", "h-ek-20092010-1_2", "kst-26643-144-h1"}
+    assert {i for i in accepted if not re.match(IDENTIFIER_REGEX, i)} == set()
+    refused = ["kst-36867-c", "kst-CXXIV-G", "../kst-36867-C", "kst-36867-C/x", "36867-C", "kst-36867"]
+    assert [i for i in refused if re.match(IDENTIFIER_REGEX, i)] == []
+
+
+def test_every_dossier_the_grammar_reads_is_a_dossier() -> None:
+    identifiers = _real_identifiers() | {"kst-cxxiv-g", "kst-36600-VII-5", "kst-21501-20-123"}
+    dossiers = {p.dossier for p in map(parse_identifier, identifiers) if p is not None and p.dossier}
+    assert {"CXXIV", "36600-VII", "21501-20"} <= dossiers
+    assert {d for d in dossiers if not re.match(DOSSIER_REGEX, d)} == set()

@@ -18,16 +18,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pipeline.identifiers import DOSSIER_REGEX, IDENTIFIER_REGEX
 from pipeline.model import BLOCK_KINDS, FURNITURE_KINDS
 from pipeline.normalise.schemas import NORMALISED_TABLES, TABLES, TableSpec
 
 SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations" / "gx" / "expectations"
 
 CRITICAL, WARNING = "critical", "warning"
-IDENTIFIER_PATTERN = r"^[a-z]+(?:-[a-z]+)*-[0-9]+(?:-[0-9A-Za-z]+)*$"
+IDENTIFIER_PATTERN = IDENTIFIER_REGEX
 VERSION_ID_PATTERN = IDENTIFIER_PATTERN[:-1] + r"@[1-9][0-9]*$"
 YEAR_PATTERN = r"^(?:[0-9]{4}-[0-9]{4}|onbekend)$"
-DOSSIER_PATTERN = r"^[0-9]{4,6}(?:-[0-9A-Za-z]+)*$"
+DOSSIER_PATTERN = DOSSIER_REGEX
 EARLIEST_DATE = "1815-01-01"  # the first Eerste Kamer
 #: Suite `meta.scope`: validate each partition on its own, or the whole table at once.
 PER_PARTITION, WHOLE_TABLE = "partition", "table"
@@ -64,7 +65,7 @@ def _common_rules(spec: TableSpec) -> list[dict[str, Any]]:
     names = spec.schema.names
     if "identifier" in names:
         rules.append(expect("expect_column_values_to_match_regex", CRITICAL,
-                            "publication identifiers look like kst-36867-C", column="identifier",
+                            "publication identifiers follow the KOOP grammar (kst-36867-C, kst-cxxiv-g, h-ek-20202021-1-1)", column="identifier",
                             regex=IDENTIFIER_PATTERN))
     if "vergaderjaar" in names:
         rules.append(expect("expect_column_values_to_match_regex", CRITICAL,
@@ -170,7 +171,7 @@ SPECIFIC: dict[str, list[dict[str, Any]]] = {
                column="agrees", value_set=[True], mostly=0.9),
     ],
     "dossiers": [
-        expect("expect_column_values_to_match_regex", WARNING, "dossier numbers look like 36867 or 36600-VII",
+        expect("expect_column_values_to_match_regex", WARNING, "dossier numbers look like 36867, 36600-VII or CXXIV",
                column="dossier", regex=DOSSIER_PATTERN),
     ],
     "fetch_errors": [

@@ -37,6 +37,10 @@ from pipeline.statedb import StateDB
 MANIFESTATIONS = ("pdf", "xml", "metadata")
 #: Errors about a record itself (not one of its files) use this manifestation name.
 RECORD = "record"
+#: A version held back from publication (its file contradicts its record, or its rows fail a critical
+#: expectation) is an open error with this manifestation name, until a re-parse of it clears it.
+PAPER = "paper"
+HELD_CONTRADICTS_RECORD, HELD_QUALITY = "contradicts_record", "quality"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS watermarks (
@@ -65,7 +69,7 @@ CREATE TABLE IF NOT EXISTS links (
 
 #: The tables the journal beside the archive keeps, with their keys.
 JOURNALED = {"versions": ("identifier", "version"), "manifest": ("identifier", "version", "manifestation"),
-             "watermarks": ("kind",)}
+             "watermarks": ("kind",), "fetch_errors": ("identifier", "version", "manifestation")}
 
 
 class LedgerUnusable(PipelineError):
@@ -341,6 +345,29 @@ class StateStore:
     def _resolve(self, identifier: str, version: int, manifestation: str) -> None:
         self._db.execute("UPDATE fetch_errors SET resolved = 1 WHERE identifier = ? AND version = ? "
                          "AND manifestation = ? AND resolved = 0", (identifier, version, manifestation))
+
+    # --- versions held back from publication --------------------------------------------------
+
+    def hold_back(self, identifier: str, version: int, kind: str, reason: str, url: str = "") -> None:
+        """Keep this version out of every release until a re-parse clears it (`kind`: why, one of
+        `HELD_CONTRADICTS_RECORD`, `HELD_QUALITY`); shown as an open error of manifestation `PAPER`."""
+        with self._db.transaction():
+            self._upsert_error(identifier, version, PAPER, url, kind, reason)
+        self._journal_rows("fetch_errors", [(identifier, version, PAPER)])
+
+    def clear_hold(self, identifier: str, version: int) -> None:
+        """A re-parse of this version starts without a hold (it is held again if it still fails)."""
+        if self.held_back({(identifier, version)}):
+            with self._db.transaction():
+                self._resolve(identifier, version, PAPER)
+            self._journal_rows("fetch_errors", [(identifier, version, PAPER)])
+
+    def held_back(self, keys: set[tuple[str, int]] | None = None) -> dict[tuple[str, int], str]:
+        """(identifier, version) -> why, for every version held back (of `keys` only, when given)."""
+        rows = self._db.rows("SELECT identifier, version, error_kind, message FROM fetch_errors "
+                             "WHERE manifestation = ? AND resolved = 0", (PAPER,))
+        held = {(r["identifier"], r["version"]): f"{r['error_kind']}: {r['message']}" for r in rows}
+        return held if keys is None else {k: v for k, v in held.items() if k in keys}
 
     def fetch_errors(self) -> list[dict[str, Any]]:
         rows = self._db.rows("SELECT * FROM fetch_errors ORDER BY identifier, version, manifestation")

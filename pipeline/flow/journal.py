@@ -208,6 +208,9 @@ def run_totals(by_stage: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
         "changed_papers": sum(r.get("changed", 0) for r in found),
         "failed_papers": sorted({f["identifier"] for r in reports("parse") for f in r.get("failed", [])}),
         "failed_downloads": sum(r.get("errors", 0) for r in reports("fetch", "harvest")),
+        "held_back_papers": sorted({f"{f['identifier']}@{f['version']}" for r in reports("parse")
+                                    for f in r.get("failed", []) if f["source"] == "record"}
+                                   | set(validated[-1].get("held_back", {}) if validated else ())),
         "rows": built[0].get("row_counts", {}) if built else {},
         "expectations_passed": sum(r["success"] for r in outcomes) if validated else None,
         "expectations_failed": sum(not r["success"] for r in outcomes) if validated else None,
@@ -222,7 +225,8 @@ def describe_summary(summary: RunSummary) -> str:
         lines.append(f"  failed in stage {summary.failed_stage}: {summary.error}")
     lines.append(f"  papers: {totals.get('new_papers', 0)} new, {totals.get('changed_papers', 0)} changed, "
                  f"{len(totals.get('failed_papers', []))} failed to parse, "
-                 f"{totals.get('failed_downloads', 0)} failed download(s)")
+                 f"{totals.get('failed_downloads', 0)} failed download(s), "
+                 f"{len(totals.get('held_back_papers', []))} held back")
     if totals.get("rows"):
         lines.append("  rows: " + ", ".join(f"{t} {n}" for t, n in totals["rows"].items()))
     if totals.get("expectations_passed") is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from pipeline.config import Settings
@@ -23,6 +23,7 @@ from pipeline.ledger import LedgerUnusable, check_ledger
 
 if TYPE_CHECKING:
     from pipeline.normalise.stage import Batch
+    from pipeline.quality.stage import QualityReport
 
 log = logging.getLogger(__name__)
 
@@ -128,19 +129,62 @@ def _with_dsn(run: RunContext, postgres_dsn: str | None) -> Settings:
     return replace(run.settings, postgres_dsn=postgres_dsn or run.settings.postgres_dsn)
 
 
+#: Rounds of holding papers back and building the batch again before the batch fails as a whole.
+HOLD_BACK_ROUNDS = 3
+
+
 def validate(run: RunContext, batch: Mapping[str, Any]) -> dict[str, Any]:
-    """Run the expectations; a batch that fails a critical one is quarantined (QualityGateFailed).
+    """Run the expectations. Papers whose rows fail a critical one are held back and the batch is
+    built again without them; a batch that fails as a whole is quarantined (QualityGateFailed).
 
     Returns what publish needs: the batch (now with `quality_results`) and the report without
     its per-expectation results (those are in `quality_results`)."""
-    from pipeline.quality.stage import validate_batch
-
-    journal, tables = journal_of(run), _staged(run, batch)
-    report = journal.run("validate", lambda: validate_batch(run.settings, tables))
+    journal = journal_of(run)
+    gated = journal.run("validate", lambda: _validate_holding_back(run, _staged(run, batch)))
+    tables, report = gated.batch, gated.report
     run.settings.layout.store.persist(tables.path / "quality_results")  # publish may run elsewhere
     if not report.passed:
         journal.run("quarantine", lambda: _quarantine(run, tables, report))
     return {"batch": tables.to_dict(), "quality": {**report.to_dict(), "results": []}}
+
+
+@dataclass
+class _Gated:
+    """The batch that passed the gate (built again without the papers held back) and its report."""
+
+    batch: Batch
+    report: QualityReport
+
+    def to_dict(self) -> dict[str, Any]:  # journaled as the report
+        return self.report.to_dict()
+
+
+def _validate_holding_back(run: RunContext, batch: Batch) -> _Gated:
+    """Validate; while only some papers fail, hold them back and validate the batch built without them."""
+    from pipeline.ledger import HELD_QUALITY, StateStore
+    from pipeline.normalise.stage import build_batch
+    from pipeline.publish.stage import current_release
+    from pipeline.quality.stage import validate_batch
+
+    held: dict[str, list[str]] = {}
+    for round_ in range(HOLD_BACK_ROUNDS + 1):
+        report = validate_batch(run.settings, batch)
+        if report.critical_failures or not report.held_back:
+            break
+        if round_ == HOLD_BACK_ROUNDS:
+            report.critical_failures.append(f"papers still fail after {HOLD_BACK_ROUNDS} rounds of holding back")
+            break
+        with StateStore(run.settings.layout) as state:
+            for key, reasons in report.held_back.items():
+                identifier, _, version = key.rpartition("@")
+                state.hold_back(identifier, int(version), HELD_QUALITY, "; ".join(reasons))
+                log.warning("held back %s: %s", key, "; ".join(reasons))
+        held |= report.held_back
+        base = current_release(run.settings)
+        batch = build_batch(run.settings, run.run_id, base.manifest if base is not None else None)
+    report.held_back = held | report.held_back
+    report.passed = not report.critical_failures
+    return _Gated(batch, report)
 
 
 def _staged(run: RunContext, batch: Mapping[str, Any]) -> Batch:

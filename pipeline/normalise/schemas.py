@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 #: Bumped whenever a column is added, removed or changes type or meaning.
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 
 #: Partition column of the per-paper tables; papers without a known year go to `UNKNOWN_YEAR`.
 PARTITION_COLUMN = "vergaderjaar"
@@ -258,19 +258,24 @@ DOSSIERS = TableSpec(
 )
 
 FETCH_ERRORS = TableSpec(
-    "fetch_errors", "Downloads that failed (resolved ones included), from the fetch state.",
+    "fetch_errors", "Downloads that failed (resolved ones included), from the fetch state, and the paper versions "
+    "held back from publication (manifestation `paper`): a file that contradicts its record, or rows that failed a "
+    "critical expectation.",
     pa.schema([
         col("fetch_error_id", pa.string(), "`<identifier>@<version>/<manifestation>`."),
         _IDENTIFIER,
         col("version", pa.int32(), "Publication version."),
-        col("manifestation", pa.string(), "What failed to download: `pdf`, `xml`, `metadata`, ..."),
+        col("manifestation", pa.string(), "What failed: `pdf`, `xml`, `metadata` (a download), `record` (the SRU "
+            "record), `paper` (the version is held back from publication)."),
         col("url", pa.string(), "The URL that failed."),
-        col("error_kind", pa.string(), "Kind of failure (HTTP status class, timeout, malformed, ...)."),
+        col("error_kind", pa.string(), "Kind of failure (HTTP status class, timeout, malformed, ...; for a held-back "
+            "paper `contradicts_record` or `quality`)."),
         col("message", pa.string(), "The error, as a sentence."),
         col("attempts", pa.int32(), "Download attempts so far."),
         col("first_failed_at", TIMESTAMP, "First failure.", True),
         col("last_failed_at", TIMESTAMP, "Latest failure.", True),
-        col("resolved", pa.bool_(), "True once a later attempt succeeded."),
+        col("resolved", pa.bool_(), "True once a later attempt succeeded (a held-back paper: once a re-parse "
+            "cleared it)."),
     ]),
     key="fetch_error_id", partitioned=False,
 )
@@ -302,7 +307,9 @@ SOURCE_STATUS = TableSpec(
         col("archived", pa.bool_(), "Every expected file is archived (and there was at least one)."),
         col("parsed", pa.bool_(), "The version was parsed and its text taken from xml or pdf."),
         col("published", pa.bool_(), "The release holds the version in `documents`."),
-        col("open_errors", pa.int32(), "Unresolved download errors of the version (see `fetch_errors`)."),
+        col("open_errors", pa.int32(), "Unresolved errors of the version, a hold included (see `fetch_errors`)."),
+        col("held_back", pa.string(), "Why the version is held back from publication: `contradicts_record: ...` "
+            "(its file is another paper) or `quality: ...` (its rows failed a critical expectation); '' when not."),
     ]),
     key="document_version_id", partitioned=False,
 )

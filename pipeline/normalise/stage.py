@@ -208,8 +208,13 @@ def full_build_reason(base: Mapping[str, Any] | None) -> str:
 
 
 def plan_build(settings: Settings, base: Mapping[str, Any] | None) -> Plan:
-    """Compare the parsed-store index with the base release's `inputs`: what changed."""
-    entries = ParsedStore(settings.layout).entries()
+    """Compare the parsed-store index with the base release's `inputs`: what changed. Versions held
+    back (`StateStore.held_back`) are in no partition: the release goes on without them."""
+    from pipeline.ledger import StateStore
+
+    with StateStore(settings.layout) as state:
+        held = state.held_back()
+    entries = [e for e in ParsedStore(settings.layout).entries() if (e.identifier, e.version) not in held]
     newest: dict[str, int] = {}
     groups: dict[str, list[ParsedEntry]] = {}
     for e in entries:
@@ -250,6 +255,7 @@ def fetch_state_rows(settings: Settings, published: Mapping[tuple[str, int], str
 
     with StateStore(settings.layout) as state:
         errors, links, versions = state.fetch_errors(), state.links(), state.version_status()
+        held = state.held_back()
     error_rows = [
         {**e, "fetch_error_id": f"{e['identifier']}@{e['version']}/{e['manifestation']}",
          "first_failed_at": parse_timestamp(str(e.get("first_failed_at") or "")),
@@ -259,15 +265,16 @@ def fetch_state_rows(settings: Settings, published: Mapping[tuple[str, int], str
     ]
     link_rows = [{**link, "link_id": f"{link['from_id']}|{link['kind']}|{link['to_id']}"} for link in links]
     return {"fetch_errors": error_rows, "links": link_rows,
-            "source_status": [source_status_row(v, published) for v in versions]}
+            "source_status": [source_status_row(v, published, held) for v in versions]}
 
 
-def source_status_row(version: Mapping[str, Any], published: Mapping[tuple[str, int], str]) -> dict[str, Any]:
+def source_status_row(version: Mapping[str, Any], published: Mapping[tuple[str, int], str],
+                      held: Mapping[tuple[str, int], str]) -> dict[str, Any]:
     """The `source_status` row of one ledger version (`StateStore.version_status`)."""
     key = (version["identifier"], version["version"])
     return {**version, "document_version_id": f"{key[0]}@{key[1]}", "modified": parse_date(version["modified"]),
             "listed": True, "archived": 0 < version["files_archived"] == version["files_expected"],
-            "parsed": bool(published.get(key)), "published": key in published}
+            "parsed": bool(published.get(key)), "published": key in published, "held_back": held.get(key, "")}
 
 
 #: A row per dossier any paper version names; counts, dates and years of the current versions, the

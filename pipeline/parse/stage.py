@@ -39,6 +39,9 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
+#: A file that disagrees with its record on these is another publication, not a variant of it.
+IDENTITY_FIELDS = ("identifier", "kamer")
+
 #: Below this many papers a process pool has nothing to share out (a fork costs ~10 ms, a paper ~1 s).
 MIN_PAPERS_FOR_POOL = 2
 
@@ -180,8 +183,32 @@ def parse_version(settings: Settings, key: str, *, backfill: bool = False) -> Pa
         parsed_at=datetime.now(UTC).isoformat(), chosen=chosen, choice_reason=reason, pdf=pdf, xml=xml,
         agreement=agreement_for(pdf, xml), errors=errors, pdf_pass=pdf_pass,
     )
+    _hold_if_another_paper(settings, paper)  # before the save: a stored parse is published unless held
     ParsedStore(settings.layout).save(paper)
     return paper
+
+
+def contradictions(paper: ParsedPaper) -> list[str]:
+    """How the paper's files say they are another publication than their record ([] when none):
+    another identifier or another chamber (`reconcile` flags them), per file."""
+    return [f"{kind} file: {flag}" for kind, doc in (("xml", paper.xml), ("pdf", paper.pdf)) if doc is not None
+            for flag in doc.metadata.flags if flag.split(":", 1)[0] in IDENTITY_FIELDS]
+
+
+def _hold_if_another_paper(settings: Settings, paper: ParsedPaper) -> None:
+    """A version whose file is another paper is held back (never published under this record),
+    with the reason in `fetch_errors`; a re-parse, or a new version with a new file, tries again."""
+    from pipeline.ledger import HELD_CONTRADICTS_RECORD, StateStore
+
+    found = contradictions(paper)
+    with StateStore(settings.layout) as state:
+        state.clear_hold(paper.record.identifier, paper.version)
+        if found:
+            reason = f"the served file is not {paper.record.identifier}: {'; '.join(found)}"
+            url = next((u for kind in ("xml", "pdf") if (u := paper.record.urls.get(kind))), "")
+            state.hold_back(paper.record.identifier, paper.version, HELD_CONTRADICTS_RECORD, reason, url)
+            paper.errors["record"] = reason
+            log.warning("held back %s: %s", paper.key, reason)
 
 
 class ParseProgress(Progress):

@@ -27,8 +27,12 @@ VIEW_DESCRIPTIONS = {
     "most_active_fracties": "Per fractie: speeches, words spoken and questions asked (`contributions` = speeches + questions).",
     "data_completeness": "How complete the data is per publication kind (`publicatienaam`) and day the source "
                          "changed it (`modified`): versions `listed` by the source, `archived` (every file "
-                         "downloaded), `parsed` (text from xml or pdf), `published`, and `open_errors`; "
-                         "`is_complete` is false when a listed version is not published or an error is open.",
+                         "downloaded), `parsed` (text from xml or pdf), `published`, `held_back` (kept out of "
+                         "the release, see `held_back_papers`) and `open_errors`; `is_complete` is false when a "
+                         "listed version is not published or an error is open.",
+    "held_back_papers": "Paper versions kept out of the release, with the reason: `why` is `contradicts_record` "
+                        "(the served file is another paper than its SRU record) or `quality` (its rows failed a "
+                        "critical expectation); `reason` says which and how.",
     "committee_composition": "Per committee, its members by fractie on the newest paper that lists them: "
                              "`committee`, `as_of` (that paper's date), `party` (`onbekend` when not printed), `members`.",
     "quality_summary": "Expectations of the newest validation run per table: `passed`, `failed`, "
@@ -110,10 +114,15 @@ def dashboard_views(dialect: Dialect, party_codes: list[str]) -> dict[str, str]:
         "data_completeness": """
             SELECT publicatienaam, modified, count(*) AS listed, count(*) FILTER (WHERE archived) AS archived,
                    count(*) FILTER (WHERE parsed) AS parsed, count(*) FILTER (WHERE published) AS published,
-                   sum(open_errors) AS open_errors,
+                   count(*) FILTER (WHERE held_back <> '') AS held_back, sum(open_errors) AS open_errors,
                    count(*) FILTER (WHERE published) = count(*) AND sum(open_errors) = 0 AS is_complete
             FROM source_status
             GROUP BY publicatienaam, modified""",
+        "held_back_papers": """
+            SELECT document_version_id, identifier, version, publicatienaam, modified,
+                   split_part(held_back, ':', 1) AS why, held_back AS reason
+            FROM source_status
+            WHERE held_back <> ''""",
         "committee_composition": """
             WITH lists AS (
                 SELECT l.committee, l.document_version_id, doc.document_date,

@@ -41,6 +41,9 @@ class ExpectationOutcome:
     why: str
     examples: list[str] = field(default_factory=list)  # a few unexpected values
     exception: str = ""
+    #: The paper versions (`document_version_id`) of every unexpected row, when the table names them
+    #: and every unexpected row was listed; [] otherwise.
+    papers: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         """One line for the report: what failed, where, by how much, and why it matters."""
@@ -108,7 +111,7 @@ class GxRunner:
             else:
                 self.context.add_data_docs_site(DOCS_SITE, site)
 
-    def _checkpoint(self, table: str, suite_json: dict[str, Any]) -> Any:
+    def _checkpoint(self, table: str, suite_json: dict[str, Any], paper_column: str | None) -> Any:
         if table in self.checkpoints:
             return self.checkpoints[table]
         gx = self.gx
@@ -121,20 +124,23 @@ class GxRunner:
         definition = self.context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=table, data=batch_def, suite=suite))
         checkpoint = self.context.checkpoints.add_or_update(gx.Checkpoint(
-            name=table, validation_definitions=[definition], result_format="SUMMARY", actions=[]))
+            name=table, validation_definitions=[definition], result_format=_result_format(paper_column), actions=[]))
         self.checkpoints[table] = checkpoint
         return checkpoint
 
     def validate(self, table: str, partition: str, frame: pd.DataFrame, suite_json: dict[str, Any],
-                 parameters: dict[str, Any]) -> list[ExpectationOutcome]:
+                 parameters: dict[str, Any], paper_column: str | None = None) -> list[ExpectationOutcome]:
+        """The suite's outcomes on `frame`; with `paper_column` (a column of `frame`) each failed
+        row-level expectation names the papers of its unexpected rows (`ExpectationOutcome.papers`)."""
         from great_expectations.core.run_identifier import RunIdentifier
 
-        checkpoint = self._checkpoint(table, suite_json)
+        checkpoint = self._checkpoint(table, suite_json, paper_column)
         result = checkpoint.run(
             batch_parameters={"dataframe": frame}, expectation_parameters=parameters,
             run_id=RunIdentifier(run_name=f"{self.run_id} {table} {partition}"))
         self.result_ids += list(result.run_results)
-        return [_outcome(table, partition, er) for run in result.run_results.values() for er in run.results]
+        return [_outcome(table, partition, er, paper_column) for run in result.run_results.values()
+                for er in run.results]
 
     def build_data_docs(self) -> str:
         """Render this batch's results into the Data Docs site; returns the path of its index page."""
@@ -143,7 +149,23 @@ class GxRunner:
         return str(self.settings.layout.data_docs / "index.html")
 
 
-def _outcome(table: str, partition: str, er: Any) -> ExpectationOutcome:
+def _result_format(paper_column: str | None) -> str | dict[str, Any]:
+    """SUMMARY, or with `paper_column` every unexpected row with that column (to hold its paper back)."""
+    if paper_column is None:
+        return "SUMMARY"
+    return {"result_format": "COMPLETE", "unexpected_index_column_names": [paper_column],
+            "partial_unexpected_count": 20, "return_unexpected_index_query": False}
+
+
+def _papers(result: dict[str, Any], paper_column: str | None) -> list[str]:
+    """The papers of the unexpected rows, when every one of them is listed ([] otherwise)."""
+    rows = result.get("unexpected_index_list") or []
+    if paper_column is None or not rows or len(rows) != result.get("unexpected_count"):
+        return []
+    return sorted({str(row[paper_column]) for row in rows if isinstance(row, dict) and row.get(paper_column)})
+
+
+def _outcome(table: str, partition: str, er: Any, paper_column: str | None = None) -> ExpectationOutcome:
     config = er.expectation_config
     kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
     if "value_set" in kwargs and len(kwargs["value_set"]) > 50:  # parent keys: too many to store
@@ -157,7 +179,7 @@ def _outcome(table: str, partition: str, er: Any) -> ExpectationOutcome:
         observed_value="" if observed is None else json.dumps(observed, default=str),
         kwargs=kwargs, why=(config.meta or {}).get("why", ""),
         examples=[repr(v) for v in (result.get("partial_unexpected_list") or [])[:3]],
-        exception=_exception_message(er.exception_info or {}),
+        exception=_exception_message(er.exception_info or {}), papers=_papers(result, paper_column),
     )
 
 

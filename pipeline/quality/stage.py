@@ -8,6 +8,13 @@ DuckDB over every Parquet file of the release-to-be, carried-over partitions inc
 loading them (`pipeline.quality.keys`). The report names the partitions validated per table.
 Results go to the batch as the `quality_results` table (with the results of the releases still
 retained) and into the report the runner puts in the run summary.
+
+The gate is per paper as well as per batch: a critical row-level expectation that fails only on
+rows of some papers (GX lists the `document_version_id` of every unexpected row) names those
+papers in `QualityReport.held_back`; the run holds them back and builds the batch again without
+them. Anything else critical (keys across the release, corpus statistics, an unpartitioned table,
+or more papers failing than `max_held_back` allows: a fault of the batch, not of a paper) fails
+the batch as a whole.
 """
 
 from __future__ import annotations
@@ -33,6 +40,12 @@ from pipeline.quality.suites import CRITICAL, WHOLE_TABLE, load_suite
 
 log = logging.getLogger(__name__)
 
+#: The column that names the paper version of a row in every per-paper table.
+PAPER_COLUMN = "document_version_id"
+#: More papers than this failing critical expectations in one batch, or this share of its papers,
+#: is a fault of the batch (a parser or schema change), not of some papers: the batch is quarantined.
+MAX_HELD_BACK, MAX_HELD_BACK_SHARE = 3, 0.1
+
 _CONDITION_COLUMN = re.compile(r'col\("([^"]+)"\)')
 
 
@@ -45,14 +58,24 @@ class QualityReport:
     data_docs: str
     #: Table -> the partitions validated (`vergaderjaar=...`; `*`: the whole table, by DuckDB or GX).
     validated: dict[str, list[str]] = field(default_factory=dict)
+    #: Paper version (`identifier@version`) -> the critical failures of its rows: held back from
+    #: the release (the rest of the batch is published).
+    held_back: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
+def paper_column(table: str) -> str | None:
+    """The column naming each row's paper, for the per-paper (partitioned) tables; else None."""
+    spec = TABLES[table]
+    return PAPER_COLUMN if spec.partitioned and PAPER_COLUMN in spec.schema.names else None
+
+
 def suite_columns(suite: dict[str, Any]) -> list[str]:
-    """Columns a suite refers to (expectation columns and row-condition columns), in table order."""
-    used = set()
+    """Columns a suite refers to (expectation columns and row-condition columns, and the column
+    naming each row's paper), in table order."""
+    used = {paper_column(suite["name"])}
     for expectation in suite["expectations"]:
         kwargs = expectation["kwargs"]
         used.add(kwargs.get("column"))
@@ -100,7 +123,7 @@ def validate_table(batch: Batch, table: str, runner: Any, con: Any) -> list[Any]
     outcomes = [check(con, table, expectation, batch.tables) for expectation in cross]
     parameters = suite_parameters()
     for partition, frame in table_frames(batch, table, local):
-        outcomes += runner.validate(table, partition, frame, local, parameters)
+        outcomes += runner.validate(table, partition, frame, local, parameters, paper_column(table))
         del frame
     return outcomes
 
@@ -136,15 +159,41 @@ def validate_batch(settings: Settings, batch: Batch) -> QualityReport:
         for table in NORMALISED_TABLES:
             outcomes += validate_table(batch, table, runner, con)
     failed = [o for o in outcomes if not o.success]
-    critical = [o.describe() for o in failed if o.severity == CRITICAL]
+    critical, held_back = gate(failed, papers_built(batch))
     warnings = [o.describe() for o in failed if o.severity != CRITICAL]
     write_quality_results(batch, quality_rows(batch.run_id, outcomes, datetime.now(UTC)))
     validated: dict[str, list[str]] = {}
     for o in outcomes:
         if o.partition not in validated.setdefault(o.table, []):
             validated[o.table].append(o.partition)
-    log.info("validated %d expectation result(s): %d critical failure(s), %d warning(s); partitions %s",
-             len(outcomes), len(critical), len(warnings), sorted({p for ps in validated.values() for p in ps}))
-    return QualityReport(passed=not critical, critical_failures=critical, warnings=warnings,
+    log.info("validated %d expectation result(s): %d critical failure(s) of the batch, %d paper(s) to hold back, "
+             "%d warning(s); partitions %s", len(outcomes), len(critical), len(held_back), len(warnings),
+             sorted({p for ps in validated.values() for p in ps}))
+    return QualityReport(passed=not critical and not held_back, critical_failures=critical, warnings=warnings,
                          results=[asdict(o) for o in outcomes], data_docs=runner.build_data_docs(),
-                         validated={table: sorted(parts) for table, parts in validated.items()})
+                         validated={table: sorted(parts) for table, parts in validated.items()}, held_back=held_back)
+
+
+def papers_built(batch: Batch) -> int:
+    """The paper versions in the partitions the batch built (the rows of its own `documents` files)."""
+    return sum(pq.ParquetFile(path).metadata.num_rows for path in batch.own("documents"))
+
+
+def gate(failed: list[Any], papers: int) -> tuple[list[str], dict[str, list[str]]]:
+    """The critical failures of the batch as a whole, and the papers to hold back with theirs.
+
+    A failure is a paper's when every unexpected row names its paper; when more papers fail than
+    `MAX_HELD_BACK` or `MAX_HELD_BACK_SHARE` of the `papers` built, none is held: the batch fails."""
+    critical = [o for o in failed if o.severity == CRITICAL]
+    held: dict[str, list[str]] = {}
+    for outcome in critical:
+        for paper in outcome.papers:
+            held.setdefault(paper, []).append(outcome.describe())
+    of_batch = [o.describe() for o in critical if not o.papers]
+    allowed = max(MAX_HELD_BACK, int(MAX_HELD_BACK_SHARE * papers))
+    if len(held) > allowed:
+        of_batch.append(f"{len(held)} of {papers} paper(s) fail critical expectations (at most {allowed} are held "
+                        f"back): a fault of the batch, not of some papers (e.g. {', '.join(sorted(held)[:3])})")
+        of_batch += [o.describe() for o in critical if o.papers]
+        held = {}
+    return of_batch, dict(sorted(held.items()))

@@ -51,8 +51,10 @@ _FORMS = tuple(re.compile(form, re.ASCII) for form in (
 #: Every form above as one regular expression without groups (for checks outside Python, such as
 #: the expectation suites); it cannot check that a vergaderjaar's two years follow each other.
 IDENTIFIER_REGEX = "^(?:" + "|".join(re.sub(r"\(\?P<\w+>", "(?:", f.pattern) for f in _FORMS) + ")$"
+#: An internal dossier of the Eerste Kamer as the papers and records print it: CXXIV.
+ROMAN_DOSSIER = r"[IVXLCDM]+"
 #: A dossier number as the records and tables write it: 36867, 36600-VII, 21501-20, CXXIV.
-DOSSIER_REGEX = r"^(?:[0-9]{4,6}(?:-(?:[IVXL]+|[A-Z]|[0-9]{1,3}))?|[IVXLCDM]+)$"
+DOSSIER_REGEX = rf"^(?:[0-9]{{4,6}}(?:-(?:[IVXL]+|[A-Z]|[0-9]{{1,3}}))?|{ROMAN_DOSSIER})$"
 
 
 @dataclass(frozen=True)

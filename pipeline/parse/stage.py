@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -34,6 +35,7 @@ from pipeline.parse.store import (
 if TYPE_CHECKING:
     from pipeline.ledger import ArchivedVersion
     from pipeline.parse.pdf.hyphenation import WordCounts
+    from pipeline.sources.records import SruRecord
 
 T = TypeVar("T")
 
@@ -41,6 +43,8 @@ log = logging.getLogger(__name__)
 
 #: A file that disagrees with its record on these is another publication, not a variant of it.
 IDENTITY_FIELDS = ("identifier", "kamer")
+#: A disagreement `reconcile` flags: "<field>: document says '<ours>', record says '<theirs>'".
+_RECORD_FLAG = re.compile(r"^(?P<field>\w+): document says '(?P<ours>[^']*)', record says ")
 
 #: Below this many papers a process pool has nothing to share out (a fork costs ~10 ms, a paper ~1 s).
 MIN_PAPERS_FOR_POOL = 2
@@ -188,11 +192,27 @@ def parse_version(settings: Settings, key: str, *, backfill: bool = False) -> Pa
     return paper
 
 
-def contradictions(paper: ParsedPaper) -> list[str]:
-    """How the paper's files say they are another publication than their record ([] when none):
-    another identifier or another chamber (`reconcile` flags them), per file."""
-    return [f"{kind} file: {flag}" for kind, doc in (("xml", paper.xml), ("pdf", paper.pdf)) if doc is not None
-            for flag in doc.metadata.flags if flag.split(":", 1)[0] in IDENTITY_FIELDS]
+def contradictions(paper: ParsedPaper) -> dict[str, dict[str, str]]:
+    """What the paper's files say they are where that contradicts their record ({} when nothing): per
+    file kind, the identifier and chamber it names (`reconcile` flags them)."""
+    found: dict[str, dict[str, str]] = {}
+    for kind, doc in (("xml", paper.xml), ("pdf", paper.pdf)):
+        for flag in doc.metadata.flags if doc is not None else ():
+            if (match := _RECORD_FLAG.match(flag)) and match["field"] in IDENTITY_FIELDS:
+                found.setdefault(kind, {})[match["field"]] = match["ours"]
+    return found
+
+
+def _another_paper(record: SruRecord, found: dict[str, dict[str, str]]) -> str:
+    """'the xml and pdf files are ah-tk-20202021-3235 (Tweede Kamer), not h-ek-20202021-1-1 (Eerste Kamer)'."""
+    from pipeline.parse.xml.meta import chamber
+
+    theirs = {field: value for said in found.values() for field, value in said.items()}
+    ours = theirs.get("identifier", record.identifier)
+    said_chamber = f" ({theirs['kamer']})" if "kamer" in theirs else ""
+    files = " and ".join(found)
+    return (f"the {files} file{'s are' if len(found) > 1 else ' is'} {ours}{said_chamber}, not {record.identifier} "
+            f"({chamber(record.creator) or record.creator})")
 
 
 def _hold_if_another_paper(settings: Settings, paper: ParsedPaper) -> None:
@@ -204,8 +224,8 @@ def _hold_if_another_paper(settings: Settings, paper: ParsedPaper) -> None:
     with StateStore(settings.layout) as state:
         state.clear_hold(paper.record.identifier, paper.version)
         if found:
-            reason = f"the served file is not {paper.record.identifier}: {'; '.join(found)}"
-            url = next((u for kind in ("xml", "pdf") if (u := paper.record.urls.get(kind))), "")
+            reason = _another_paper(paper.record, found)
+            url = next((u for kind in found if (u := paper.record.urls.get(kind))), "")
             state.hold_back(paper.record.identifier, paper.version, HELD_CONTRADICTS_RECORD, reason, url)
             paper.errors["record"] = reason
             log.warning("held back %s: %s", paper.key, reason)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from pipeline.identifiers import parse_identifier
+from pipeline.identifiers import ROMAN_DOSSIER, parse_identifier
 from pipeline.model import Metadata
 from pipeline.parse.xml.inline import collapse, local
 
@@ -48,8 +48,11 @@ def vergaderjaar(text: str) -> str:
 
 
 def dossier(text: str) -> str:
-    """'32 545' -> '32545'; '36 600 VII' -> '36600-VII'; '21 501-02' -> '21501-02'; '' when there is none."""
-    match = _DOSSIER.match(collapse(text))
+    """'32 545' -> '32545'; '36 600 VII' -> '36600-VII'; '21 501-02' -> '21501-02'; 'CXXIV'; '' when there is none."""
+    text = collapse(text)
+    if re.fullmatch(ROMAN_DOSSIER, text):  # an Eerste Kamer internal dossier: CXXIV
+        return text
+    match = _DOSSIER.match(text)
     if not match:
         return ""
     return "-".join(p for p in (re.sub(r"[ .]", "", match["number"]), match["part"], match["chapter"]) if p)
@@ -109,9 +112,12 @@ def take_dossier(text: str, metadata: Metadata) -> None:
 
 
 def from_identifier(metadata: Metadata) -> None:
-    """Chamber and vergaderjaar that an id such as 'h-ek-20212022-2-1' names, where still empty."""
+    """Chamber, vergaderjaar and dossier that an id such as 'h-ek-20212022-2-1' or 'kst-cxxiv-g' names,
+    where still empty."""
     parsed = parse_identifier(metadata.identifier)
     if parsed is None:
         return
     metadata.kamer = metadata.kamer or _ID_CHAMBERS.get(parsed.chamber, "")
     metadata.vergaderjaar = metadata.vergaderjaar or parsed.vergaderjaar
+    if parsed.dossier and not metadata.dossiers:
+        take_dossier(parsed.dossier, metadata)

@@ -33,8 +33,16 @@ def _run_args(server: ReplayServer, data_dir: Path) -> tuple[str, ...]:
             "--max-rps", "0")
 
 
+#: The recorded Eerste Kamer records that are served another publication's files (stand-ins): held back.
+STAND_IN_SERVED = {"h-ek-20212022-2-7", "kst-1259252", "kst-36867-B", "kst-36867-C"}
+
+
 def _ek_identifiers(catalogue) -> set[str]:
     return {e.identifier for e in catalogue if e.index.get("dt.creator") == (EERSTE_KAMER,)}
+
+
+def _held_back(con) -> set[str]:
+    return {i for (i,) in con.execute("SELECT identifier FROM held_back_papers").fetchall()}
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +66,10 @@ def test_run_publishes_one_document_row_per_eerste_kamer_publication(published) 
     with open_catalog(Settings(data_dir=data_dir)) as con:
         rows = con.execute("SELECT identifier, kamer FROM documents WHERE is_current").fetchall()
         pages = con.execute("SELECT count(*) FROM pages").fetchone()[0]
-    assert sorted(identifier for identifier, _ in rows) == sorted(ek)
-    assert len(ek) >= 5
+        held = _held_back(con)
+    assert held == STAND_IN_SERVED
+    assert sorted(identifier for identifier, _ in rows) == sorted(ek - held)
+    assert len(ek - held) >= 5
     assert pages >= len(ek)
 
 
@@ -93,7 +103,9 @@ def test_a_run_killed_while_parsing_is_finished_by_the_next_run_exactly_once(tmp
     with open_catalog(Settings(data_dir=tmp_path)) as con:
         rows = con.execute("SELECT identifier, version, is_current FROM documents").fetchall()
         paragraphs = con.execute("SELECT count(*), count(DISTINCT paragraph_id) FROM paragraphs").fetchone()
-    assert sorted(rows) == sorted((identifier, 1, True) for identifier in ek)
+        held = _held_back(con)
+    assert held == STAND_IN_SERVED
+    assert sorted(rows) == sorted((identifier, 1, True) for identifier in ek - held)
     assert paragraphs[0] == paragraphs[1] > 0
     assert sorted(p.parent.name for p in tmp_path.glob("parsed/*/v*.json")) == sorted(ek)
     assert len(list((tmp_path / "published" / "releases").iterdir())) == 1

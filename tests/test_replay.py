@@ -164,10 +164,10 @@ def test_lasting_file_faults() -> None:
     faults = Faults()
     catalogue = recorded_catalogue()
     with ReplayServer(catalogue, faults) as srv:
-        url = srv.url + catalogue.entries["kst-36867-A"].files["pdf"]
-        faults.break_file("kst-36867-A", "pdf", "html")
+        url = srv.url + catalogue.entries["kst-36867-B"].files["pdf"]
+        faults.break_file("kst-36867-B", "pdf", "html")
         assert HTTP.get(url).content.startswith(b"<!DOCTYPE html>")
-        faults.break_file("kst-36867-A", "pdf", "404")
+        faults.break_file("kst-36867-B", "pdf", "404")
         assert HTTP.get(url).status_code == 404
         faults.heal()
         assert HTTP.get(url).content == KST_PDF.read_bytes()

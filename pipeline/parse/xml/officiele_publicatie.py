@@ -16,6 +16,8 @@ from pipeline.parse.xml.blocks import BlockWriter, build_document
 from pipeline.parse.xml.inline import Notes, local
 
 ROOT = "officiele-publicatie"
+#: Roots as served: the publication, or a Handelingen item served as a bare `handelingen`.
+ROOTS = (ROOT, "handelingen")
 #: Parts whose kind settles the document type (names as `pipeline.parse.structure.doctypes` has them).
 _DOCUMENT_TYPES = {"kamervragen": "aanhangsel", "handelingen": "handelingen"}
 
@@ -23,7 +25,7 @@ _DOCUMENT_TYPES = {"kamervragen": "aanhangsel", "handelingen": "handelingen"}
 def parse(root: ET.Element, path: Path) -> Document:
     writer = BlockWriter(Notes())
     metadata = Metadata(identifier=meta.record_identifier(root))
-    for part in root:
+    for part in root if local(root.tag) == ROOT else [root]:
         name = local(part.tag)
         if name and name != "metadata":
             metadata.document_type = metadata.document_type or _DOCUMENT_TYPES.get(name, "")

@@ -1,8 +1,8 @@
 """The structure stage: from a parsed document's blocks and footnotes to what the paper says, as data.
 
-`enrich(doc, record)` fills `metadata`, `committee`, `letters`, `qa`, `references`, and for
-Handelingen (and any paper whose XML marks up speaker turns) `speeches`, `attendance` and `motions`, whatever
-the source of the blocks (PDF layout engine or official XML).
+`enrich(doc, record)` fills `metadata`, `committee`, `letters`, `qa`, `references` (with those the source
+states), and for Handelingen (and any paper whose XML marks up speaker turns) `speeches`, `attendance` and
+`motions`, whatever the source of the blocks (PDF layout engine or official XML).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pipeline.parse.structure.letters import extract_letters
 from pipeline.parse.structure.metadata import fill_missing, furniture_metadata, reconcile
 from pipeline.parse.structure.motions import extract_motions
 from pipeline.parse.structure.qa import extract_qa
-from pipeline.parse.structure.references import extract_references
+from pipeline.parse.structure.references import extract_references, with_stated
 from pipeline.parse.structure.speeches import Sitting, extract_sitting
 from pipeline.sources.records import SruRecord
 
@@ -57,7 +57,9 @@ def enrich(doc: Document, record: SruRecord | None = None) -> Document:
     doc.committee = _safely(doc, "committee", lambda: extract_committee(body, doc.footnotes), Committee())
     doc.letters = _safely(doc, "letters", lambda: extract_letters(body), [])
     doc.qa = _safely(doc, "qa", lambda: extract_qa(body, kind, _answerer(doc.letters)), [])
-    doc.references = _safely(doc, "references", lambda: extract_references(body, doc.footnotes), [])
+    stated = doc.references  # the official XML names the papers it cites (extref)
+    doc.references = _safely(doc, "references", lambda: with_stated(extract_references(body, doc.footnotes), stated),
+                             stated)
     if kind in ("handelingen", UNKNOWN) or doc.speeches:  # turns the source states (a committee debate report too)
         sitting = _safely(doc, "speeches", lambda: extract_sitting(body, doc.speeches), Sitting())
         verbatim = kind == UNKNOWN and _is_verbatim(sitting)

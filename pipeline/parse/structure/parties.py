@@ -7,7 +7,7 @@ import re
 #: Every code `normalise_party` can return for a known party or group.
 KNOWN_PARTY_CODES: frozenset[str] = frozenset({
     "50PLUS", "BBB", "BIJ1", "CDA", "CU", "D66", "DENK", "FVD", "GL", "GL-PvdA", "JA21", "NSC",
-    "OSF", "PVV", "PvdA", "PvdD", "SGP", "SP", "VVD", "Volt",
+    "OPNL", "OSF", "PVV", "PvdA", "PvdD", "SGP", "SP", "VVD", "Volt",
     "LPF", "GPV", "RPF", "AOV", "Unie 55+", "CD",
     "Fractie-Otten", "Fractie-Nanninga", "Fractie-Van Pareren", "Fractie-Frentrop", "Fractie-Dessing",
 })
@@ -35,6 +35,7 @@ _ALIASES = {
     "staatkundig gereformeerde partij": "SGP", "sgp": "SGP",
     "forum voor democratie": "FVD", "fvd": "FVD",
     "onafhankelijke senaatsfractie": "OSF", "osf": "OSF",
+    "onafhankelijke politiek nederland": "OPNL", "opnl": "OPNL",
     "50plus": "50PLUS", "50 plus": "50PLUS",
     "boerburgerbeweging": "BBB", "bbb": "BBB",
     "lijst pim fortuyn": "LPF", "lpf": "LPF", "gpv": "GPV", "rpf": "RPF", "aov": "AOV",

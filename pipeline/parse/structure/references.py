@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from pipeline.identifiers import parse_identifier
 from pipeline.model import Block, Footnote, Reference
 from pipeline.parse.structure.text import DOSSIER, dossier_of, squash, vergaderjaar
 
@@ -41,6 +42,11 @@ def _is_citation(match: re.Match[str]) -> bool:
     return before.endswith("(") and bool(match.group("kind") or match.group("herdruk") or match.group("chapter"))
 
 
+def chamber_of(ondernummer: str) -> str:
+    """The chamber a paper's ondernummer says: "I" for the Eerste Kamer's letters (H, AA), else "II"."""
+    return "II" if ondernummer[:1].isdigit() else "I"
+
+
 def _kamerstukken(text: str, footnote: str) -> Iterator[Reference]:
     for match in KAMERSTUK.finditer(text):
         if not _is_citation(match):
@@ -48,7 +54,7 @@ def _kamerstukken(text: str, footnote: str) -> Iterator[Reference]:
         dossier = dossier_of(match)
         numbers = [n for n in _ONDER_SPLIT.split(match.group("onder")) if n]
         for onder in numbers:
-            chamber = match.group("chamber") or ("II" if onder[0].isdigit() else "I")
+            chamber = match.group("chamber") or chamber_of(onder)
             yield Reference(
                 text=squash(match.group(0)), kind="kamerstuk", chamber=chamber,
                 vergaderjaar=vergaderjaar(match.group("year") or ""), dossier=dossier, ondernummer=onder,
@@ -101,3 +107,26 @@ def extract_references(blocks: Iterable[Block], footnotes: Iterable[Footnote]) -
     """Citations in the body blocks, then in the footnotes."""
     refs = [ref for block in blocks for ref in references_in(block.text)]
     return refs + list(_footnote_references(footnotes))
+
+
+def stated_reference(identifier: str, text: str = "") -> Reference | None:
+    """The citation of a paper or Handelingen item the source names by its identifier (an official
+    XML's `extref`): "kst-35824-H", "kst-36600-VII-5", "kst-cxxiv-g", "h-ek-20192020-24-1"; else None."""
+    parsed = parse_identifier(identifier)
+    if parsed is None or parsed.kind not in ("kst", "h", "ah") or (parsed.kind == "kst" and not parsed.ondernummer):
+        return None
+    text = squash(text) or identifier
+    if parsed.kind != "kst":
+        chamber = {"ek": "I", "tk": "II"}.get(parsed.chamber, "")
+        return Reference(text=text, kind="handelingen", chamber=chamber, vergaderjaar=parsed.vergaderjaar,
+                         ondernummer=parsed.ondernummer, target_id=identifier)
+    roman = not parsed.dossier[:1].isdigit()  # an EK dossier of its own: kst-cxxiv-g is CXXIV, letter G
+    dossier, onder = (parsed.dossier.upper(), parsed.ondernummer.upper()) if roman else (parsed.dossier, parsed.ondernummer)
+    return Reference(text=text, kind="kamerstuk", chamber=chamber_of(onder), vergaderjaar=parsed.vergaderjaar,
+                     dossier=dossier, ondernummer=onder, target_id=identifier)
+
+
+def with_stated(found: list[Reference], stated: Iterable[Reference]) -> list[Reference]:
+    """The citations found in the text, then those the source states (markup) that the text does not show."""
+    targets = {ref.target_id for ref in found}
+    return found + [ref for ref in stated if ref.target_id not in targets]

@@ -12,16 +12,30 @@ from pipeline.parse.structure.attendance import Roll
 from pipeline.parse.structure.parties import normalise_party
 from pipeline.parse.structure.text import squash
 
-#: "De heer Van Apeldoorn (SP):", "Mevrouw Karimi (GroenLinks):", "De voorzitter:", "Minister Blok:".
+#: Government offices a speaker may hold, the longest first (roles are these in lower case).
+_GOVERNMENT = r"(?:[Mm]inister-president|[Mm]inister|[Ss]taatssecretaris)"
+#: "De heer Van Apeldoorn (SP):", "Mevrouw Karimi (GroenLinks):", "De voorzitter:", "Minister Blok:",
+#: "De heer Koolmees, minister van Sociale Zaken en Werkgelegenheid:".
 _TURN = re.compile(
     r"^(?P<tag>(?:De heer|Mevrouw|Kamerlid)\s+[^:()]{1,60}\([^)]{1,40}\)"
+    r"|(?:De heer|Mevrouw)\s+[^:(),]{1,60},\s+" + _GOVERNMENT + r"\b[^:]{0,80}?"
     r"|De (?:voorzitter|griffier)"
-    r"|(?:De\s+)?(?:[Mm]inister(?:-president)?|[Ss]taatssecretaris)\b[^:]{0,80}?)"
+    r"|(?:De\s+)?" + _GOVERNMENT + r"\b[^:]{0,80}?)"
     r"\s*:\s*(?P<text>.*)$",
     re.DOTALL,
 )
-_MEMBER = re.compile(r"^(?:De heer|Mevrouw|Kamerlid)\s+(?P<name>[^()]+?)\s*\((?P<party>[^)]+)\)$")
-_OFFICE = re.compile(r"^(?:De\s+)?(?P<office>[Mm]inister(?:-president)?|[Ss]taatssecretaris)\s*(?P<name>.*)$")
+_TITLE = r"(?:(?:De heer|Mevrouw|Kamerlid)\s+)"
+#: "De voorzitter", "De tijdelijke voorzitter", "De ondervoorzitter", "De griffier": the chair's role is voorzitter.
+_CHAIR = re.compile(
+    r"^(?:de\s+)?(?P<office>(?:(?:tijdelijke|eerste|tweede|\d+e)\s+)?(?:onder)?voorzitter|griffier)$", re.IGNORECASE)
+#: "De heer Van Apeldoorn (SP)", "Karimi (GroenLinks)", "Mevrouw Vos (PvdA), rapporteur".
+_MEMBER = re.compile(rf"^{_TITLE}?(?P<name>[^()]+?)\s*\((?P<party>[^()]+)\)(?:\s*,.*)?$")
+#: "Minister Blok", "Staatssecretaris Knops", "Minister-president Rutte", "De minister van Financiën".
+_OFFICE = re.compile(rf"^(?:De\s+)?(?P<office>{_GOVERNMENT})\b\s*(?P<name>.*)$")
+#: "De heer Koolmees, minister van Sociale Zaken en Werkgelegenheid", "Hoekstra, minister van Financiën".
+_HOLDER = re.compile(rf"^{_TITLE}?(?P<name>[^,()]+?)\s*,\s*(?P<function>.+)$")
+#: "De heer Van Haga": a member as the XML marks up one without a party.
+_NAMED = re.compile(rf"^{_TITLE}(?P<name>[^,()]+)$")
 #: "... zodat het is aangenomen", "De motie wordt verworpen", "wordt zonder stemming aangenomen".
 _OUTCOME = re.compile(
     r"\b(?:is|wordt|worden|zijn)\s+(?:(?:zonder\s+stemming|met\s+algemene\s+stemmen)\s+)?(?P<outcome>aangenomen|verworpen)\b"
@@ -46,15 +60,23 @@ def vote_outcome(text: str) -> str:
     return ""
 
 
-def _speaker(tag: str) -> tuple[str, str, str]:
-    """(speaker, party, role) of a turn tag."""
-    tag = squash(tag)
+def speaker(tag: str) -> tuple[str, str, str]:
+    """(speaker, party, role) of a printed speaker tag, without its colon: a member ("lid", with the
+    fractie code), the chair ("voorzitter"), a minister or staatssecretaris, or the office as printed."""
+    tag = squash(tag).rstrip(": ")
+    if match := _CHAIR.match(tag):
+        office = match.group("office").lower()
+        return office, "", "griffier" if office == "griffier" else "voorzitter"
     if match := _MEMBER.match(tag):
         return match.group("name"), normalise_party(match.group("party")), "lid"
     if match := _OFFICE.match(tag):
-        office = match.group("office").lower()
-        name = re.sub(r"^van\s+.*", "", match.group("name")).strip() or tag
-        return name, "", office
+        name = re.sub(r"^(?:van|voor)\s+.*", "", match.group("name")).strip(" ,") or tag
+        return name, "", match.group("office").lower()
+    if match := _HOLDER.match(tag):
+        office = re.search(rf"\b{_GOVERNMENT}\b", match.group("function"))
+        return match.group("name"), "", (office.group(0) if office else match.group("function")).lower()
+    if match := _NAMED.match(tag):
+        return match.group("name"), "", "lid"
     office = tag.removeprefix("De ").lower()
     return office, "", office
 
@@ -97,8 +119,8 @@ def extract_sitting(blocks: Sequence[Block], stated: Sequence[Speech] = ()) -> S
         if attendance:
             listed.add(said)
         if turn:
-            speaker, party, role = _speaker(turn.group("tag"))
-            speeches.append(Speech(seq=0, speaker=speaker, party=party, role=role,
+            name, party, role = speaker(turn.group("tag"))
+            speeches.append(Speech(seq=0, speaker=name, party=party, role=role,
                                    text="" if attendance else said))
         elif speeches and not attendance:
             current = speeches[-1]

@@ -1,7 +1,8 @@
 """Parser for the official XML manifestation of a paper, into the same `Document` as the PDF path.
 
-Two dialects: `officiele-publicatie` (2010 on; `kamerstuk`, `kamervragen`, `handelingen`, ...) and
-the legacy one (1995-2009; roots `kamerwrk`, `handeling`, `vraagdoc`). Files are read as served
+Two dialects: `officiele-publicatie` (2010 on; `kamerstuk`, `kamervragen`, `handelingen`, ...; a
+Handelingen item may come as a bare `handelingen`) and the legacy one (1995-2009; roots `kamerwrk`,
+`handeling`, `vraagdoc`). Files are read as served
 (`pipeline.parse.xml.source`: byte order marks, declared encodings, old DTDs). An XML that holds
 no body text (agendas that say "niet beschikbaar in HTML-formaat") parses fine but comes back with
 `has_text_layer=False` and the reason in `no_text_reason`, so that the parse stage falls back to
@@ -21,7 +22,8 @@ from pipeline.parse.xml.source import read_tree
 
 __all__ = ["parse_official_xml"]
 
-_DIALECTS = {officiele_publicatie.ROOT: officiele_publicatie.parse} | dict.fromkeys(kamerwrk.ROOTS, kamerwrk.parse)
+_DIALECTS = dict.fromkeys(officiele_publicatie.ROOTS, officiele_publicatie.parse) | dict.fromkeys(
+    kamerwrk.ROOTS, kamerwrk.parse)
 
 
 def parse_official_xml(path: Path) -> Document:

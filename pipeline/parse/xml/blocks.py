@@ -163,6 +163,8 @@ class BlockWriter:
             self._table(element)
         elif name == "spreker":
             self._open_turn(element)
+        elif name == "spreekbeurt":  # loose text in it is the speaker line's colon (`</spreker>:`)
+            self.walk(element, item_kind)
         elif name == "al" or len(element) == 0 or _has_own_text(element):
             self.add(item_kind, self.text(element))
         else:

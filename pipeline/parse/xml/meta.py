@@ -1,4 +1,5 @@
-"""Metadata that the official XML states outright: chamber, vergaderjaar, dossier, ondernummer, dates.
+"""Metadata that the official XML states outright: chamber, vergaderjaar, dossier, ondernummer, dates,
+and the papers it links to (`extref`).
 
 Values come out in the model's normal form ("Eerste Kamer", "2020-2021", "36600-VII"), so that
 the structure stage, which fills only empty fields, agrees with what the PDF path extracts.
@@ -8,9 +9,12 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 
 from pipeline.identifiers import ROMAN_DOSSIER, parse_identifier
-from pipeline.model import Metadata
+from pipeline.model import Metadata, Reference
+from pipeline.parse.structure.references import stated_reference
+from pipeline.parse.structure.text import iso_date
 from pipeline.parse.xml.inline import collapse, local
 
 _CHAMBERS = (
@@ -25,6 +29,13 @@ _DOSSIER = re.compile(r"^(?P<number>\d[\d .]*\d|\d)(?:\s*[-–]\s*(?P<part>\d{1,
 _RECORD_ID = re.compile(r"/([a-z][a-z-]*-[^/]+)/metadata\.xml$", re.IGNORECASE)
 _NR_PREFIX = re.compile(r"^\s*nr\.?\s*", re.IGNORECASE)
 _ID_CHAMBERS = {"ek": "Eerste Kamer", "tk": "Tweede Kamer", "vv": "Verenigde Vergadering"}
+#: What an `extref` links to, as its `doc` names it (maybe as a URL): a dossier ("dossier/36600-VII") or a
+#: publication ("kst-35824-H", "kst-35824-H.html").
+_EXTREF = re.compile(r"(?:^|/)(?:(?P<dossier>dossier/[^/?#]+?)|(?P<id>[a-z]+-[^/?#]+?))(?:\.(?:html|xml|pdf))?/?$",
+                     re.IGNORECASE)
+#: An Eerste Kamer dossier of its own, numbered in Roman numerals (CXXIV, CLVI).
+
+Text = Callable[[ET.Element], str]
 
 
 def chamber(text: str) -> str:
@@ -121,3 +132,50 @@ def from_identifier(metadata: Metadata) -> None:
     metadata.vergaderjaar = metadata.vergaderjaar or parsed.vergaderjaar
     if parsed.dossier and not metadata.dossiers:
         take_dossier(parsed.dossier, metadata)
+
+
+def sitting_date(element: ET.Element, text: Text) -> str:
+    """The date of the sitting a Handelingen part names anywhere: the `isodatum` of a `vergadering` or
+    `vergaderdatum`, else the date a `vergaderdatum` prints ("Dinsdag 8 februari 2018"); '' if none."""
+    for node in element.iter():
+        name = local(node.tag)
+        if name in ("vergadering", "vergaderdatum"):
+            day = node.get("isodatum", "")[:10] or (iso_date(text(node)) if name == "vergaderdatum" else "")
+            if day:
+                return day
+    return ""
+
+
+def _extrefs(element: ET.Element) -> Iterator[tuple[re.Match[str], ET.Element]]:
+    for node in element.iter():
+        if local(node.tag) == "extref" and (match := _EXTREF.search(node.get("doc", "").strip())):
+            yield match, node
+
+
+def _linked_dossier(match: re.Match[str]) -> str:
+    """The dossier an extref links to: 'dossier/36600-VII', or the dossier of a paper 'kst-35824-H'."""
+    if match["dossier"]:
+        value = match["dossier"].split("/", 1)[1]
+        return dossier(value.upper())
+    parsed = parse_identifier(match["id"])
+    if parsed is None or parsed.kind != "kst":
+        return ""
+    return parsed.dossier
+
+
+def take_linked_dossiers(element: ET.Element, metadata: Metadata) -> None:
+    """Add the dossiers the extrefs in `element` link to (a Handelingen item's subject) to `dossiers`."""
+    for match, _ in _extrefs(element):
+        if (value := _linked_dossier(match)) and value not in metadata.dossiers:
+            metadata.dossiers.append(value)
+    metadata.dossier = metadata.dossier or next(iter(metadata.dossiers), "")
+
+
+def linked_references(element: ET.Element, text: Text) -> list[Reference]:
+    """One citation per paper or Handelingen item the extrefs in `element` link to, in document order."""
+    found: dict[str, Reference] = {}
+    for match, node in _extrefs(element):
+        target = match["id"] or ""
+        if target not in found and (ref := stated_reference(target, text(node))):
+            found[target] = ref
+    return list(found.values())

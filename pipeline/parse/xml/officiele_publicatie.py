@@ -11,12 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.model import Document, Metadata
-from pipeline.parse.structure.text import iso_date
 from pipeline.parse.xml import meta
 from pipeline.parse.xml.blocks import BlockWriter, build_document
 from pipeline.parse.xml.inline import Notes, local
 
 ROOT = "officiele-publicatie"
+#: Roots as served: the publication, or a Handelingen item served as a bare `handelingen`.
+ROOTS = (ROOT, "handelingen")
 #: Parts whose kind settles the document type (names as `pipeline.parse.structure.doctypes` has them).
 _DOCUMENT_TYPES = {"kamervragen": "aanhangsel", "handelingen": "handelingen"}
 
@@ -24,12 +25,14 @@ _DOCUMENT_TYPES = {"kamervragen": "aanhangsel", "handelingen": "handelingen"}
 def parse(root: ET.Element, path: Path) -> Document:
     writer = BlockWriter(Notes())
     metadata = Metadata(identifier=meta.record_identifier(root))
-    for part in root:
+    for part in root if local(root.tag) == ROOT else [root]:
         name = local(part.tag)
         if name and name != "metadata":
             metadata.document_type = metadata.document_type or _DOCUMENT_TYPES.get(name, "")
             _PARTS.get(name, _other)(part, writer, metadata)
-    return build_document(path, writer, metadata)
+    doc = build_document(path, writer, metadata)
+    doc.references = meta.linked_references(root, lambda e: writer.text(e).text)
+    return doc
 
 
 def _head_lines(kop: ET.Element, writer: BlockWriter, metadata: Metadata) -> None:
@@ -99,18 +102,20 @@ def _kamervragen(part: ET.Element, writer: BlockWriter, metadata: Metadata) -> N
 
 
 def _handelingen(part: ET.Element, writer: BlockWriter, metadata: Metadata) -> None:
-    """Handelingen: the `vergadering` line is header (the date of the sitting: `isodatum`, else
-    its `vergaderdatum` "Donderdag 8 februari 2018"); agenda items and speeches are body, the
-    title of the (first) item is the title."""
+    """Handelingen: the `vergadering` line is header; agenda items and speeches are body. The date is
+    the sitting's, wherever the part names it (an item may not: then the record has it); the title of
+    the (first) item is the title, the dossiers its subject (`item-titel`, `onderwerp`) links to are
+    the item's dossiers."""
     for child in part:
         if local(child.tag) == "vergadering":
             writer.header(child)
-            for node in child.iter():
-                day = node.get("isodatum", "")[:10] or (iso_date(writer.text(node).text)
-                                                         if local(node.tag) == "vergaderdatum" else "")
-                metadata.date = metadata.date or day
         else:
             writer.element(child, parent="handelingen")
+    if day := meta.sitting_date(part, lambda e: writer.text(e).text):
+        metadata.date = metadata.date or day
+        metadata.dates.setdefault("vergadering", day)
+    for subject in (n for n in part.iter() if local(n.tag) in ("item-titel", "onderwerp")):
+        meta.take_linked_dossiers(subject, metadata)
     title = next((node for node in part.iter() if local(node.tag) == "item-titel"), None)
     if title is not None:
         metadata.title = metadata.title or writer.text(title).text

@@ -290,6 +290,8 @@ def recorded_catalogue() -> Catalogue:
                 catalogue.add(xml, _recorded_files(xml, index))
     for fields in TYPESET_EK_PAPERS:
         catalogue.add(fields, files={"pdf": GENERATED / f"{fields['identifier']}.pdf"})
+    for fields in HAND_MADE_EK_PAPERS:
+        catalogue.add(fields, files={"xml": OFFICIAL_XML / f"{fields['identifier']}.xml"})
     return catalogue
 
 
@@ -317,6 +319,21 @@ TYPESET_EK_PAPERS: tuple[dict[str, Any], ...] = (
      "subrubriek": "Memorie van antwoord", "documenttitel": "Memorie van antwoord",
      "dossiertitel": "Wijziging van de Wet publieke gezondheid in verband met de bestrijding van "
                      "infectieziekten behorend tot groep A"},
+)
+
+
+_CTB = ("Wijziging van de Wet publieke gezondheid in verband met aanpassing van de tijdelijke regels over de "
+        "inzet van coronatoegangsbewijzen bij niet-essentiële detailhandel en niet-essentiële dienstverlening op "
+        "publieke plaatsen")
+#: Eerste Kamer papers of one dossier served as official XML written by hand (tests/fixtures/xml): the
+#: real voorlopig verslag kst-35961-C and a composed memorie van antwoord to it, a question and its reply.
+HAND_MADE_EK_PAPERS: tuple[dict[str, Any], ...] = tuple(
+    {"identifier": f"kst-35961-{letter}", "title": f"{_CTB}; {kind}", "modified": day, "available": day,
+     "date": date_, "changed_at": f"{day}T10:00:00.0000000+01:00", "content_area": "officielepublicaties/kst/35961",
+     "vergaderjaar": "2021-2022", "dossiers": ("35961",), "ondernummer": letter, "subrubriek": kind,
+     "documenttitel": kind, "dossiertitel": _CTB}
+    for letter, kind, date_, day in (("C", "Voorlopig verslag", "2021-11-23", "2021-11-24"),
+                                     ("D", "Memorie van antwoord", "2021-11-26", "2021-11-29"))
 )
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +22,8 @@ from pipeline.parse.structure.metadata import full_title, furniture_metadata
 from pipeline.parse.structure.text import iso_date, vergaderjaar
 from pipeline.parse.textsim import word_similarity
 from pipeline.sources.records import SruRecord
-from tests.support.papergen import FIXTURES
+from tests.support import sitegen
+from tests.support.papergen import FIXTURES, render
 from tests.support.sitegen import site_fixtures
 
 SITE = sorted(site_fixtures())
@@ -54,7 +57,7 @@ def leaks(doc: Document, truth: dict) -> list[str]:
     def count(text: str, phrase: str) -> int:
         return len(re.findall(rf"(?<!\w){re.escape(phrase)}(?!\w)", text))
 
-    furniture = {*truth["header"], *truth["footers"], *truth["margin"]}
+    furniture = {f for f in (*truth["header"], *truth["footers"], *truth["margin"]) if f}
     return sorted(f for f in furniture if count(doc.text, f) > count(truth["body_text"], f))
 
 
@@ -98,6 +101,34 @@ def test_metadata_from_the_first_page_per_field(names: list[str]) -> None:
 def test_no_furniture_leaks_in_any_generated_paper() -> None:
     found = {name: leaks(*parsed(name)) for name in GENERATED}
     assert {name: f for name, f in found.items() if f} == {}
+
+
+_BODY_SIZE_FURNITURE = replace(sitegen.LAYOUT_EK_SITE, furniture_size=sitegen.LAYOUT_EK_SITE.body_size)
+#: The site's papers with their furniture worded and placed otherwise, typeset at test time.
+VARIANTS = {
+    "one-page-header-with-a-title": (replace(sitegen.site_mondeling_overleg(), header=(
+        "Eerste Kamer der Staten-Generaal – Verslag mondeling overleg Justitie", "")), _BODY_SIZE_FURNITURE),
+    "title-and-date-in-the-footer": (replace(sitegen.site_stenogram(), header=("", ""), footer_parts=(
+        "Stenogram Eerste Kamer 4 oktober 2022", "Pagina {page}")), sitegen.LAYOUT_EK_STENOGRAM),
+    "sitting-header-with-separators": (replace(sitegen.handelingen_page(), header=(
+        "Eerste Kamer", "Stemming motie Staat van de rechtsstaat · 19 mei 2020 · EK 34"), footer_parts=("", "")),
+        _BODY_SIZE_FURNITURE),
+    "address-at-the-head": (replace(sitegen.site_stenogram(), header=(
+        "www.eerstekamer.nl", "Eerste Kamer der Staten-Generaal"), footer_parts=("", "- {page} -")),
+        replace(sitegen.LAYOUT_EK_STENOGRAM, furniture_size=11.0)),
+    "swapped-head-den-haag": (replace(sitegen.site_mondeling_overleg(), header=("{page}", "Eerste Kamer der "
+        "Staten-Generaal"), year_line="Zitting 2009–2010", date_line="Den Haag, 24 juni 2010"), _BODY_SIZE_FURNITURE),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_furniture_worded_and_placed_otherwise(name: str, tmp_path: Path) -> None:
+    spec, layout = VARIANTS[name]
+    truth = render(spec, layout, tmp_path / "p.pdf")
+    doc = parse_file(tmp_path / "p.pdf")
+    wrong = {f: getattr(doc.metadata, f) for f, value in spec.expected.items() if getattr(doc.metadata, f) != value}
+    assert leaks(doc, truth) == [] and wrong == {}
+    assert word_similarity(doc.text, truth["body_text"]) >= 0.98
 
 
 def test_a_one_page_site_paper_by_position_and_wording() -> None:

@@ -17,10 +17,11 @@ from pipeline.parse.structure.doctypes import opens_with_type
 from pipeline.parse.structure.text import (
     CHAMBER_NAME,
     DATE,
+    DATED,
     DOSSIER_NUMBER,
     ROMAN,
+    SITTING_DAY,
     SITTING_LINE,
-    WEEKDAYS,
     YEAR_LINE,
 )
 
@@ -112,8 +113,7 @@ def running_lines(pages: list[list[Line]], body_size: float) -> dict[int, str]:
         in_place = {(m, at) for m, at in placed if sum(placed[m, at + d] for d in (-1, 0, 1)) >= needed}
         for rows in page_rows:
             outer = _worded_rows(rows, body_size)
-            running = [ln for row in outer for ln in row] or [
-                ln for ln in rows[0] if _running(ln, lowest, body_size) or _masked(ln) in on_edge]
+            running = [ln for row in outer for ln in row] or _edge_lines(rows[0], lowest, body_size, on_edge)
             kinds.update((id(ln), kind) for ln in running)
             if len(running) < len(rows[0]):
                 continue
@@ -123,6 +123,16 @@ def running_lines(pages: list[list[Line]], body_size: float) -> dict[int, str]:
                     break
                 kinds.update((id(ln), kind) for ln in inner)
     return kinds
+
+
+def _edge_lines(row: list[Line], lowest: bool, body_size: float, repeated: set[str]) -> list[Line]:
+    """The running lines of a page's outermost row: those `_running` or `repeated` (their masked
+    text); beside a page number or site address, every run of text in the row, no larger than the
+    text (a title or date set at the other end of the page's foot)."""
+    running = [ln for ln in row if _running(ln, lowest, body_size) or _masked(ln) in repeated]
+    if any(_running(ln, lowest, body_size) for ln in row) and all(ln.size <= 1.2 * body_size for ln in row):
+        return row
+    return running
 
 
 def _worded_rows(rows: list[list[Line]], body_size: float) -> list[list[Line]]:
@@ -198,9 +208,8 @@ def _title(row: list[Line], body: float) -> bool:
 
 
 _DOCUMENT = re.compile(r"^(?:N[or]\.\s*\d+[a-z]?|[A-Z]{1,3})(?:\s+(?P<title>[A-Z].*)|$)")
-_WEEKDAY = "|".join(WEEKDAYS)
 HEADER_RULES: list[tuple[str, Rule]] = [
-    ("chamber", lambda row, body: bool(re.search(rf"(?:{CHAMBER_NAME})$", _text(row)))),
+    ("chamber", _matches(rf"^(?:{CHAMBER_NAME})(?:$|\s+\D)|(?:{CHAMBER_NAME})$")),  # not the number beside it
     ("number", lambda row, body: _text(row) in ("1", "2") and row[0].size >= 2 * body),
     ("year", lambda row, body: bool(YEAR_LINE.match(_text(row)))),
     ("handelingen", _matches(r"^(Aanhangsel van de Handelingen|Handelingen)\b")),
@@ -208,10 +217,8 @@ HEADER_RULES: list[tuple[str, Rule]] = [
     ("dossier", lambda row, body: _bold(row) and bool(re.match(rf"^(?:{DOSSIER_NUMBER}(-\w+)*|{ROMAN})\b", _text(row)))),
     ("document", _document),
     ("title", _title),
-    ("date", lambda row, body: bool(re.match(
-        rf"^(?:(?:Vastgesteld|Ontvangen|Voorgesteld|Ingezonden|Verzonden|Gewijzigd)\s+|(?:Den Haag|[’'‘]s-Gravenhage),\s+)"
-        rf"(?:(?:{_WEEKDAY})\s+)?{DATE.pattern}", _text(row), re.IGNORECASE))),
-    ("sitting", _matches(r"^\d+\s+(Maandag|Dinsdag|Woensdag|Donderdag|Vrijdag|Zaterdag|Zondag)\s+\d{1,2}\s+\w+\s+\d{4}")),
+    ("date", lambda row, body: bool(DATED.match(_text(row)))),
+    ("sitting", lambda row, body: bool(SITTING_DAY.match(_text(row)))),
 ]
 _LAST = {"date", "sitting"}  # the header ends with the date line (Handelingen: the sitting, "1 Dinsdag 22 ...")
 #: Items a header may open with: the chamber block, or, where the chamber's name is a running

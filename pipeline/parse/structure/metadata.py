@@ -12,11 +12,11 @@ from pipeline.parse.structure.doctypes import UNKNOWN, classify, opens_with_type
 from pipeline.parse.structure.text import (
     CHAMBER_NAME,
     CHAPTER,
-    DATE,
+    DATED,
     DOSSIER_NUMBER,
     ROMAN,
+    SITTING_DAY,
     SITTING_LINE,
-    WEEKDAYS,
     YEAR_LINE,
     chamber,
     dossier_id,
@@ -34,16 +34,6 @@ _PUBLICATION = re.compile(r"^(?:Aanhangsel van de )?Handelingen\b")
 _DOSSIER_LINE = re.compile(
     rf"^(?P<number>{DOSSIER_NUMBER}|{ROMAN})(?:-(?P<part>\d{{1,3}})|\s+(?P<chapter>{CHAPTER}))?(?:\s+(?P<title>\S.*))?$")
 _STUK_LINE = re.compile(r"^(?:N[or]\.\s*(?P<nr>\d+[a-z]?)|(?P<letters>[A-Z]{1,3}))\s+(?P<title>[A-Z].*)$")
-_DATE_LINE = re.compile(
-    rf"\b(?P<kind>vastgesteld|ontvangen|voorgesteld|ingezonden|gewijzigd|den haag),?\s+(?P<date>{DATE.pattern})",
-    re.IGNORECASE,
-)
-#: The sitting a paper is of, in its page-1 header: "1 Dinsdag 22 september 2020 13.30 uur" (a
-#: Handelingen item), "Stenogram van de vergadering van dinsdag 19 mei 2020".
-_SITTING_DAY = re.compile(
-    rf"(?:^\d+\s+|\bvergadering van\s+|\bgehouden op\s+)(?:(?:{'|'.join(WEEKDAYS)})\s+)?(?P<date>{DATE.pattern})",
-    re.IGNORECASE,
-)
 #: The sentence that states what written questions are about, opening an Aanhangsel:
 #: "Vragen van het lid X (Partij) aan de Minister van Y over Z (ingezonden 16 januari 2024)."
 _QUESTIONS = re.compile(r"^Vragen? (?:van|gesteld door) .+?\((?:ingezonden|gesteld)\s[^)]*\)\.?")
@@ -52,7 +42,8 @@ _FOOTER = re.compile(
     r"^(?P<kamer>Eerste|Tweede) Kamer, vergaderjaar (?P<year>\S+), (?P<rest>.+?)\s+(?P<page>\d+)$"
 )
 #: Dates in the order they stand for the document date.
-_DATE_PRIORITY = ("vergadering", "vastgesteld", "ontvangen", "voorgesteld", "gewijzigd", "ingezonden", "den_haag")
+_DATE_PRIORITY = ("vergadering", "vastgesteld", "ontvangen", "voorgesteld", "gewijzigd", "ingezonden", "verzonden",
+                  "den_haag")
 
 
 def _lines(blocks: Iterable[Block], kind: str) -> list[str]:
@@ -77,7 +68,7 @@ def _from_header(lines: list[str], found: Metadata) -> str:
         elif not (stuk_title or _DOSSIER_LINE.match(line) or _PUBLICATION.match(line)) and opens_with_type(line):
             stuk_title = line  # a title without a number: "Verslag van een deskundigenbijeenkomst ..."
         _add_dates(line, found)
-        if (match := _SITTING_DAY.search(line)) and (day := iso_date(match.group("date"))):
+        if (match := SITTING_DAY.search(line)) and (day := iso_date(match.group("date"))):
             found.dates.setdefault("vergadering", day)
     found.title = full_title(dossier_title, stuk_title)
     return stuk_title
@@ -97,8 +88,8 @@ def full_title(dossier_title: str, document_title: str) -> str:
 
 
 def _add_dates(text: str, found: Metadata) -> None:
-    for match in _DATE_LINE.finditer(text):
-        key = match.group("kind").lower().replace(" ", "_")
+    for match in DATED.finditer(text):
+        key = "den_haag" if match.group("kind").lower().endswith("gravenhage") else match.group("kind").lower().replace(" ", "_")
         date = iso_date(match.group("date"))
         if date and key not in found.dates:
             found.dates[key] = date
@@ -112,7 +103,7 @@ def _from_sitting_line(lines: list[str], found: Metadata) -> bool:
             found.kamer = found.kamer or f"{match.group('kamer')} Kamer"
             if date := iso_date(match.group("date")):
                 found.dates.setdefault("vergadering", date)
-            found.title = found.title or squash(f"{match.group('before')} {match.group('title')}")
+            found.title = found.title or squash(f"{match.group('before')} {match.group('title')}").strip(" |·•–—,")
             return True
     return False
 
@@ -180,7 +171,9 @@ def furniture_metadata(blocks: list[Block]) -> Metadata:
     margin_words = (word for line in _lines(blocks, "margin") for word in line.split())
     found.identifier = next((word for word in margin_words if is_publication_identifier(word)), "")
     _from_identifier(found.identifier, found)
-    sitting = _from_sitting_line(_lines(blocks, "footer") + _lines(blocks, "header"), found)
+    running = _lines(blocks, "footer") + _lines(blocks, "header")
+    sitting = _from_sitting_line(running, found)
+    found.kamer = found.kamer or next((name for line in running if (name := chamber(line))), "")
     header = " ".join(_lines(blocks, "header") + _lines(blocks, "footer"))
     # the identifier settles it, then a sitting's running line: the item's title may name a bill or a motion
     found.document_type = type_of_identifier(found.identifier)

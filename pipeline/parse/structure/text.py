@@ -46,11 +46,23 @@ YEAR_LINE = re.compile(rf"^(?:Vergaderjaar|Zitting|Parlementair jaar)\s+(?P<year
 
 #: A chamber's full name, as it heads its papers: "Eerste Kamer der Staten-Generaal".
 CHAMBER_NAME = r"(?:Eerste|Tweede) Kamer der Staten-Generaal|Verenigde Vergadering(?: der Staten-Generaal)?"
+_WEEKDAY = "|".join(WEEKDAYS)
+#: Space between the parts of a running line, perhaps with a separator: " ", " | ", " · ", " – ".
+SEPARATED = r"(?:\s*[|·•–—,]\s*|\s+)"
+#: A dated line: "Vastgesteld 20 april 2020", "Ontvangen op 3 mei 1995", "Den Haag, 3 februari 2020".
+DATED = re.compile(
+    r"(?<!\w)(?P<kind>vastgesteld|ontvangen|voorgesteld|ingezonden|verzonden|gewijzigd|den haag|[’'‘]s-gravenhage),?"
+    rf"\s+(?:op\s+|d\.d\.\s+)?(?:(?:{_WEEKDAY})\s+)?(?P<date>{DATE.pattern})", re.IGNORECASE)
+#: The day of the sitting a paper is of: "1 Dinsdag 22 september 2020 13.30 uur" (a Handelingen
+#: item's head), "Dinsdag 19 mei 2020", "Stenogram van de vergadering van dinsdag 19 mei 2020".
+SITTING_DAY = re.compile(
+    rf"(?:^(?:\d+\s+)?(?:{_WEEKDAY})\s+|\b(?:vergadering van|gehouden op)\s+(?:(?:{_WEEKDAY})\s+)?)(?P<date>{DATE.pattern})",
+    re.IGNORECASE)
 #: A Handelingen running header or footer: chamber, item title, the sitting's date, "EK <sitting>"
 #: and perhaps the page ("Eerste Kamer Stemming motie … 19 mei 2020 EK 34", "… TK 37 37-4-5"); a
 #: title that wraps may be read partly before the chamber's name.
 SITTING_LINE = re.compile(rf"^(?P<before>.*?)\b(?P<kamer>Eerste|Tweede) Kamer\b(?P<title>.*?)(?P<date>{DATE.pattern})"
-                          r"\s+(?:EK|TK|VV)\s+\d+(?:\s+\d+(?:-\d+)+)?$", re.IGNORECASE)
+                          rf"{SEPARATED}(?:EK|TK|VV)\s+\d+(?:{SEPARATED}\d+(?:-\d+)+)?$", re.IGNORECASE)
 _CHAMBER = re.compile(r"\b(Eerste|Tweede) Kamer\b|\b(Verenigde Vergadering)\b")
 
 

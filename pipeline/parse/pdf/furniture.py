@@ -89,7 +89,8 @@ def _worded(rows: list[list[Line]], body_size: float) -> bool:
 
 
 def _needed(pages: int) -> int:
-    """On how many pages a line must come back to be a running line: half of them, at least two."""
+    """On how many pages a line must come back to be a running line: half of them, at least two
+    (three where it is set against the text)."""
     return max(2, (pages + 1) // 2)
 
 
@@ -109,11 +110,14 @@ def running_lines(pages: list[list[Line]], body_size: float) -> dict[int, str]:
         page_rows = [_bands(p, lowest) for p in with_text]
         edge = Counter(m for rows in page_rows for m in {_masked(ln) for ln in rows[0]})
         placed = Counter(k for rows in page_rows for k in {_placed(ln) for row in rows for ln in row})
-        on_edge = {masked for masked, count in edge.items() if count >= needed}
+        on_edge = {masked for masked, count in edge.items() if count >= max(3, needed)}
+        # on two pages out of four or less only what stands apart (a label "Vraag 3" opening two pages does not)
+        apart = {masked for masked, count in edge.items() if count >= needed}
         in_place = {(m, at) for m, at in placed if sum(placed[m, at + d] for d in (-1, 0, 1)) >= needed}
         for rows in page_rows:
             outer = _worded_rows(rows, body_size)
-            running = [ln for row in outer for ln in row] or _edge_lines(rows[0], lowest, body_size, on_edge)
+            repeated = on_edge | apart if len(rows) < 2 or not _adjacent(rows[0], rows[1]) else on_edge
+            running = [ln for row in outer for ln in row] or _edge_lines(rows[0], lowest, body_size, repeated)
             kinds.update((id(ln), kind) for ln in running)
             if len(running) < len(rows[0]):
                 continue

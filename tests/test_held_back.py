@@ -9,6 +9,7 @@ Handelingen record): those contradict their records.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 
 from pipeline.config import EERSTE_KAMER, Settings
 from pipeline.flow.run import run
+from pipeline.ledger import StateStore, rebuild_ledger
 from pipeline.publish.catalog import open_catalog
 from pipeline.quality.gx_runner import ExpectationOutcome
 from pipeline.quality.stage import MAX_HELD_BACK, gate
@@ -158,3 +160,14 @@ def test_the_gate_holds_back_a_few_papers_and_fails_the_batch_for_many() -> None
     assert to_hold == {} and of_batch[0].startswith(f"{len(many)} of 20 paper(s) fail critical expectations")
     assert gate([_failure([])], papers=40)[0] == [_failure([]).describe()]  # rows that name no paper
     assert gate([_failure(["kst-1-A@1"], "warning")], papers=40) == ([], {})
+
+
+def test_the_holds_survive_a_ledger_rebuilt_from_its_journal(held: dict, tmp_path_factory: pytest.TempPathFactory) -> None:
+    settings = held["settings"]
+    with StateStore(settings.layout) as state:
+        before = state.held_back()
+    copy = replace(settings, data_dir=tmp_path_factory.mktemp("rebuilt"))
+    shutil.copytree(settings.layout.raw, copy.layout.raw)
+    rebuild_ledger(copy.layout)
+    with StateStore(copy.layout) as state:
+        assert state.held_back() == before and len(before) == len(CONTRADICTING) + 1

@@ -168,6 +168,11 @@ class PaperSpec:
     footer_format: str = ""  # the running footer with {page}; "" = the Kamerstukken footer
     running_header: str = ""  # set at the top of every page the official header leaves free
     official: bool = True  # KOOP's page-1 header and margin block; else the chamber's own site typesetting
+    expected: dict[str, str] = field(default_factory=dict)  # the metadata a reader takes from it, where stated
+
+    def typesetter(self, layout: Layout) -> Typesetter:
+        """The typesetter that sets this kind of paper."""
+        return Typesetter(self, layout)
 
     @property
     def footer(self) -> str:
@@ -543,8 +548,9 @@ class Typesetter:
                 baseline += size * 1.2
             lines.append(f"{label} {text}".strip())
             baseline += 3 * lay.leading if size > lay.body_size else 0
-        self._text(canvas, lay.body_x, baseline, spec.date_line, "regular", lay.body_size)
-        lines.append(spec.date_line)
+        if spec.date_line:  # a letter may carry its date in the body only
+            self._text(canvas, lay.body_x, baseline, spec.date_line, "regular", lay.body_size)
+            lines.append(spec.date_line)
         return baseline + 2 * lay.leading, lines
 
     def _running_header(self, page: int) -> list[list[Word]]:
@@ -634,6 +640,7 @@ class Typesetter:
                 "vergaderjaar": spec.vergaderjaar.replace("–", "-"),
                 "dossier": spec.dossier.replace(" ", ""), "ondernummer": spec.ondernummer,
                 "title": spec.dossier_title, "doc_title": spec.doc_title, "date_line": spec.date_line,
+                **({"expected": spec.expected} if spec.expected else {}),
             },
             "pages": len(pages),
             "header": header_lines + [" ".join(w.plain for row in rows for w in row)
@@ -669,7 +676,7 @@ def _qa_pairs(paras: list[Para]) -> list[dict[str, Any]]:
 
 def render(spec: PaperSpec, layout: Layout, path: Path) -> dict[str, Any]:
     """Write `spec` typeset with `layout` to `path`; return the ground truth."""
-    return Typesetter(spec, layout).render(path)
+    return spec.typesetter(layout).render(path)
 
 
 # --------------------------------------------------------------------------- the seed paper
@@ -1037,7 +1044,9 @@ def handelingen_item(path: Path = HANDELINGEN_XML) -> PaperSpec:
 
 
 def build_fixtures(outdir: Path = FIXTURES) -> dict[str, dict[str, Any]]:
-    """(Re)build every committed generated paper and its truth JSON."""
+    """(Re)build every committed generated paper and its truth JSON (also those of `sitegen`)."""
+    from tests.support.sitegen import site_fixtures  # sitegen builds on this module
+
     outdir.mkdir(parents=True, exist_ok=True)
     papers = {
         "kst-27925-AA": (kst_27925_aa(), LAYOUT_A),
@@ -1051,6 +1060,7 @@ def build_fixtures(outdir: Path = FIXTURES) -> dict[str, dict[str, Any]]:
         "kst-27925-AD": (brief_met_lange_tabel(), LAYOUT_A),
         "kst-27925-AE": (brief_met_open_tabel(), LAYOUT_A),
         "h-ek-20202021-1-1": (handelingen_item(), LAYOUT_HANDELINGEN),
+        **site_fixtures(),
     }
     truths = {}
     for name, (spec, layout) in papers.items():

@@ -16,10 +16,12 @@ _TYPES: tuple[tuple[str, str], ...] = (
     (r"\bmemorie van toelichting\b", "memorie van toelichting"),
     (r"\bverslag van een nader schriftelijk overleg\b", "verslag van een nader schriftelijk overleg"),
     (r"\bverslag van een schriftelijk overleg\b", "verslag van een schriftelijk overleg"),
-    (r"\bnota naar aanleiding van het (?:nader |eind)?verslag\b", "nota naar aanleiding van het verslag"),
+    (r"\bnota naar aanleiding van het (?:nader |eind|(?:nader )?voorlo{1,2}pig )?verslag\b",
+     "nota naar aanleiding van het verslag"),
     (r"\bnota van wijziging(?:en)?\b", "nota van wijziging"),
+    (r"\bnota van verbetering\b", "nota van verbetering"),
     (r"\badvies (?:van de )?raad van state\b|\bnader rapport\b", "advies raad van state"),
-    (r"\blijst van vragen en antwoorden\b", "lijst van vragen en antwoorden"),
+    (r"\b(?:verslag houdende een )?lijst van vragen en antwoorden\b", "lijst van vragen en antwoorden"),
     (r"\beindverslag\b", "eindverslag"),
     (r"\bgewijzigd (?:voorstel|ontwerp) van (?:rijks)?wet\b", "gewijzigd voorstel van wet"),
     (r"\b(?:voorstel|ontwerp) van (?:rijks)?wet\b|\bwets(?:voorstel|ontwerp)\b", "voorstel van wet"),
@@ -27,7 +29,7 @@ _TYPES: tuple[tuple[str, str], ...] = (
     (r"\bamendement(?:en)?\b", "amendement"),
     (r"\bkoninklijke boodschap\b", "koninklijke boodschap"),
     (r"\baanhangsel\b|\bkamervragen\b", "aanhangsel"),
-    (r"\bhandeling(?:en)?\b", "handelingen"),
+    (r"\bhandeling(?:en)?\b|\bstenogram\b", "handelingen"),  # a stenogram: the sitting's verbatim report
     (r"\bbrief\b", "brief"),
     (r"\bverslag\b", "verslag"),
 )
@@ -48,6 +50,12 @@ def classify(*texts: str) -> str:
         if found:
             return min(found)[2]
     return UNKNOWN
+
+
+def opens_with_type(text: str) -> bool:
+    """Whether `text` opens with the name of a document type ("Verslag van een ...", "Stenogram ...")."""
+    folded = " ".join(text.casefold().split())
+    return any(match.start() == 0 for pattern, _ in _COMPILED if (match := pattern.search(folded)))
 
 
 def type_of_identifier(identifier: str) -> str:

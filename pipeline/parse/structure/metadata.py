@@ -2,36 +2,38 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable
+from datetime import date as Date
 
 from pipeline.identifiers import is_publication_identifier, parse_identifier
 from pipeline.model import FURNITURE_KINDS, Block, Metadata
-from pipeline.parse.structure.doctypes import UNKNOWN, classify, type_of_identifier
-from pipeline.parse.structure.text import CHAPTER, DOSSIER_NUMBER, dossier_id, iso_date, squash, vergaderjaar
+from pipeline.parse.structure.doctypes import UNKNOWN, classify, opens_with_type, type_of_identifier
+from pipeline.parse.structure.text import (
+    CHAMBER_NAME,
+    CHAPTER,
+    DATED,
+    DOSSIER_NUMBER,
+    ROMAN,
+    SITTING_DAY,
+    SITTING_LINE,
+    YEAR_LINE,
+    chamber,
+    dossier_id,
+    iso_date,
+    squash,
+    vergaderjaar,
+)
+from pipeline.sources import vergaderjaar as years
 from pipeline.sources.records import SruRecord
 
-_KAMER = re.compile(r"\b(Eerste|Tweede) Kamer\b|\b(Verenigde Vergadering)\b")
-_VERGADERJAAR_LINE = re.compile(r"^Vergaderjaar\s+(\d{4}\s*\S\s*\d{2,4})", re.IGNORECASE)  # any dash
-#: "27 925 Bestrijding ...", "36 600 VII Vaststelling ...", "21 501-20 Europese Raad".
+_CHAMBER_NAME = re.compile(CHAMBER_NAME)
+#: The publication a header names, no title of the paper: "Handelingen", "Aanhangsel van de Handelingen".
+_PUBLICATION = re.compile(r"^(?:Aanhangsel van de )?Handelingen\b")
+#: "27 925 Bestrijding ...", "36 600 VII Vaststelling ...", "21 501-20 Europese Raad", "CXXIV Verslag ...".
 _DOSSIER_LINE = re.compile(
-    rf"^(?P<number>{DOSSIER_NUMBER})(?:-(?P<part>\d{{1,3}})|\s+(?P<chapter>{CHAPTER}))?(?:\s+(?P<title>\S.*))?$")
-_STUK_LINE = re.compile(r"^(?:Nr\.\s*(?P<nr>\d+[a-z]?)|(?P<letters>[A-Z]{1,3}))\s+(?P<title>[A-Z]{2,}.*)$")
-_DATE_LINE = re.compile(
-    r"\b(?P<kind>vastgesteld|ontvangen|voorgesteld|ingezonden|gewijzigd|den haag),?\s+(?P<date>\d{1,2}\s+\w+\s+\d{4})",
-    re.IGNORECASE,
-)
-#: The sitting a Handelingen item is of, in its page-1 header: "1 Dinsdag 22 september 2020 13.30 uur".
-_SITTING_LINE = re.compile(
-    r"^\d+\s+(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+(?P<date>\d{1,2}\s+\w+\s+\d{4})",
-    re.IGNORECASE,
-)
-#: A Handelingen running footer "Eerste Kamer <item title> 22 september 2020 EK 1 1-5"; a title that
-#: wraps may be read partly before the chamber's name.
-_SITTING_FOOTER = re.compile(
-    r"^(?P<before>.*?)\b(?P<kamer>Eerste|Tweede) Kamer\b(?P<title>.*?)(?P<date>\d{1,2}\s+\w+\s+\d{4})"
-    r"\s+(?:EK|TK)\s+\d+\s+\d+(?:-\d+)+$")
+    rf"^(?P<number>{DOSSIER_NUMBER}|{ROMAN})(?:-(?P<part>\d{{1,3}})|\s+(?P<chapter>{CHAPTER}))?(?:\s+(?P<title>\S.*))?$")
+_STUK_LINE = re.compile(r"^(?:N[or]\.\s*(?P<nr>\d+[a-z]?)|(?P<letters>[A-Z]{1,3}))\s+(?P<title>[A-Z].*)$")
 #: The sentence that states what written questions are about, opening an Aanhangsel:
 #: "Vragen van het lid X (Partij) aan de Minister van Y over Z (ingezonden 16 januari 2024)."
 _QUESTIONS = re.compile(r"^Vragen? (?:van|gesteld door) .+?\((?:ingezonden|gesteld)\s[^)]*\)\.?")
@@ -40,7 +42,8 @@ _FOOTER = re.compile(
     r"^(?P<kamer>Eerste|Tweede) Kamer, vergaderjaar (?P<year>\S+), (?P<rest>.+?)\s+(?P<page>\d+)$"
 )
 #: Dates in the order they stand for the document date.
-_DATE_PRIORITY = ("vergadering", "vastgesteld", "ontvangen", "voorgesteld", "gewijzigd", "ingezonden", "den_haag")
+_DATE_PRIORITY = ("vergadering", "vastgesteld", "ontvangen", "voorgesteld", "gewijzigd", "ingezonden", "verzonden",
+                  "den_haag")
 
 
 def _lines(blocks: Iterable[Block], kind: str) -> list[str]:
@@ -48,32 +51,35 @@ def _lines(blocks: Iterable[Block], kind: str) -> list[str]:
     return [squash(b.text) for b in blocks if b.kind == kind and b.text.strip()]
 
 
-def _kamer(text: str) -> str:
-    match = _KAMER.search(text)
-    if not match:
-        return ""
-    return match.group(2) or f"{match.group(1)} Kamer"
-
-
 def _from_header(lines: list[str], found: Metadata) -> str:
     """Fill `found` from the page-1 header; returns the printed document title ("VERSLAG VAN ...")."""
     dossier_title = stuk_title = ""
     for line in lines:
-        if not found.kamer and line.endswith("Staten-Generaal"):
-            found.kamer = _kamer(line)
-        if (match := _VERGADERJAAR_LINE.match(line)) and not found.vergaderjaar:
-            found.vergaderjaar = vergaderjaar(match.group(1))
+        if not found.kamer and _CHAMBER_NAME.search(line):
+            found.kamer = chamber(line)
+        if (match := YEAR_LINE.match(line)) and not found.vergaderjaar:
+            found.vergaderjaar = vergaderjaar(match.group("years"))
         if match := _DOSSIER_LINE.match(line):
             found.dossiers.append(dossier_id(*_number_and_chapter(match)))
             dossier_title = dossier_title or (match.group("title") or "")
-        if (match := _STUK_LINE.match(line)) and not found.ondernummer:
+        if (match := _stuk(line)) and not found.ondernummer:
             found.ondernummer = match.group("nr") or match.group("letters")
             stuk_title = match.group("title").strip()
+        elif not (stuk_title or _DOSSIER_LINE.match(line) or _PUBLICATION.match(line)) and opens_with_type(line):
+            stuk_title = line  # a title without a number: "Verslag van een deskundigenbijeenkomst ..."
         _add_dates(line, found)
-        if (match := _SITTING_LINE.match(line)) and (date := iso_date(match.group("date"))):
-            found.dates.setdefault("vergadering", date)
+        if (match := SITTING_DAY.search(line)) and (day := iso_date(match.group("date"))):
+            found.dates.setdefault("vergadering", day)
     found.title = full_title(dossier_title, stuk_title)
     return stuk_title
+
+
+def _stuk(line: str) -> re.Match[str] | None:
+    """The document line "Nr. 5 MEMORIE VAN ANTWOORD", "AA Verslag van een schriftelijk overleg":
+    its title in capitals or naming the document's kind."""
+    match = _STUK_LINE.match(line)
+    title = match.group("title") if match else ""
+    return match if match and (title.isupper() or opens_with_type(title)) else None
 
 
 def full_title(dossier_title: str, document_title: str) -> str:
@@ -82,21 +88,22 @@ def full_title(dossier_title: str, document_title: str) -> str:
 
 
 def _add_dates(text: str, found: Metadata) -> None:
-    for match in _DATE_LINE.finditer(text):
-        key = match.group("kind").lower().replace(" ", "_")
+    for match in DATED.finditer(text):
+        key = "den_haag" if match.group("kind").lower().endswith("gravenhage") else match.group("kind").lower().replace(" ", "_")
         date = iso_date(match.group("date"))
         if date and key not in found.dates:
             found.dates[key] = date
 
 
-def _from_sitting_footer(lines: list[str], found: Metadata) -> bool:
-    """Chamber, sitting date and item title from a Handelingen footer; whether there was one."""
+def _from_sitting_line(lines: list[str], found: Metadata) -> bool:
+    """Chamber, sitting date and item title from a Handelingen running header or footer; whether
+    there was one."""
     for line in lines:
-        if match := _SITTING_FOOTER.match(line):
+        if match := SITTING_LINE.match(line):
             found.kamer = found.kamer or f"{match.group('kamer')} Kamer"
             if date := iso_date(match.group("date")):
                 found.dates.setdefault("vergadering", date)
-            found.title = found.title or squash(f"{match.group('before')} {match.group('title')}")
+            found.title = found.title or squash(f"{match.group('before')} {match.group('title')}").strip(" |·•–—,")
             return True
     return False
 
@@ -116,12 +123,9 @@ def _questions_title(blocks: list[Block]) -> str:
     return ""
 
 
-def _year_of(date: str) -> str:
+def _year_of(day: str) -> str:
     """The parliamentary year a date (YYYY-MM-DD) falls in: it opens on the third Tuesday of September."""
-    year, month, day = (int(part) for part in date.split("-"))
-    tuesdays = [week[calendar.TUESDAY] for week in calendar.monthcalendar(year, 9) if week[calendar.TUESDAY]]
-    first = year if (month, day) >= (9, tuesdays[2]) else year - 1
-    return f"{first}-{first + 1}"
+    return years.name(years.start_year_of(Date.fromisoformat(day)))
 
 
 def _from_footer(lines: list[str], found: Metadata) -> None:
@@ -167,12 +171,14 @@ def furniture_metadata(blocks: list[Block]) -> Metadata:
     margin_words = (word for line in _lines(blocks, "margin") for word in line.split())
     found.identifier = next((word for word in margin_words if is_publication_identifier(word)), "")
     _from_identifier(found.identifier, found)
-    sitting = _from_sitting_footer(_lines(blocks, "footer"), found)
+    running = _lines(blocks, "footer") + _lines(blocks, "header")
+    sitting = _from_sitting_line(running, found)
+    found.kamer = found.kamer or next((name for line in running if (name := chamber(line))), "")
     header = " ".join(_lines(blocks, "header") + _lines(blocks, "footer"))
-    # a sitting's footer settles it: the item's title may name a bill or a motion
-    found.document_type = "handelingen" if sitting else classify(stuk_title, header, *_page_one_headings(blocks))
+    # the identifier settles it, then a sitting's running line: the item's title may name a bill or a motion
+    found.document_type = type_of_identifier(found.identifier)
     if found.document_type == UNKNOWN:
-        found.document_type = type_of_identifier(found.identifier)
+        found.document_type = "handelingen" if sitting else classify(stuk_title, header, *_page_one_headings(blocks))
     if found.document_type == "aanhangsel" and not found.title:
         found.title = _questions_title(blocks)
     for block in blocks:
@@ -217,7 +223,7 @@ def fill_missing(target: Metadata, source: Metadata) -> None:
 def _record_values(record: SruRecord) -> dict[str, object]:
     return {
         "identifier": record.identifier,
-        "kamer": _kamer(record.creator),
+        "kamer": chamber(record.creator),
         "vergaderjaar": vergaderjaar(record.vergaderjaar),
         "dossiers": [d.replace(" ", "-") for d in record.dossiers],
         "ondernummer": record.ondernummer,
@@ -255,7 +261,9 @@ def reconcile(meta: Metadata, record: SruRecord | None) -> None:
             setattr(meta, name, theirs)
         if meta.dossiers:
             meta.dossier = meta.dossiers[0]
-        if meta.document_type in ("", UNKNOWN):
+        if (by_identifier := type_of_identifier(record.identifier)) != UNKNOWN:
+            meta.document_type = by_identifier  # an h-… paper is Handelingen whatever its text looks like
+        elif meta.document_type in ("", UNKNOWN):
             meta.document_type = classify(record.subrubriek, record.documenttitel, record.title,
                                           record.type, record.publicatienaam)
     if not meta.document_type:

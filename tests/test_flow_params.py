@@ -48,6 +48,11 @@ def test_params_become_settings(base: Settings) -> None:
     assert settings.data_dir == base.data_dir and settings.sru_url == base.sru_url
 
 
+@pytest.mark.parametrize("dossier", ["36867", "36600-VII", "21501-20", "36200-A", "CXXIV"])
+def test_every_dossier_the_grammar_reads_is_a_dossier_param(base: Settings, dossier: str) -> None:
+    assert run_params.settings_from_params({"dossier": dossier}, base).dossier == dossier
+
+
 @pytest.mark.parametrize(("params", "message"), [
     ({"since": "2026-13-01"}, "param 'since': '2026-13-01' is not a date in the form YYYY-MM-DD"),
     ({"until": "yesterday"}, "param 'until': 'yesterday' is not a date"),
@@ -56,6 +61,7 @@ def test_params_become_settings(base: Settings) -> None:
     ({"identifiers": ["36867"]}, "param 'identifiers': '36867' is not a publication identifier"),
     ({"identifiers": [1, 2]}, "param 'identifiers': [1, 2] is not a list of strings"),
     ({"dossier": "36867; drop table"}, "param 'dossier': '36867; drop table' is not a dossier number"),
+    ({"dossier": "cxxiv"}, "param 'dossier': 'cxxiv' is not a dossier number"),
     ({"kinds": ["Staatsblad"]}, "param 'kinds': ['Staatsblad'] is not a subset of"),
     ({"kinds": []}, "param 'kinds': [] is not a subset of"),
     ({"reparse": "yes"}, "param 'reparse': 'yes' is not true or false"),

@@ -15,7 +15,7 @@ from typing import Any
 from pipeline.config import DEFAULT_KINDS, ENVIRONMENT, Settings, data_location
 from pipeline.errors import InvalidParameter
 from pipeline.flow.journal import new_run_id
-from pipeline.identifiers import is_publication_identifier
+from pipeline.identifiers import DOSSIER_REGEX, is_publication_identifier
 
 #: The Params of a manual run and their defaults (a scheduled run uses these defaults).
 PARAM_DEFAULTS: dict[str, Any] = {
@@ -37,7 +37,7 @@ POSTGRES_CONN_ID = "eerstekamer_postgres"
 #: wins over `EK_STATE_DSN` when defined.
 STATE_CONN_ID = "eerstekamer_state"
 
-_DOSSIER = re.compile(r"^\d{4,6}(?:-[0-9A-Z]+)*$")
+_DOSSIER = re.compile(DOSSIER_REGEX)
 
 
 def base_settings(variables: Mapping[str, str | None], environ: Mapping[str, str] | None = None,
@@ -102,7 +102,7 @@ def _dossier(value: Any) -> str | None:
         return None
     dossier = str(value).strip()
     if not _DOSSIER.match(dossier):
-        raise InvalidParameter(f"param 'dossier': {value!r} is not a dossier number such as 36867 or 36600-VII")
+        raise InvalidParameter(f"param 'dossier': {value!r} is not a dossier number such as 36867, 36600-VII or CXXIV")
     return dossier
 
 

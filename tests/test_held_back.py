@@ -19,9 +19,13 @@ import pytest
 from pipeline.config import EERSTE_KAMER, Settings
 from pipeline.flow.run import run
 from pipeline.ledger import StateStore, rebuild_ledger
+from pipeline.model import Document, Metadata
+from pipeline.parse.stage import contradictions
+from pipeline.parse.store import ParsedPaper
 from pipeline.publish.catalog import open_catalog
 from pipeline.quality.gx_runner import ExpectationOutcome
 from pipeline.quality.stage import MAX_HELD_BACK, gate
+from pipeline.sources.records import SruRecord
 from replay.catalogue import OWN_FILES, TYPESET_EK_PAPERS, Catalogue, recorded_catalogue, tiny_files
 from replay.server import ReplayServer
 from tests.support.paths import GENERATED, OFFICIAL_XML
@@ -171,3 +175,19 @@ def test_the_holds_survive_a_ledger_rebuilt_from_its_journal(held: dict, tmp_pat
     rebuild_ledger(copy.layout)
     with StateStore(copy.layout) as state:
         assert state.held_back() == before and len(before) == len(CONTRADICTING) + 1
+
+
+@pytest.mark.parametrize(("record", "said", "another"), [
+    (SruRecord("h-ek-20212022-2-7"), "ah-tk-20202021-3235", True),
+    (SruRecord("kst-36867-B", dossiers=("36867",)), "kst-32545-143", True),
+    (SruRecord("kst-36867-B"), "Tweede Kamer", True),  # the chamber
+    (SruRecord("kst-36867-D-h1"), "kst-36867-D", False),  # a reprint names its original
+    (SruRecord("kst-1259252", dossiers=("36867",)), "kst-36867-D", False),  # unformatted: its formatted paper
+    (SruRecord("kst-1259252", dossiers=("36867",)), "kst-32545-143", True),
+])
+def test_another_paper_is_another_identifier_or_chamber(record: SruRecord, said: str, another: bool) -> None:
+    doc = Document(source="xml", source_path="x.xml", metadata=Metadata(flags=[f"identifier: document says {said!r}, record says "
+                                                          f"{record.identifier!r}", "date: document says 'x', "
+                                                          "record says 'y'"]))
+    paper = ParsedPaper(record=record, version=1, fetched_at="", parsed_at="", xml=doc)
+    assert bool(contradictions(paper)) is another

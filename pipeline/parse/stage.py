@@ -198,9 +198,24 @@ def contradictions(paper: ParsedPaper) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     for kind, doc in (("xml", paper.xml), ("pdf", paper.pdf)):
         for flag in doc.metadata.flags if doc is not None else ():
-            if (match := _RECORD_FLAG.match(flag)) and match["field"] in IDENTITY_FIELDS:
+            match = _RECORD_FLAG.match(flag)
+            if match and match["field"] in IDENTITY_FIELDS and not _same_paper(paper.record, match["ours"]):
                 found.setdefault(kind, {})[match["field"]] = match["ours"]
     return found
+
+
+def _same_paper(record: SruRecord, said: str) -> bool:
+    """Whether an identifier a file names is still the record's paper: a reprint names its original
+    (kst-36867-D for kst-36867-D-h1), an unformatted paper (kst-1259252) its formatted one in the
+    record's dossier. Anything else, a chamber included, is another paper."""
+    from pipeline.identifiers import parse_identifier
+
+    ours, theirs = parse_identifier(record.identifier), parse_identifier(said)
+    if ours is None or theirs is None:
+        return False
+    if ours.numbered_only:
+        return theirs.dossier in {d.replace(" ", "-") for d in record.dossiers}
+    return ours.base == theirs.base
 
 
 def _another_paper(record: SruRecord, found: dict[str, dict[str, str]]) -> str:

@@ -23,7 +23,11 @@ from tests.support.paths import KST_PDF
 EK_RECORDED = {"h-ek-20202021-1-1", "h-ek-20212022-2-1", "h-ek-20212022-2-7", "kst-1259252",
                "kst-36867-A", "kst-36867-B", "kst-36867-C"}
 EK_TYPESET = {"kst-27925-AA", "kst-27925-AB", "kst-36112-C"}  # typeset papers, their PDF only
-EK_ALL = EK_RECORDED | EK_TYPESET
+EK_HAND_MADE = {"kst-35961-C", "kst-35961-D"}  # hand-made official XML only
+EK_ALL = EK_RECORDED | EK_TYPESET | EK_HAND_MADE
+#: Files the recorded catalogue serves its Eerste Kamer records: the recorded ones (stand-ins three
+#: each, kst-1259252 two, those with files of their own only those) and one per typeset or hand-made paper.
+EK_FILES = 15 + len(EK_TYPESET) + len(EK_HAND_MADE)
 
 
 def fast_settings(server: ReplayServer, data_dir: Path, **kw: Any) -> Settings:
@@ -52,7 +56,7 @@ def test_archives_every_ek_publication_once_and_no_tk(server: ReplayServer, tmp_
                                                       state_dsn: str | None) -> None:
     settings = fast_settings(server, tmp_path, state_dsn=state_dsn)
     report = harvest(settings)
-    assert (report.discovered, report.new, report.changed, report.errors) == (10, 10, 0, 0)
+    assert (report.discovered, report.new, report.changed, report.errors) == (12, 12, 0, 0)
     versions = state(settings).archived_versions()
     assert {v.identifier for v in versions} == EK_ALL
     assert all(v.version == 1 and v.status == "new" for v in versions)
@@ -64,7 +68,7 @@ def test_archives_every_ek_publication_once_and_no_tk(server: ReplayServer, tmp_
     assert kst_c.files["pdf"].name == hashlib.sha256(KST_PDF.read_bytes()).hexdigest() + ".pdf"
     assert kst_c.record.available == "2026-06-30"
     served = server.requests.served("file")
-    assert report.files_downloaded == 20 + 3 == sum(served.values()) and set(served.values()) == {1}
+    assert report.files_downloaded == EK_FILES == sum(served.values()) and set(served.values()) == {1}
     assert not [p for p in served if "32545" in p.split("/")[4] or "-tk-" in p or "blg-1007826" in p]
     # kst-36867-B lists bijlage blg-1253259, which the recorded data lacks: asked for once, reported
     assert report.discovery["bijlagen_missing"] == ["blg-1253259"] and server.requests.count("sru") == 2
@@ -146,15 +150,15 @@ def test_a_bad_file_is_recorded_and_retried_next_run(server: ReplayServer, tmp_p
                                                      state_dsn: str | None, fault: str,
                                                     kind: str) -> None:
     manifestation = "xml" if fault == "cut" else "pdf"
-    server.faults.break_file("kst-36867-A", manifestation, fault)
+    server.faults.break_file("kst-36867-B", manifestation, fault)
     settings = fast_settings(server, tmp_path, state_dsn=state_dsn, retries=1)
     report = harvest(settings)
-    assert report.errors == 1 and report.files_downloaded == 22
-    assert {v.identifier for v in state(settings).archived_versions()} == EK_ALL - {"kst-36867-A"}
+    assert report.errors == 1 and report.files_downloaded == EK_FILES - 1
+    assert {v.identifier for v in state(settings).archived_versions()} == EK_ALL - {"kst-36867-B"}
     [error] = state(settings).fetch_errors()
-    assert (error["identifier"], error["version"], error["manifestation"]) == ("kst-36867-A", 1, manifestation)
+    assert (error["identifier"], error["version"], error["manifestation"]) == ("kst-36867-B", 1, manifestation)
     assert error["error_kind"] == kind and error["attempts"] == 1 and not error["resolved"]
-    assert error["url"].endswith(f"kst-36867-A.{manifestation}") and "kst-36867-A" in error["message"]
+    assert error["url"].endswith(f"kst-36867-B.{manifestation}") and "kst-36867-B" in error["message"]
     server.faults.heal()
     again = harvest(replace(settings, since=None))
     assert again.files_downloaded == 1 and again.open_errors == 0
@@ -167,7 +171,7 @@ def test_a_record_of_unexpected_shape_is_recorded_and_the_run_goes_on(server: Re
     server.faults.bad_records.add("kst-36867-B")
     settings = fast_settings(server, tmp_path, state_dsn=state_dsn)
     report = harvest(settings)
-    assert report.discovered == 9 and report.errors == 1
+    assert report.discovered == len(EK_ALL) - 1 and report.errors == 1
     [error] = state(settings).fetch_errors()
     assert error["identifier"] == "kst-36867-B" and error["error_kind"] == "bad_record"
     assert "tpmeta" in error["message"]
@@ -194,7 +198,7 @@ def test_transient_faults_are_retried_and_nothing_is_fetched_twice(catalogue: Ca
     with ReplayServer(catalogue, faults) as server:
         settings = fast_settings(server, tmp_path, state_dsn=state_dsn, timeout=0.3, retries=10)
         report = harvest(settings)
-        assert report.errors == 0 and report.discovered == 10
+        assert report.errors == 0 and report.discovered == len(EK_ALL)
         assert {v.identifier for v in state(settings).archived_versions()} == EK_ALL
         assert set(server.requests.served("file").values()) == {1}
         failed = server.requests.count() - server.requests.count(status=200)
@@ -209,7 +213,7 @@ def test_narrowed_runs_do_not_move_the_watermark(server: ReplayServer, tmp_path:
     assert report.discovered == 4 and report.watermark_after is None
     only = discover(replace(settings, dossier=None, identifiers=("h-ek-20202021-1-1",)))
     assert only.discovered == 1 and only.watermark_after is None
-    assert download_pending(settings).files_downloaded == 11 + 3
+    assert download_pending(settings).files_downloaded == 9 + 2  # 36867: A its XML, B and C 3, kst-1259252 2
 
 
 def test_kinds_narrow_the_query(server: ReplayServer, tmp_path: Path, state_dsn: str | None) -> None:

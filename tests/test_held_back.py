@@ -164,6 +164,7 @@ def test_the_gate_holds_back_a_few_papers_and_fails_the_batch_for_many() -> None
     assert to_hold == {} and of_batch[0].startswith(f"{len(many)} of 20 paper(s) fail critical expectations")
     assert gate([_failure([])], papers=40)[0] == [_failure([]).describe()]  # rows that name no paper
     assert gate([_failure(["kst-1-A@1"], "warning")], papers=40) == ([], {})
+    assert gate([_failure(["kst-1-A@1"])], papers=1)[1] == {}  # the only paper: nothing would be published
 
 
 def test_the_holds_survive_a_ledger_rebuilt_from_its_journal(held: dict, tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -24,7 +24,8 @@ def test_publish_command_exits_non_zero_with_the_reason_when_quarantined(tmp_pat
 
     assert result.returncode == 1
     error = result.stderr.strip().splitlines()[-1]
-    assert error.startswith("error: batch ") and "failed 1 critical expectation(s)" in error
+    assert error.startswith("error: batch ") and "failed 2 critical expectation(s)" in error
+    assert "1 of 1 paper(s) fail critical expectations (at most 0 are held back)" in error  # nothing would be left
     assert "documents[vergaderjaar=2025-2026] expect_column_values_to_be_between(word_count)" in error
     assert "the previous release stays current" in error
     [quarantined] = (tmp_path / "quarantine").iterdir()

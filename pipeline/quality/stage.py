@@ -183,14 +183,15 @@ def gate(failed: list[Any], papers: int) -> tuple[list[str], dict[str, list[str]
     """The critical failures of the batch as a whole, and the papers to hold back with theirs.
 
     A failure is a paper's when every unexpected row names its paper; when more papers fail than
-    `MAX_HELD_BACK` or `MAX_HELD_BACK_SHARE` of the `papers` built, none is held: the batch fails."""
+    `MAX_HELD_BACK` or `MAX_HELD_BACK_SHARE` of the `papers` built, or every one of them, none is
+    held: the batch fails."""
     critical = [o for o in failed if o.severity == CRITICAL]
     held: dict[str, list[str]] = {}
     for outcome in critical:
         for paper in outcome.papers:
             held.setdefault(paper, []).append(outcome.describe())
     of_batch = [o.describe() for o in critical if not o.papers]
-    allowed = max(MAX_HELD_BACK, int(MAX_HELD_BACK_SHARE * papers))
+    allowed = min(max(MAX_HELD_BACK, int(MAX_HELD_BACK_SHARE * papers)), papers - 1)
     if len(held) > allowed:
         of_batch.append(f"{len(held)} of {papers} paper(s) fail critical expectations (at most {allowed} are held "
                         f"back): a fault of the batch, not of some papers (e.g. {', '.join(sorted(held)[:3])})")

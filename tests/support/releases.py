@@ -7,7 +7,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 #: Columns that say when a step ran, not what it found: they differ between any two runs.
-RUN_TIME_COLUMNS = {"documents": ("fetched_at", "parsed_at"),
+RUN_TIME_COLUMNS = {"documents": ("fetched_at", "parsed_at"), "fetch_errors": ("first_failed_at", "last_failed_at"),
                     "quality_results": ("result_id", "run_id", "validated_at")}
 
 

@@ -134,6 +134,8 @@ class Catalogue:
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
         self.files: dict[str, tuple[str, str, FileSource]] = {}  # path -> (identifier, manifestation, source)
+        #: Records served another publication's files (`STAND_INS`): the pipeline holds them back.
+        self.stand_ins: set[str] = set()
         self._sorted: list[str] = []
         self._sorted_entries: list[Entry] | None = None
 
@@ -287,7 +289,10 @@ def recorded_catalogue() -> Catalogue:
             if identifier in OWN_FILES:
                 catalogue.add(_listing_only(xml, OWN_FILES[identifier]), OWN_FILES[identifier])
             else:
-                catalogue.add(xml, _recorded_files(xml, index))
+                files = _recorded_files(xml, index)
+                catalogue.add(xml, files)
+                if files and identifier not in REAL_FILES:
+                    catalogue.stand_ins.add(identifier)
     for fields in TYPESET_EK_PAPERS:
         catalogue.add(fields, files={"pdf": GENERATED / f"{fields['identifier']}.pdf"})
     for fields in HAND_MADE_EK_PAPERS:

@@ -37,17 +37,20 @@ def test_a_paper_with_pdf_and_xml_records_both_parses_and_their_agreement(tmp_pa
         from pipeline.parse.pdf import parse_pdf  # noqa: F401  (the layout engine of another helper)
     except ImportError as err:
         pytest.skip(f"PDF layout engine not available yet: {err}")
-    settings = Settings(data_dir=tmp_path, workers=1)
+    settings, notice = Settings(data_dir=tmp_path / "both", workers=1), Settings(data_dir=tmp_path / "notice", workers=1)
     archive_version(settings, "ah-tk-20202021-3235", {"pdf": AH_PDF, "xml": AH_XML})
-    archive_version(settings, "ag-ek-1995-02-08", {"pdf": AH_PDF, "xml": EMPTY_XML})
-    report = parse_pending(settings)
-    assert report.failed == [] and report.by_source == {"xml": 1, "pdf": 1}
+    notice_xml = tmp_path / "ah-tk-20202021-3235.xml"  # the notice of EMPTY_XML, as this paper's XML
+    notice_xml.write_text(EMPTY_XML.read_text("utf-8").replace("ag-ek-1995-02-08", "ah-tk-20202021-3235"), "utf-8")
+    archive_version(notice, "ah-tk-20202021-3235", {"pdf": AH_PDF, "xml": notice_xml})
+    report, fallback_report = parse_pending(settings), parse_pending(notice)
+    assert report.failed == fallback_report.failed == []
+    assert (report.by_source, fallback_report.by_source) == ({"xml": 1}, {"pdf": 1})
     store = ParsedStore(settings.layout)
     paper = store.load("ah-tk-20202021-3235", 1)
     assert paper.chosen == "xml" and paper.pdf is not None and paper.xml is not None
     assert paper.agreement is not None and paper.agreement["ok"] is True
     assert paper.agreement["text_similarity"] >= 0.99 and paper.agreement["qa_matched"] == 9
-    fallback = store.load("ag-ek-1995-02-08", 1)
+    fallback = ParsedStore(notice.layout).load("ah-tk-20202021-3235", 1)
     assert fallback.chosen == "pdf" and "niet beschikbaar in HTML-formaat" in fallback.choice_reason
     # an XML that is only a notice is never taken as agreeing with the PDF (measured or not)
     assert fallback.agreement is None or fallback.agreement["ok"] is False

@@ -130,4 +130,6 @@ def test_etl_runs_green_on_celery_with_postgres_and_redis(
     release = current_release(Settings(data_dir=data_dir))
     assert release is not None
     assert (data_dir / "state.sqlite").exists() == (state_dsn is None)
-    assert _query(pg_dsn, "SELECT count(*) FROM eerstekamer.documents")[0][0] == papers
+    held = recorded_catalogue().stand_ins  # served another publication's files
+    assert sorted(summary["stages"]["totals"]["held_back_papers"]) == sorted(f"{i}@1" for i in held)
+    assert _query(pg_dsn, "SELECT count(*) FROM eerstekamer.documents")[0][0] == papers - len(held)

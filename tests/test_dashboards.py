@@ -81,7 +81,7 @@ def test_completeness_says_incomplete_for_the_failed_papers_kind_and_day_only(br
     assert by_day[("Kamerstuk", WHOLE["modified"])] == [1, 1, 1, 1, 0, True]
     incomplete = {key for key, rest in by_day.items() if not rest[-1]}
     held = _catalog(broken_run["settings"], "SELECT publicatienaam, modified FROM held_back_papers")
-    assert len(held) == 4  # the recorded records served another paper's files
+    assert len(held) == len(recorded_catalogue().stand_ins)  # the records served another paper's files
     assert incomplete == {("Kamerstuk", BROKEN["modified"])} | {(kind, day.isoformat()) for kind, day in held}
     [(documents,)] = _catalog(broken_run["settings"], "SELECT count(*) FROM documents WHERE is_current")
     assert sum(rest[0] for rest in by_day.values()) == documents + 1 + len(held)

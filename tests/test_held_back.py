@@ -43,7 +43,7 @@ MISDATED = {**TYPESET_EK_PAPERS[0], "identifier": "kst-27925-AC", "ondernummer":
             "subrubriek": "Brief", "documenttitel": "Brief van de minister van Buitenlandse Zaken",
             "title": "Bestrijding internationaal terrorisme; Brief van de minister van Buitenlandse Zaken"}
 #: Recorded Eerste Kamer records served a stand-in (another publication's files).
-CONTRADICTING = ("h-ek-20212022-2-7", "kst-1259252", "kst-36867-B", "kst-36867-C")
+CONTRADICTING = tuple(sorted(recorded_catalogue().stand_ins))
 
 
 def _catalogue() -> Catalogue:

@@ -61,7 +61,7 @@ def test_two_data_directories_sharing_a_state_database_see_one_ledger(server: Re
     first = _cli(server, "fetch", tmp_path / "one", dsn)
     assert first.returncode == 0, first.stderr[-2000:]
     with StateStore(DataLayout(tmp_path / "one", dsn)) as one, StateStore(DataLayout(tmp_path / "two", dsn)) as two:
-        assert two.counts() == one.counts() and two.counts()["versions"] == 10
+        assert two.counts() == one.counts() and two.counts()["versions"] == 12
         assert two.watermark(DEFAULT_KINDS) == one.watermark(DEFAULT_KINDS) == date(2026, 9, 16)
         assert [v.identifier for v in two.archived_versions()] == [v.identifier for v in one.archived_versions()]
     assert stored_watermark(Settings(data_dir=tmp_path / "two", state_dsn=dsn)) == date(2026, 9, 16)
@@ -168,13 +168,13 @@ def test_an_empty_state_database_beside_history_stops_the_run_and_is_filled_from
                              "--state-dsn", dsn], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
     assert filled.returncode == 0, filled.stderr[-2000:]
     report = json.loads(filled.stdout)
-    assert (report["versions"], report["requeued_files"], report["moved_aside"]) == (10, 0, "")
+    assert (report["versions"], report["requeued_files"], report["moved_aside"]) == (12, 0, "")
     with StateStore(DataLayout(tmp_path)) as sqlite, StateStore(DataLayout(tmp_path, dsn)) as postgres:
         assert postgres.counts() == sqlite.counts() and postgres.links() == sqlite.links()
         assert postgres.watermark(DEFAULT_KINDS) == sqlite.watermark(DEFAULT_KINDS)
     again = subprocess.run([sys.executable, "-m", "pipeline", "rebuild-ledger", "--data-dir", str(tmp_path),
                             "--state-dsn", dsn], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
-    assert "holds 10 version(s): nothing to rebuild" in again.stderr
+    assert "holds 12 version(s): nothing to rebuild" in again.stderr
     server.requests.clear()
     assert _cli(server, "fetch", tmp_path, dsn).returncode == 0
     assert server.requests.count("file") == 0

@@ -160,10 +160,20 @@ def test_the_health_charts_show_the_paper_that_could_not_be_fetched(board: dict)
     superset = board["superset"]
     day = _epoch_ms(BROKEN["modified"])
     incomplete = [row for row in superset.chart_rows("Completeness per source and day") if not row["is_complete"]]
-    assert [(r["modified"], r["listed"], r["archived"], r["published"], r["open_errors"]) for r in incomplete] == \
-        [(day, 1, 0, 0, 1)]
+    assert [(r["modified"], r["listed"], r["archived"], r["published"], r["open_errors"])
+            for r in incomplete if not r["held_back"]] == [(day, 1, 0, 0, 1)]
     [that_day] = [row for row in superset.chart_rows("Documents per day, listed to published") if row["modified"] == day]
     assert (that_day["listed"], that_day["published"]) == (1, 0)
+
+
+def test_the_health_charts_show_every_held_back_paper_with_its_reason(board: dict) -> None:
+    superset = board["superset"]
+    held = {row["identifier"]: row for row in superset.chart_rows("Papers held back, and why")}
+    assert set(held) == recorded_catalogue().stand_ins  # served another publication's files
+    assert all(row["why"] == "contradicts_record" and f"not {name} (Eerste Kamer)" in row["reason"]
+               for name, row in held.items())
+    held_days = [row for row in superset.chart_rows("Completeness per source and day") if row["held_back"]]
+    assert sum(row["held_back"] for row in held_days) == len(held) and not any(r["is_complete"] for r in held_days)
 
 
 def test_the_dashboard_renders_every_chart_in_headless_chromium(board: dict) -> None:
@@ -193,7 +203,8 @@ def test_a_new_release_shows_in_the_charts_without_touching_superset(board: dict
     assert _papers(superset) == papers + 1
     [release] = superset.chart_rows("Release being served")
     assert release["release_id"] == _release_id(settings)
-    assert all(row["is_complete"] for row in superset.chart_rows("Completeness per source and day"))
+    assert all(row["is_complete"] for row in superset.chart_rows("Completeness per source and day")
+               if not row["held_back"])
 
 
 def _papers(superset: Board) -> int:

@@ -6,7 +6,7 @@ DATA_DIR ?= data
 
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: setup run demo test lint clean superset-setup chromium dashboard dashboard-stop dashboard-screenshot
+.PHONY: setup run demo test lint bench-smoke clean superset-setup chromium dashboard dashboard-stop dashboard-screenshot
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -22,11 +22,18 @@ run: setup
 demo: setup
 	$(PY) -m replay demo --data-dir demo-data
 
-test: setup
+test: setup superset-setup chromium  # the dashboard tests need Superset's venv and headless Chromium
 	$(PY) -m pytest -q
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+# Every benchmark at a smoke size (about a minute): CI runs them so that none breaks unseen.
+bench-smoke: setup
+	$(PY) bench/harvest.py --ek 50 --tk 10
+	$(PY) bench/parse.py --pages 12 --batch 2 --repeats 1
+	$(PY) bench/publish.py --papers 100
+	$(PY) bench/backfill.py --papers 10 --history 60 --per-year 30
 
 clean:
 	rm -rf demo-data .pytest_cache

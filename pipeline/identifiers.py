@@ -104,6 +104,16 @@ def parse_identifier(text: str) -> Identifier | None:
     return None
 
 
+#: What may name files in the data directory (`parsed/<identifier>/...`): letters, digits, `-`, `_`,
+#: `.` inside; no path separators, no `..`. Wider than the grammar, which a new form of KOOP may outgrow.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?!\.)){0,199}", re.ASCII)
+
+
+def is_safe_name(text: str) -> bool:
+    """Whether `text` (an identifier from the source) can name a file or folder without leaving its folder."""
+    return _SAFE_NAME.fullmatch(text) is not None
+
+
 def is_publication_identifier(text: str) -> bool:
     """True when `text` is a whole publication identifier (kst-36867-C, h-ek-20202021-1-1, ...)."""
     return parse_identifier(text) is not None

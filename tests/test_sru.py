@@ -77,6 +77,15 @@ def test_record_of_unexpected_shape_is_reported_not_fatal() -> None:
     assert bad.identifier == "kst-1259252" and bad.position == 1 and "tpmeta" in bad.reason
 
 
+@pytest.mark.parametrize("identifier", ["../../escape", "kst-36867-B/../../x", "..", "kst 36867 B", ".hidden"])
+def test_a_record_whose_identifier_cannot_name_a_file_is_reported_not_fatal(identifier: str) -> None:
+    text = EK_PAGE.read_text(encoding="utf-8").replace(">kst-36867-B<", f">{identifier}<")
+    page = parse_response(text.encode())
+    assert [r.identifier for r in page.records] == ["kst-1259252", "kst-36867-A", "kst-36867-C"]
+    [bad] = page.bad_records
+    assert bad.identifier == identifier and "cannot name a file" in bad.reason
+
+
 def test_harvest_query_cql() -> None:
     query = HarvestQuery(kinds=DEFAULT_KINDS, modified_from=date(2026, 9, 1), modified_until=date(2026, 9, 30),
                          dossier="36600-VII")

@@ -18,6 +18,7 @@ from typing import Any
 
 from pipeline.config import EERSTE_KAMER
 from pipeline.errors import InvalidParameter, MalformedResponse, SruDiagnostic
+from pipeline.identifiers import is_safe_name
 from pipeline.sources.records import SruRecord
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,9 @@ def parse_record(gzd: ET.Element) -> SruRecord:
     identifier = _text(kern, "dcterms:identifier")
     if not identifier:
         raise MalformedResponse("record has no dcterms:identifier")
+    if not is_safe_name(identifier):  # it names files: parsed/<identifier>/v<version>.json
+        raise MalformedResponse(f"record identifier {identifier!r} cannot name a file (letters, digits, '-', "
+                                "'_' and single '.' only)")
     if tp is None:
         raise MalformedResponse(f"record {identifier} has no overheidwetgeving:tpmeta")
     enriched = gzd.find("gzd:enrichedData", NS)

@@ -165,6 +165,7 @@ def test_the_gate_holds_back_a_few_papers_and_fails_the_batch_for_many() -> None
     assert gate([_failure([])], papers=40)[0] == [_failure([]).describe()]  # rows that name no paper
     assert gate([_failure(["kst-1-A@1"], "warning")], papers=40) == ([], {})
     assert gate([_failure(["kst-1-A@1"])], papers=1)[1] == {}  # the only paper: nothing would be published
+    assert gate([], papers=0) == ([], {})  # a batch that rebuilt nothing
 
 
 def test_the_holds_survive_a_ledger_rebuilt_from_its_journal(held: dict, tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -192,3 +193,14 @@ def test_another_paper_is_another_identifier_or_chamber(record: SruRecord, said:
                                                           "record says 'y'"]))
     paper = ParsedPaper(record=record, version=1, fetched_at="", parsed_at="", xml=doc)
     assert bool(contradictions(paper)) is another
+
+
+def test_a_reparse_tries_a_held_back_paper_again(held: dict) -> None:
+    settings = replace(held["settings"], reparse=True, identifiers=(MISDATED["identifier"],))
+    again = run(settings, fetch=False)  # its record still dates it 1700: held back again, the rest published
+    assert again.outcome == "published", again.error
+    assert list(again.stages["validate"]["held_back"]) == ["kst-27925-AC@1"]
+    [(attempts, resolved)] = _rows(held["settings"], "SELECT attempts, resolved FROM fetch_errors "
+                                                     "WHERE identifier = 'kst-27925-AC' AND manifestation = 'paper'")
+    assert (attempts, resolved) == (2, False)
+    assert _rows(held["settings"], "SELECT count(*) FROM documents WHERE identifier = 'kst-cxxiv-g'") == [(1,)]

@@ -192,7 +192,7 @@ def gate(failed: list[Any], papers: int) -> tuple[list[str], dict[str, list[str]
             held.setdefault(paper, []).append(outcome.describe())
     of_batch = [o.describe() for o in critical if not o.papers]
     allowed = min(max(MAX_HELD_BACK, int(MAX_HELD_BACK_SHARE * papers)), papers - 1)
-    if len(held) > allowed:
+    if held and len(held) > allowed:
         of_batch.append(f"{len(held)} of {papers} paper(s) fail critical expectations (at most {allowed} are held "
                         f"back): a fault of the batch, not of some papers (e.g. {', '.join(sorted(held)[:3])})")
         of_batch += [o.describe() for o in critical if o.papers]

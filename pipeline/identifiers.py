@@ -29,8 +29,10 @@ _DOSSIER = r"(?P<dossier>\d{4,6}(?:-(?:[IVXL]+|[A-Z]|\d{1,3}))?)"
 #: EK papers are lettered (A ... Z, AA ...), TK papers numbered (143), some old EK ones both (175a).
 _ONDER = r"(?P<onder>[A-Z]{1,3}|\d+[a-z]?)"
 _VARIANT = r"(?:-(?P<variant>[a-z]\d{1,2}))?"
-#: An Eerste Kamer internal dossier numbered in roman numerals, written in lower case in identifiers (cxxiv).
-_ROMAN = r"[ivxlcdm]+"
+#: An internal dossier of the Eerste Kamer as the papers and records print it: CXXIV.
+ROMAN_DOSSIER = r"[IVXLCDM]+"
+#: The same in an identifier, where KOOP writes it in lower case (kst-cxxiv-g).
+_ROMAN = ROMAN_DOSSIER.lower()
 #: A Tweede Kamer case or document number: 2020Z12345, 2014D45599.
 _TK_NUMBER = r"\d{4}[A-Z]\d+"
 
@@ -51,8 +53,6 @@ _FORMS = tuple(re.compile(form, re.ASCII) for form in (
 #: Every form above as one regular expression without groups (for checks outside Python, such as
 #: the expectation suites); it cannot check that a vergaderjaar's two years follow each other.
 IDENTIFIER_REGEX = "^(?:" + "|".join(re.sub(r"\(\?P<\w+>", "(?:", f.pattern) for f in _FORMS) + ")$"
-#: An internal dossier of the Eerste Kamer as the papers and records print it: CXXIV.
-ROMAN_DOSSIER = r"[IVXLCDM]+"
 #: A dossier number as the records and tables write it: 36867, 36600-VII, 21501-20, CXXIV.
 DOSSIER_REGEX = rf"^(?:[0-9]{{4,6}}(?:-(?:[IVXL]+|[A-Z]|[0-9]{{1,3}}))?|{ROMAN_DOSSIER})$"
 

@@ -357,17 +357,17 @@ class StateStore:
 
     def clear_hold(self, identifier: str, version: int) -> None:
         """A re-parse of this version starts without a hold (it is held again if it still fails)."""
-        if self.held_back({(identifier, version)}):
+        if self._db.value("SELECT count(*) FROM fetch_errors WHERE identifier = ? AND version = ? AND "
+                          "manifestation = ? AND resolved = 0", (identifier, version, PAPER)):
             with self._db.transaction():
                 self._resolve(identifier, version, PAPER)
             self._journal_rows("fetch_errors", [(identifier, version, PAPER)])
 
-    def held_back(self, keys: set[tuple[str, int]] | None = None) -> dict[tuple[str, int], str]:
-        """(identifier, version) -> why, for every version held back (of `keys` only, when given)."""
+    def held_back(self) -> dict[tuple[str, int], str]:
+        """(identifier, version) -> why, for every version held back."""
         rows = self._db.rows("SELECT identifier, version, error_kind, message FROM fetch_errors "
                              "WHERE manifestation = ? AND resolved = 0", (PAPER,))
-        held = {(r["identifier"], r["version"]): f"{r['error_kind']}: {r['message']}" for r in rows}
-        return held if keys is None else {k: v for k, v in held.items() if k in keys}
+        return {(r["identifier"], r["version"]): f"{r['error_kind']}: {r['message']}" for r in rows}
 
     def fetch_errors(self) -> list[dict[str, Any]]:
         rows = self._db.rows("SELECT * FROM fetch_errors ORDER BY identifier, version, manifestation")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 from pipeline.config import Settings
 from pipeline.errors import ParseFailed
 from pipeline.fetch.progress import Progress
+from pipeline.identifiers import parse_identifier
 from pipeline.model import Document
 from pipeline.parse.store import (
     PDF_FULL,
@@ -31,6 +32,7 @@ from pipeline.parse.store import (
     split_key,
     version_key,
 )
+from pipeline.parse.structure.text import chamber
 
 if TYPE_CHECKING:
     from pipeline.ledger import ArchivedVersion
@@ -208,8 +210,6 @@ def _same_paper(record: SruRecord, said: str) -> bool:
     """Whether an identifier a file names is still the record's paper: a reprint names its original
     (kst-36867-D for kst-36867-D-h1), an unformatted paper (kst-1259252) its formatted one in the
     record's dossier. Anything else, a chamber included, is another paper."""
-    from pipeline.identifiers import parse_identifier
-
     ours, theirs = parse_identifier(record.identifier), parse_identifier(said)
     if ours is None or theirs is None:
         return False
@@ -220,8 +220,6 @@ def _same_paper(record: SruRecord, said: str) -> bool:
 
 def _another_paper(record: SruRecord, found: dict[str, dict[str, str]]) -> str:
     """'the xml and pdf files are ah-tk-20202021-3235 (Tweede Kamer), not h-ek-20202021-1-1 (Eerste Kamer)'."""
-    from pipeline.parse.xml.meta import chamber
-
     theirs = {field: value for said in found.values() for field, value in said.items()}
     ours = theirs.get("identifier", record.identifier)
     said_chamber = f" ({theirs['kamer']})" if "kamer" in theirs else ""

@@ -23,6 +23,7 @@ from pipeline.parse.structure.text import (
     SITTING_DAY,
     SITTING_LINE,
     YEAR_LINE,
+    capitals,
 )
 
 _FOOTER = re.compile(r"^((Eerste|Tweede) Kamer|Verenigde Vergadering|Handelingen (I|II|Eerste|Tweede))\b.*"
@@ -193,16 +194,11 @@ def _matches(pattern: str) -> Rule:
     return lambda row, body: bool(regex.search(_text(row)))
 
 
-def _capitals(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-
-
 def _document(row: list[Line], body: float) -> bool:
     """The paper's number or letter, alone or before its title: bold, or a title in capitals
     ("Nr. 175a MEMORIE VAN ANTWOORD", "AA Verslag van een schriftelijk overleg", "G BRIEF ...")."""
     match = _DOCUMENT.match(_text(row))
-    return bool(match) and (_bold(row) or _capitals(match.group("title") or ""))
+    return bool(match) and (_bold(row) or capitals(match.group("title") or ""))
 
 
 def _title(row: list[Line], body: float) -> bool:

@@ -18,6 +18,7 @@ from pipeline.parse.structure.text import (
     SITTING_DAY,
     SITTING_LINE,
     YEAR_LINE,
+    capitals,
     chamber,
     dossier_id,
     iso_date,
@@ -200,12 +201,7 @@ def _page_one_body(blocks: list[Block]) -> list[Block]:
 def _page_one_headings(blocks: list[Block]) -> list[str]:
     """The headings that open page 1's body: a paper without the official header (or an older
     one set without bold) states its kind there, "MEMORIE VAN ANTWOORD", "Nr. 6 BRIEF VAN ..."."""
-    return [b.text for b in _page_one_body(blocks)[:3] if b.kind == "heading" or _capitals(b.text)]
-
-
-def _capitals(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    return [b.text for b in _page_one_body(blocks)[:3] if b.kind == "heading" or capitals(b.text)]
 
 
 def fill_missing(target: Metadata, source: Metadata) -> None:

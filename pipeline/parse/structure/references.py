@@ -120,10 +120,9 @@ def stated_reference(identifier: str, text: str = "") -> Reference | None:
         chamber = {"ek": "I", "tk": "II"}.get(parsed.chamber, "")
         return Reference(text=text, kind="handelingen", chamber=chamber, vergaderjaar=parsed.vergaderjaar,
                          ondernummer=parsed.ondernummer, target_id=identifier)
-    roman = not parsed.dossier[:1].isdigit()  # an EK dossier of its own: kst-cxxiv-g is CXXIV, letter G
-    dossier, onder = (parsed.dossier.upper(), parsed.ondernummer.upper()) if roman else (parsed.dossier, parsed.ondernummer)
-    return Reference(text=text, kind="kamerstuk", chamber=chamber_of(onder), vergaderjaar=parsed.vergaderjaar,
-                     dossier=dossier, ondernummer=onder, target_id=identifier)
+    return Reference(text=text, kind="kamerstuk", chamber=chamber_of(parsed.ondernummer),
+                     vergaderjaar=parsed.vergaderjaar, dossier=parsed.dossier, ondernummer=parsed.ondernummer,
+                     target_id=identifier)
 
 
 def with_stated(found: list[Reference], stated: Iterable[Reference]) -> list[Reference]:

@@ -66,6 +66,12 @@ SITTING_LINE = re.compile(rf"^(?P<before>.*?)\b(?P<kamer>Eerste|Tweede) Kamer\b(
 _CHAMBER = re.compile(r"\b(Eerste|Tweede) Kamer\b|\b(Verenigde Vergadering)\b")
 
 
+def capitals(text: str) -> bool:
+    """Whether `text` is set in capitals ("MEMORIE VAN ANTWOORD"): six letters at least, most upper case."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
 def squash(text: str) -> str:
     """`text` on one line with single spaces."""
     return " ".join(text.split())

@@ -33,7 +33,6 @@ _ID_CHAMBERS = {"ek": "Eerste Kamer", "tk": "Tweede Kamer", "vv": "Verenigde Ver
 #: publication ("kst-35824-H", "kst-35824-H.html").
 _EXTREF = re.compile(r"(?:^|/)(?:(?P<dossier>dossier/[^/?#]+?)|(?P<id>[a-z]+-[^/?#]+?))(?:\.(?:html|xml|pdf))?/?$",
                      re.IGNORECASE)
-#: An Eerste Kamer dossier of its own, numbered in Roman numerals (CXXIV, CLVI).
 
 Text = Callable[[ET.Element], str]
 
